@@ -1,0 +1,140 @@
+//! What an exercise is, as plain data: its text, parameters, variants and
+//! target; the messages the app and the worker exchange; the analysis of
+//! measured timings; and the registry, the one list of exercises that the
+//! home page, the routes, the worker's dispatch and the tests iterate over.
+//!
+//! With the `runner` feature (the worker's), each exercise also carries the
+//! glue that builds its inputs and calls its kernels. Without it (the app's),
+//! no kernel is compiled.
+
+pub mod analysis;
+pub mod params;
+pub mod protocol;
+pub mod source;
+
+#[cfg(feature = "runner")]
+pub mod runner;
+
+mod duplicates;
+
+use params::ParamSpec;
+
+/// The registry: one line per exercise.
+pub static EXERCISES: &[&Exercise] = &[
+    &duplicates::EXERCISE,
+];
+
+/// Looks an exercise up by its id.
+pub fn find(id: &str) -> Option<&'static Exercise> {
+    EXERCISES.iter().copied().find(|exercise| exercise.id == id)
+}
+
+/// One exercise: a computation with a naive port and optimized variants.
+pub struct Exercise {
+    /// Stable identifier, used in the URL (`exercises/<id>`) and test hooks.
+    pub id: &'static str,
+    /// Title shown on the home page and the exercise page.
+    pub title: &'static str,
+    /// The seed exercise this one ports, e.g. "Performance Optimization Practice, exercise 2".
+    pub seed: &'static str,
+    /// One line on what the exercise teaches.
+    pub summary: &'static str,
+    /// The explanation, one paragraph per entry.
+    pub explanation: &'static [&'static str],
+    /// Parameters the learner can edit; `COMMON_PARAMS` are added to them.
+    pub params: &'static [ParamSpec],
+    /// The list parameter whose values are the sizes of the sweep.
+    pub size_param: &'static str,
+    /// Variants, the naive port first.
+    pub variants: &'static [Variant],
+    /// The source file of the kernels; each variant's code is cut from it.
+    pub source: &'static str,
+    /// The speedup the exercise is expected to show.
+    pub target: Target,
+    /// Builds inputs and calls the kernels (worker side only).
+    #[cfg(feature = "runner")]
+    pub runner: &'static dyn runner::Runner,
+}
+
+/// One implementation of an exercise's computation.
+pub struct Variant {
+    /// Name, equal to the kernel function's name.
+    pub name: &'static str,
+    /// One line on the technique.
+    pub technique: &'static str,
+    /// Expected growth of its time with the size.
+    pub growth: Growth,
+}
+
+/// An expected complexity class, used to label variants and to predict the
+/// time of sizes not measured yet.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Growth {
+    /// O(n).
+    Linear,
+    /// O(n log n).
+    LogLinear,
+    /// O(n²).
+    Quadratic,
+}
+
+impl Growth {
+    /// The usual notation, e.g. "O(n²)".
+    pub fn label(self) -> &'static str {
+        match self {
+            Growth::Linear => "O(n)",
+            Growth::LogLinear => "O(n log n)",
+            Growth::Quadratic => "O(n²)",
+        }
+    }
+
+    /// The exponent of the power law that approximates it over a decade.
+    pub fn exponent(self) -> f64 {
+        match self {
+            Growth::Linear => 1.0,
+            Growth::LogLinear => 1.1,
+            Growth::Quadratic => 2.0,
+        }
+    }
+}
+
+/// "`variant` at least `speedup` × faster than `baseline` at size `size`".
+pub struct Target {
+    /// The optimized variant the target is about.
+    pub variant: &'static str,
+    /// The variant it is compared with, usually "naive".
+    pub baseline: &'static str,
+    /// The least speedup that passes.
+    pub speedup: f64,
+    /// The size at which the target applies.
+    pub size: u64,
+}
+
+/// Run settings every exercise has, after its own parameters.
+pub static COMMON_PARAMS: &[ParamSpec] = &[ParamSpec {
+    name: "budget_ms",
+    label: "time budget per measurement (ms)",
+    help: "a size whose measurement is predicted to take longer is skipped",
+    kind: params::ParamKind::Int { min: 50, max: 120_000 },
+    default: "2000",
+}];
+
+impl Exercise {
+    /// The exercise's own parameters followed by the common ones.
+    pub fn all_params(&self) -> impl Iterator<Item = &'static ParamSpec> + use<> {
+        self.params.iter().chain(COMMON_PARAMS.iter())
+    }
+
+    /// A variant by name.
+    pub fn variant(&self, name: &str) -> Option<&'static Variant> {
+        self.variants.iter().find(|variant| variant.name == name)
+    }
+
+    /// The source code of one variant, cut from the kernels' source file.
+    pub fn variant_source(&self, name: &str) -> Option<&'static str> {
+        source::function(self.source, name)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,198 @@
+//! Parameters: their specifications, parsing and validation of the text a
+//! learner typed (or a URL carried), and the query string that makes a link
+//! reproduce a run.
+//!
+//! The form keeps raw text; `parse` is the single place where text becomes
+//! values, used alike by the app (to show inline errors and refuse to run)
+//! and by the worker (which never trusts its input).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// What one parameter is and which values it allows.
+#[derive(Debug)]
+pub struct ParamSpec {
+    /// Name in the URL, the form and the test hooks (`param-<name>`).
+    pub name: &'static str,
+    /// Label in the form.
+    pub label: &'static str,
+    /// One line of help shown under the field.
+    pub help: &'static str,
+    /// The allowed values.
+    pub kind: ParamKind,
+    /// Default value, as text.
+    pub default: &'static str,
+}
+
+/// The allowed values of a parameter.
+#[derive(Clone, Copy, Debug)]
+pub enum ParamKind {
+    /// A whole number in `min ..= max`.
+    Int {
+        /// Smallest allowed value.
+        min: u64,
+        /// Largest allowed value.
+        max: u64,
+    },
+    /// A comma-separated list of whole numbers in `min ..= max`, at most
+    /// `max_len` of them; kept sorted and without repeats.
+    IntList {
+        /// Smallest allowed value.
+        min: u64,
+        /// Largest allowed value.
+        max: u64,
+        /// Most values allowed.
+        max_len: usize,
+    },
+}
+
+impl ParamKind {
+    /// The allowed range in words, for help and error messages.
+    pub fn allowed(&self) -> String {
+        match *self {
+            ParamKind::Int { min, max } => format!("a whole number from {min} to {max}"),
+            ParamKind::IntList { min, max, max_len } => {
+                format!("1 to {max_len} comma-separated whole numbers from {min} to {max}")
+            }
+        }
+    }
+}
+
+/// A parsed, valid parameter value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ParamValue {
+    /// A whole number.
+    Int(u64),
+    /// A sorted list of distinct whole numbers.
+    IntList(Vec<u64>),
+}
+
+/// Parsed values of all parameters of an exercise, by name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParamValues(pub BTreeMap<String, ParamValue>);
+
+impl ParamValues {
+    /// A whole-number parameter. Panics if the exercise has no such
+    /// parameter: that is a bug in the exercise, caught by registry tests.
+    pub fn int(&self, name: &str) -> u64 {
+        match self.0.get(name) {
+            Some(ParamValue::Int(value)) => *value,
+            other => panic!("parameter {name} is not a whole number: {other:?}"),
+        }
+    }
+
+    /// A list parameter; panics like [`ParamValues::int`].
+    pub fn list(&self, name: &str) -> &[u64] {
+        match self.0.get(name) {
+            Some(ParamValue::IntList(values)) => values,
+            other => panic!("parameter {name} is not a list: {other:?}"),
+        }
+    }
+}
+
+/// A parameter whose text is not allowed, with a message naming the field
+/// and the allowed range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParamError {
+    /// The parameter's name.
+    pub name: String,
+    /// What is wrong, in words (lower-case, no final period).
+    pub message: String,
+}
+
+/// Parses one parameter's text.
+pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError> {
+    let error = |what: String| ParamError {
+        name: spec.name.to_string(),
+        message: format!("{}: {what}; allowed: {}", spec.name, spec.kind.allowed()),
+    };
+    let number = |item: &str, min: u64, max: u64| -> Result<u64, ParamError> {
+        let item = item.trim();
+        if item.is_empty() {
+            return Err(error("a value is missing".into()));
+        }
+        if let Some(digits) = item.strip_prefix('-') {
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(error(format!("{item} is negative")));
+            }
+        }
+        if !item.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(error(format!("\"{}\" is not a whole number", shorten(item))));
+        }
+        match item.parse::<u64>() {
+            Ok(value) if (min..=max).contains(&value) => Ok(value),
+            Ok(value) if value < min => Err(error(format!("{value} is too small"))),
+            _ => Err(error(format!("{} is too large", shorten(item)))),
+        }
+    };
+    match spec.kind {
+        ParamKind::Int { min, max } => number(text, min, max).map(ParamValue::Int),
+        ParamKind::IntList { min, max, max_len } => {
+            if text.trim().is_empty() {
+                return Err(error("no value given".into()));
+            }
+            let items: Vec<&str> = text.split(',').collect();
+            if items.len() > max_len {
+                return Err(error(format!("{} values given", items.len())));
+            }
+            let mut values = items
+                .into_iter()
+                .map(|item| number(item, min, max))
+                .collect::<Result<Vec<_>, _>>()?;
+            values.sort_unstable();
+            values.dedup();
+            Ok(ParamValue::IntList(values))
+        }
+    }
+}
+
+/// Keeps error messages short when the input is absurdly long.
+fn shorten(text: &str) -> String {
+    const MOST: usize = 24;
+    match text.char_indices().nth(MOST) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+/// Parses the raw text of every parameter in `specs`; a parameter missing
+/// from `raw` takes its default. Names not in `specs` are ignored.
+pub fn parse<'a>(
+    specs: impl IntoIterator<Item = &'a ParamSpec>,
+    raw: &BTreeMap<String, String>,
+) -> Result<ParamValues, Vec<ParamError>> {
+    let mut values = ParamValues::default();
+    let mut errors = Vec::new();
+    for spec in specs {
+        let text = raw.get(spec.name).map_or(spec.default, String::as_str);
+        match parse_one(spec, text) {
+            Ok(value) => {
+                values.0.insert(spec.name.to_string(), value);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() { Ok(values) } else { Err(errors) }
+}
+
+/// Reads `name=value` pairs from a URL query string (with or without the
+/// leading `?`); of a repeated name, the last wins.
+pub fn from_query(query: &str) -> BTreeMap<String, String> {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect()
+}
+
+/// Writes `name=value` pairs as a query string (without the `?`), in the
+/// given order. Commas stay readable: `sizes=100,1000`.
+pub fn to_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    pairs
+        .into_iter()
+        .map(|(name, value)| {
+            let encode = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+            format!("{}={}", encode(name), encode(value).replace("%2C", ","))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}

@@ -1,0 +1,119 @@
+//! The messages between the app (main thread) and the benchmark worker.
+//! Plain serde data, sent as JSON text through `postMessage`.
+
+use serde::{Deserialize, Serialize};
+
+/// From the app to the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Check and time every variant of `exercise` with the parameters in
+    /// `query` (the page's query string; the worker validates it again).
+    Run {
+        /// The exercise's id.
+        exercise: String,
+        /// Parameters as a query string.
+        query: String,
+    },
+}
+
+/// From the worker to the app.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker has started and listens; sent once, first.
+    Ready(WorkerInfo),
+    /// The results of the correctness check, sent before any timing.
+    Checked(CheckReport),
+    /// `done` of `total` steps (one step is one variant at one size).
+    Progress {
+        /// Steps finished.
+        done: u32,
+        /// Steps in the run.
+        total: u32,
+        /// What runs now, e.g. "hash_set at n = 1000".
+        label: String,
+    },
+    /// One variant measured at one size.
+    Measured(Measurement),
+    /// One variant not measured at one size, and why.
+    Skipped(Skip),
+    /// The run finished.
+    Done,
+    /// The run could not start or stopped: bad parameters, a disagreeing
+    /// check is not a failure (see [`CheckReport`]), a panic is.
+    Failed {
+        /// What went wrong, in words.
+        message: String,
+    },
+}
+
+/// What the worker found out about its environment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkerInfo {
+    /// "single" or "threaded".
+    pub build: String,
+    /// The smallest step of the clock, measured, in nanoseconds.
+    pub timer_resolution_ns: f64,
+}
+
+/// Every variant's output on the check inputs, compared with the naive one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckReport {
+    /// The inputs, e.g. "seed list", "seeded input, n = 100".
+    pub cases: Vec<String>,
+    /// One entry per variant, in the exercise's order.
+    pub variants: Vec<VariantCheck>,
+}
+
+/// One variant's check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantCheck {
+    /// The variant's name.
+    pub variant: String,
+    /// Its output on each case, as text for display.
+    pub outputs: Vec<String>,
+    /// Whether every output equals the naive variant's.
+    pub agrees: bool,
+}
+
+/// The timing of one variant at one size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    /// The variant's name.
+    pub variant: String,
+    /// The size.
+    pub size: u64,
+    /// Calls per timed sample.
+    pub calls_per_sample: u64,
+    /// Time per call of each sample, in nanoseconds.
+    pub samples_ns: Vec<f64>,
+    /// The first call, timed alone, in nanoseconds.
+    pub first_call_ns: f64,
+}
+
+/// A variant skipped at a size because its measurement would take longer
+/// than the run's budget.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Skip {
+    /// The variant's name.
+    pub variant: String,
+    /// The size.
+    pub size: u64,
+    /// The predicted time of one call, in nanoseconds.
+    pub predicted_ns: f64,
+    /// The budget of one measurement, in nanoseconds.
+    pub budget_ns: f64,
+}
+
+impl ToWorker {
+    /// Encodes as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("plain data always serializes")
+    }
+}
+
+impl FromWorker {
+    /// Encodes as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("plain data always serializes")
+    }
+}

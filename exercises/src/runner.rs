@@ -1,0 +1,53 @@
+//! The worker-side glue of an exercise: it builds inputs from parameters and
+//! calls the kernels. Compiled only with the `runner` feature.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::params::ParamValues;
+
+/// Builds an exercise's inputs.
+pub trait Runner: Sync {
+    /// The inputs every variant is checked on before anything is timed,
+    /// each with a label ("seed list", "seeded input, n = 100").
+    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)>;
+
+    /// The input for timing at one size.
+    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload>;
+}
+
+/// One prepared input, on which any variant can run.
+pub trait Workload {
+    /// Runs variant number `variant` (the exercise's order) once; the
+    /// result is passed through `black_box` so it cannot be optimised away.
+    fn run(&mut self, variant: usize);
+
+    /// Runs variant number `variant` once and describes its output.
+    fn check(&mut self, variant: usize) -> Output;
+}
+
+/// A variant's output: text to show, and a digest of the whole output to
+/// compare (the text may be shortened).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    /// What the page shows.
+    pub text: String,
+    /// Equal outputs have equal digests.
+    pub digest: u64,
+}
+
+impl Output {
+    /// A list of numbers: shown in full up to 12 items, else shortened with
+    /// its length; compared in full.
+    pub fn list<T: std::fmt::Debug + Hash>(items: &[T]) -> Output {
+        const SHOWN: usize = 12;
+        let text = if items.len() <= SHOWN {
+            format!("{items:?}")
+        } else {
+            let head = format!("{:?}", &items[..SHOWN]);
+            format!("{}, …] ({} values)", head.trim_end_matches(']'), items.len())
+        };
+        let mut hasher = DefaultHasher::new();
+        items.hash(&mut hasher);
+        Output { text, digest: hasher.finish() }
+    }
+}

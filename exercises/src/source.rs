@@ -1,0 +1,41 @@
+//! Cuts one function, with its doc comment, out of a kernel's source file,
+//! so the page shows each variant's real code next to its numbers and the
+//! kernels stay the single source of truth.
+
+/// The text of `pub fn <name>(`, from its first `///` line to the closing
+/// brace at the start of a line; `None` if the file has no such function.
+pub fn function<'a>(source: &'a str, name: &str) -> Option<&'a str> {
+    let signature = format!("pub fn {name}(");
+    let mut offset = 0;
+    let mut doc_start = None;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("///") {
+            doc_start.get_or_insert(offset);
+        } else if line.starts_with(&signature) {
+            let start = doc_start.unwrap_or(offset);
+            let body = &source[offset..];
+            let end = body.find("\n}\n").map(|i| i + 2).or_else(|| body.ends_with("\n}").then_some(body.len()))?;
+            return Some(&source[start..offset + end]);
+        } else {
+            doc_start = None;
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::function;
+
+    const FILE: &str = "//! Module.\n\n/// Adds.\n/// Twice.\npub fn add(a: u32) -> u32 {\n    a + a\n}\n\npub fn sub(a: u32) -> u32 {\n    a\n}\n";
+
+    #[test]
+    fn cuts_a_function_with_its_doc_comment() {
+        assert_eq!(function(FILE, "add"), Some("/// Adds.\n/// Twice.\npub fn add(a: u32) -> u32 {\n    a + a\n}"));
+        assert_eq!(function(FILE, "sub"), Some("pub fn sub(a: u32) -> u32 {\n    a\n}"));
+        assert_eq!(function(FILE, "mul"), None);
+        assert_eq!(function(FILE, "ad"), None);
+    }
+}

@@ -1,0 +1,176 @@
+//! Registry invariants (every exercise, so a forgotten piece fails here) and
+//! parameter parsing.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::params::{self, ParamKind, ParamValue};
+use crate::{find, EXERCISES};
+
+#[test]
+fn ids_are_unique_and_url_safe() {
+    let mut seen = HashSet::new();
+    for exercise in EXERCISES {
+        assert!(seen.insert(exercise.id), "duplicate id {}", exercise.id);
+        assert!(exercise.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{}", exercise.id);
+        assert!(std::ptr::eq(find(exercise.id).unwrap(), *exercise));
+    }
+    assert!(find("no-such-exercise").is_none());
+}
+
+#[test]
+fn every_exercise_is_complete() {
+    for exercise in EXERCISES {
+        let id = exercise.id;
+        assert!(!exercise.title.is_empty() && !exercise.seed.is_empty() && !exercise.summary.is_empty(), "{id}");
+        assert!(!exercise.explanation.is_empty(), "{id}: no explanation");
+        assert_eq!(exercise.variants[0].name, "naive", "{id}: the naive port comes first");
+        assert!(exercise.variants.len() >= 2, "{id}: no optimized variant");
+        let names: HashSet<_> = exercise.variants.iter().map(|v| v.name).collect();
+        assert_eq!(names.len(), exercise.variants.len(), "{id}: duplicate variant names");
+        for variant in exercise.variants {
+            assert!(!variant.technique.is_empty(), "{id}/{}", variant.name);
+            let source = exercise.variant_source(variant.name);
+            assert!(source.is_some(), "{id}/{}: no `pub fn {}(` in the kernel source", variant.name, variant.name);
+        }
+        assert!(exercise.variant(exercise.target.variant).is_some(), "{id}: target variant");
+        assert!(exercise.variant(exercise.target.baseline).is_some(), "{id}: target baseline");
+        assert!(exercise.target.speedup > 1.0, "{id}");
+    }
+}
+
+#[test]
+fn every_default_parses_and_the_size_parameter_is_a_list() {
+    for exercise in EXERCISES {
+        let values = params::parse(exercise.all_params(), &BTreeMap::new())
+            .unwrap_or_else(|errors| panic!("{}: defaults do not parse: {errors:?}", exercise.id));
+        assert!(matches!(values.0.get(exercise.size_param), Some(ParamValue::IntList(_))), "{}", exercise.id);
+        let names: HashSet<_> = exercise.all_params().map(|p| p.name).collect();
+        assert_eq!(names.len(), exercise.all_params().count(), "{}: duplicate parameter names", exercise.id);
+    }
+}
+
+#[cfg(feature = "runner")]
+#[test]
+fn every_runner_builds_inputs_that_every_variant_agrees_on() {
+    for exercise in EXERCISES {
+        let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
+        let mut cases = exercise.runner.check_cases(&values);
+        assert!(!cases.is_empty(), "{}", exercise.id);
+        for (label, workload) in &mut cases {
+            let naive = workload.check(0);
+            for (index, variant) in exercise.variants.iter().enumerate() {
+                assert_eq!(workload.check(index), naive, "{}/{} on {label}", exercise.id, variant.name);
+                workload.run(index);
+            }
+        }
+    }
+}
+
+#[cfg(feature = "runner")]
+#[test]
+fn duplicates_variants_match_the_kernel_list_in_order() {
+    let exercise = find("duplicates").unwrap();
+    let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
+    let kernels: Vec<_> = kernels::duplicates::VARIANTS.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, kernels);
+}
+
+#[test]
+fn duplicates_seed_list_reads_one_three_five() {
+    #[cfg(feature = "runner")]
+    {
+        let exercise = find("duplicates").unwrap();
+        let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
+        let (label, mut seed_list) = exercise.runner.check_cases(&values).remove(0);
+        assert_eq!(label, "seed list");
+        assert_eq!(seed_list.check(0).text, "[1, 3, 5]");
+    }
+}
+
+/// Parses one `sizes`-like list (1 ..= 1000, at most 3 values) and returns
+/// the values or the error message.
+fn check_list(text: &str) -> Result<Vec<u64>, String> {
+    let spec = params::ParamSpec {
+        name: "sizes",
+        label: "sizes",
+        help: "",
+        kind: ParamKind::IntList { min: 1, max: 1000, max_len: 3 },
+        default: "1",
+    };
+    match params::parse_one(&spec, text) {
+        Ok(ParamValue::IntList(values)) => Ok(values),
+        Ok(other) => panic!("not a list: {other:?}"),
+        Err(error) => {
+            assert_eq!(error.name, "sizes");
+            assert!(error.message.starts_with("sizes: "), "{}", error.message);
+            assert!(error.message.contains("from 1 to 1000"), "names the range: {}", error.message);
+            Err(error.message)
+        }
+    }
+}
+
+#[test]
+fn lists_parse_sorted_and_deduplicated() {
+    assert_eq!(check_list("100"), Ok(vec![100]));
+    assert_eq!(check_list(" 500, 100 ,100"), Ok(vec![100, 500]));
+    assert_eq!(check_list("1,1000"), Ok(vec![1, 1000]));
+}
+
+#[test]
+fn bad_lists_get_a_message_naming_the_problem() {
+    for (text, says) in [
+        ("", "no value given"),
+        ("   ", "no value given"),
+        ("100,,200", "a value is missing"),
+        ("abc", "\"abc\" is not a whole number"),
+        ("1.5", "\"1.5\" is not a whole number"),
+        ("-5", "-5 is negative"),
+        ("0", "0 is too small"),
+        ("1001", "1001 is too large"),
+        ("99999999999999999999999", "is too large"),
+        ("1,2,3,4", "4 values given"),
+        ("1e3", "not a whole number"),
+    ] {
+        let message = check_list(text).expect_err(text);
+        assert!(message.contains(says), "{text:?} gave {message:?}");
+    }
+}
+
+#[test]
+fn absurd_input_gives_a_short_message() {
+    let long = "x".repeat(10_000);
+    assert!(check_list(&long).unwrap_err().len() < 200);
+}
+
+#[test]
+fn whole_numbers_check_their_range() {
+    let spec = &crate::COMMON_PARAMS[0];
+    assert_eq!(params::parse_one(spec, "2000"), Ok(ParamValue::Int(2000)));
+    let error = params::parse_one(spec, "10").unwrap_err();
+    assert_eq!(error.name, "budget_ms");
+    assert!(error.message.contains("10 is too small") && error.message.contains("from 50 to 120000"), "{error:?}");
+}
+
+#[test]
+fn parse_reports_every_bad_field_and_uses_defaults_for_missing_ones() {
+    let exercise = find("duplicates").unwrap();
+    let raw = params::from_query("?sizes=10,abc&seed=-1&range_divisor=3");
+    let errors = params::parse(exercise.all_params(), &raw).unwrap_err();
+    let names: Vec<_> = errors.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["sizes", "seed"]);
+    let raw = params::from_query("range_divisor=3");
+    let values = params::parse(exercise.all_params(), &raw).unwrap();
+    assert_eq!(values.int("range_divisor"), 3);
+    assert_eq!(values.list("sizes"), [100, 500, 1000, 2000]);
+}
+
+#[test]
+fn query_round_trips() {
+    let pairs = [("sizes", "100,1000"), ("seed", "7"), ("odd name", "a&b=c d")];
+    let query = params::to_query(pairs);
+    assert!(query.starts_with("sizes=100,1000&seed=7&"), "{query}");
+    let back = params::from_query(&format!("?{query}"));
+    let expected: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    assert_eq!(back, expected);
+    assert_eq!(params::from_query("sizes=100%2C1000")["sizes"], "100,1000");
+}
