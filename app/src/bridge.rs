@@ -1,0 +1,140 @@
+//! The page's side of the benchmark worker: it starts the worker, holds a
+//! request back until the worker says it is ready, delivers the worker's
+//! messages, and cancels a run by terminating the worker and starting a
+//! fresh one (a busy worker cannot read a "stop" message; see Squoosh's
+//! worker bridge for the same design).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use exercises::protocol::{FromWorker, ToWorker};
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+/// What the worker reports.
+#[derive(Debug)]
+pub enum BridgeEvent {
+    /// A message from the worker.
+    Message(FromWorker),
+    /// The worker stopped: it failed to load, or a kernel aborted it (a
+    /// panic or running out of memory). A fresh worker has been started.
+    Crashed(String),
+}
+
+/// A handle on the current worker; cloning shares it.
+#[derive(Clone)]
+pub struct WorkerBridge(Rc<RefCell<State>>);
+
+struct State {
+    url: String,
+    worker: Option<Worker>,
+    ready: bool,
+    pending: Option<ToWorker>,
+    on_event: Rc<dyn Fn(BridgeEvent)>,
+    // Kept alive as long as the worker they are attached to.
+    closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+    // The previous worker's closures: one of them may be the caller of
+    // `restart`, and a closure must not be freed while it runs.
+    retired: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+impl WorkerBridge {
+    /// Starts the module worker at `url`; `on_event` receives its messages.
+    pub fn new(url: String, on_event: impl Fn(BridgeEvent) + 'static) -> WorkerBridge {
+        let bridge = WorkerBridge(Rc::new(RefCell::new(State {
+            url,
+            worker: None,
+            ready: false,
+            pending: None,
+            on_event: Rc::new(on_event),
+            closures: Vec::new(),
+            retired: Vec::new(),
+        })));
+        bridge.spawn();
+        bridge
+    }
+
+    /// Sends a request, as soon as the worker is ready.
+    pub fn send(&self, request: ToWorker) {
+        let mut state = self.0.borrow_mut();
+        match (&state.worker, state.ready) {
+            (Some(worker), true) => post(worker, &request),
+            _ => state.pending = Some(request),
+        }
+    }
+
+    /// Stops whatever the worker is doing, at once, and starts a fresh one.
+    pub fn restart(&self) {
+        self.terminate();
+        self.spawn();
+    }
+
+    /// Stops the worker for good (the page is left).
+    pub fn terminate(&self) {
+        let mut state = self.0.borrow_mut();
+        if let Some(worker) = state.worker.take() {
+            worker.set_onmessage(None);
+            worker.set_onerror(None);
+            worker.terminate();
+        }
+        state.retired = std::mem::take(&mut state.closures);
+        state.ready = false;
+        state.pending = None;
+    }
+
+    fn spawn(&self) {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let url = self.0.borrow().url.clone();
+        let worker = match Worker::new_with_options(&url, &options) {
+            Ok(worker) => worker,
+            Err(error) => {
+                let on_event = self.0.borrow().on_event.clone();
+                on_event(BridgeEvent::Crashed(format!("the worker could not start: {error:?}")));
+                return;
+            }
+        };
+        let weak = Rc::downgrade(&self.0);
+        let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(state) = weak.upgrade() else { return };
+            let data = event.unchecked_into::<MessageEvent>().data().as_string().unwrap_or_default();
+            let message = match serde_json::from_str::<FromWorker>(&data) {
+                Ok(message) => message,
+                Err(error) => FromWorker::Failed { message: format!("unreadable message from the worker: {error}") },
+            };
+            if matches!(message, FromWorker::Ready(_)) {
+                let mut state = state.borrow_mut();
+                state.ready = true;
+                let pending = state.pending.take();
+                if let (Some(worker), Some(request)) = (&state.worker, pending) {
+                    post(worker, &request);
+                }
+            }
+            let on_event = state.borrow().on_event.clone();
+            on_event(BridgeEvent::Message(message));
+        });
+        let weak = Rc::downgrade(&self.0);
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            event.prevent_default();
+            let Some(state) = weak.upgrade() else { return };
+            let detail = event.dyn_ref::<ErrorEvent>().map(ErrorEvent::message).unwrap_or_default();
+            let bridge = WorkerBridge(state.clone());
+            bridge.restart();
+            let on_event = state.borrow().on_event.clone();
+            let detail = if detail.is_empty() { "the worker script failed to load".into() } else { detail };
+            on_event(BridgeEvent::Crashed(detail));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut state = self.0.borrow_mut();
+        state.worker = Some(worker);
+        state.ready = false;
+        state.closures = vec![on_message, on_error];
+    }
+}
+
+fn post(worker: &Worker, request: &ToWorker) {
+    if let Err(error) = worker.post_message(&request.to_json().into()) {
+        web_sys::console::error_1(&error);
+    }
+}

@@ -1,0 +1,76 @@
+//! The Perflab page, rendered in the browser with Leptos.
+//!
+//! The page never runs a kernel: it edits parameters, sends a run request to
+//! the benchmark worker through [`bridge`], and draws what comes back
+//! ([`plot`], [`exercise_page`]). It depends on `exercises` without the
+//! `runner` feature, so no kernel code is compiled into it.
+
+pub mod bridge;
+pub mod exercise_page;
+pub mod plot;
+
+use exercises::EXERCISES;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The site's base path without the trailing slash: "" when served at the
+/// root, "/<repo>" under a GitHub Pages project site. Trunk writes it into
+/// `<base href>`; the router, links and the worker's URL all derive from it.
+pub fn base_path() -> String {
+    let base = document().base_uri().ok().flatten().unwrap_or_default();
+    let path = web_sys::Url::new(&base).map(|url| url.pathname()).unwrap_or_default();
+    path.trim_end_matches('/').to_string()
+}
+
+/// The whole page: a router over the home page and the exercise pages.
+#[component]
+pub fn App() -> impl IntoView {
+    let base = base_path();
+    view! {
+        <Router base=base.clone()>
+            <header class="site">
+                <a href=format!("{base}/") class="brand">"Perflab"</a>
+                <span class="tagline">"measure, then optimize"</span>
+            </header>
+            <main>
+                <Routes fallback=|| view! { <p>"No such page. " <a href="./">"All exercises"</a></p> }>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/exercises/:id") view=exercise_page::ExercisePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The list of exercises, generated from the registry.
+#[component]
+fn Home() -> impl IntoView {
+    let base = base_path();
+    view! {
+        <h1>"Exercises"</h1>
+        <p class="lead">
+            "Each exercise runs a faithful port of slow code and its optimized variants in a Web \
+             Worker, checks that they agree, and plots how their times grow."
+        </p>
+        <ul class="exercise-list">
+            {EXERCISES
+                .iter()
+                .map(|exercise| {
+                    view! {
+                        <li>
+                            <a
+                                href=format!("{base}/exercises/{}", exercise.id)
+                                data-testid=format!("exercise-link-{}", exercise.id)
+                            >
+                                {exercise.title}
+                            </a>
+                            <p class="seed">{exercise.seed}</p>
+                            <p>{exercise.summary}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,235 @@
+//! Helpers for the end-to-end tests: a static server for the built site
+//! (`dist/`) with or without the cross-origin isolation headers, and a
+//! headless Chromium session through ChromeDriver.
+//!
+//! The tests read `PERFLAB_DIST` (the built site), `CHROMEDRIVER` and
+//! `CHROMIUM`; `cargo xtask test` sets all three.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+/// The built site, served on 127.0.0.1 (a secure context) from a thread.
+pub struct Site {
+    /// `http://127.0.0.1:<port>`.
+    pub origin: String,
+    server: Arc<tiny_http::Server>,
+}
+
+impl Site {
+    /// Serves `PERFLAB_DIST` at the root, with COOP/COEP like the dev server.
+    pub fn isolated() -> Site {
+        Site::serve(dist(), true)
+    }
+
+    /// Serves `root`, adding the isolation headers if `isolated`. Paths
+    /// without a file fall back to `index.html`, as the dev server does.
+    pub fn serve(root: PathBuf, isolated: bool) -> Site {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a free port"));
+        let origin = format!("http://{}", server.server_addr().to_ip().expect("an IP address"));
+        let serving = server.clone();
+        std::thread::spawn(move || {
+            for request in serving.incoming_requests() {
+                let response = respond(&root, request.url(), isolated);
+                let _ = request.respond(response);
+            }
+        });
+        Site { origin, server }
+    }
+
+    /// The absolute URL of `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+fn respond(root: &Path, url: &str, isolated: bool) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let path = url.split(['?', '#']).next().unwrap_or("/").trim_start_matches('/');
+    let mut file = root.join(path);
+    if path.split('/').any(|part| part == "..") || !file.is_file() {
+        file = root.join("index.html");
+    }
+    let body = std::fs::read(&file).unwrap_or_default();
+    let content_type = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    };
+    let mut response = tiny_http::Response::from_data(body).with_header(header("Content-Type", content_type));
+    if isolated {
+        response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
+        response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
+    }
+    response
+}
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name, value).expect("valid header")
+}
+
+/// The built site's folder.
+pub fn dist() -> PathBuf {
+    let dist = std::env::var_os("PERFLAB_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(dist.join("index.html").is_file(), "no built site in {}: run `cargo xtask test`", dist.display());
+    dist
+}
+
+/// A headless Chromium session; ChromeDriver is stopped on drop.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Child,
+}
+
+impl Browser {
+    /// Starts ChromeDriver and a fresh headless Chromium.
+    pub async fn start() -> Browser {
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = std::env::temp_dir().join(format!("perflab-e2e-{}-{port}", std::process::id()));
+        let mut options = json!({"args": [
+            "--headless", "--no-sandbox", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--window-size=1280,1000",
+            format!("--user-data-dir={}", profile.display()),
+        ]});
+        if let Ok(binary) = std::env::var("CHROMIUM") {
+            options["binary"] = binary.into();
+        }
+        let mut capabilities = Capabilities::new();
+        capabilities.insert("goog:chromeOptions".into(), options);
+        capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+        let started = Instant::now();
+        loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+                Ok(client) => return Browser { client, driver },
+                Err(error) if started.elapsed() < Duration::from_secs(30) => {
+                    let _ = error;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(error) => panic!("no ChromeDriver session: {error}"),
+            }
+        }
+    }
+
+    /// Opens `url` and waits for the app to render its header.
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("navigates");
+        self.wait_for("header.site").await;
+    }
+
+    /// Waits (up to 60 s) for an element matching the CSS selector.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("no element {css}: {error}"))
+    }
+
+    /// The element with `data-testid="<id>"`, waiting for it.
+    pub async fn testid(&self, id: &str) -> fantoccini::elements::Element {
+        self.wait_for(&format!("[data-testid=\"{id}\"]")).await
+    }
+
+    /// All elements with `data-testid="<id>"`, now.
+    pub async fn all(&self, id: &str) -> Vec<fantoccini::elements::Element> {
+        self.client.find_all(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.expect("find_all")
+    }
+
+    /// Replaces the text of parameter `name`.
+    pub async fn set_param(&self, name: &str, value: &str) {
+        let input = self.testid(&format!("param-{name}")).await;
+        input.clear().await.expect("clear");
+        input.send_keys(value).await.expect("type");
+    }
+
+    /// Waits until the status's `data-state` is one of `states`; returns it.
+    pub async fn wait_for_state(&self, states: &[&str], timeout: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let state = self.state().await;
+            if states.contains(&state.as_str()) {
+                return state;
+            }
+            if started.elapsed() > timeout {
+                let text = self.testid("status").await.text().await.unwrap_or_default();
+                panic!("state {state:?} ({text}) after {timeout:?}, wanted one of {states:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The status's `data-state`.
+    pub async fn state(&self) -> String {
+        self.testid("status").await.attr("data-state").await.expect("attr").unwrap_or_default()
+    }
+
+    /// Runs JavaScript in the page and returns its result.
+    pub async fn js(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.unwrap_or_else(|error| panic!("{script}: {error}"))
+    }
+
+    /// Console messages of level SEVERE since the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let logs = self.client.issue_cmd(BrowserLog).await.expect("browser log");
+        logs.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Ends the session and ChromeDriver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// ChromeDriver's log endpoint (not in the W3C protocol, but supported).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}

@@ -1,0 +1,140 @@
+//! The built site in headless Chromium, served with the isolation headers
+//! like the dev server: the path a learner takes, click by click.
+
+use std::time::Duration;
+
+use e2e::{Browser, Site};
+use exercises::EXERCISES;
+
+/// Pixels of the plot canvas that are not near-white.
+const INKED_PIXELS: &str = r#"
+    const canvas = document.querySelector('[data-testid="plot"]');
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+        if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) inked++;
+    }
+    return inked;
+"#;
+
+async fn result_rows(browser: &Browser) -> Vec<(String, u64, f64)> {
+    let mut rows = Vec::new();
+    for row in browser.all("result-row").await {
+        let attr = |name| {
+            let row = row.clone();
+            async move { row.attr(name).await.unwrap().unwrap_or_default() }
+        };
+        rows.push((attr("data-variant").await, attr("data-size").await.parse().unwrap(), attr("data-ns-per-call").await.parse().unwrap()));
+    }
+    rows
+}
+
+/// The smoke test over the registry: every exercise is linked from the home
+/// page, runs with its default parameters, checks, times and plots.
+#[tokio::test]
+async fn every_exercise_runs_from_the_home_page() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    for exercise in EXERCISES {
+        browser.open(&site.url("/")).await;
+        browser.testid(&format!("exercise-link-{}", exercise.id)).await.click().await.unwrap();
+        browser.testid("run").await;
+        assert!(browser.client.current_url().await.unwrap().path().ends_with(&format!("/exercises/{}", exercise.id)));
+        browser.set_param("budget_ms", "300").await;
+        browser.testid("run").await.click().await.unwrap();
+        browser.wait_for_state(&["done"], Duration::from_secs(300)).await;
+        for variant in exercise.variants {
+            let checked = browser.testid(&format!("checked-{}", variant.name)).await.text().await.unwrap();
+            assert!(!checked.is_empty(), "{}/{}: no checked result", exercise.id, variant.name);
+        }
+        let rows = result_rows(&browser).await;
+        let skipped = browser.all("skip-note").await.len();
+        let sizes = exercise.params.iter().find(|p| p.name == exercise.size_param).unwrap().default.split(',').count();
+        assert_eq!(rows.len() + skipped, exercise.variants.len() * sizes, "{}: {rows:?}", exercise.id);
+        assert!(rows.iter().all(|(_, _, ns)| *ns > 0.0), "{}: {rows:?}", exercise.id);
+        assert!(browser.js(INKED_PIXELS).await.as_u64().unwrap() > 2000, "{}: the plot is blank", exercise.id);
+    }
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn duplicates_checks_times_and_keeps_its_parameters_in_the_url() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser.open(&site.url("/exercises/duplicates")).await;
+    browser.set_param("sizes", "100,1000").await;
+    browser.set_param("budget_ms", "500").await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+
+    for variant in ["naive", "hash_set", "sort", "counting"] {
+        let checked = browser.testid(&format!("checked-{variant}")).await.text().await.unwrap();
+        assert_eq!(checked, "[1, 3, 5]", "{variant}");
+    }
+    let rows = result_rows(&browser).await;
+    assert_eq!(rows.len(), 8, "{rows:?}");
+    for variant in ["naive", "hash_set", "sort", "counting"] {
+        for size in [100, 1000] {
+            assert!(rows.iter().any(|(v, s, ns)| v == variant && *s == size && *ns > 0.0), "{variant} at {size}: {rows:?}");
+        }
+    }
+    assert!(browser.js(INKED_PIXELS).await.as_u64().unwrap() > 2000, "the plot is blank");
+    let url = browser.client.current_url().await.unwrap();
+    assert!(url.query().unwrap_or_default().contains("sizes=100,1000"), "{url}");
+
+    // A reload restores the parameters from the URL.
+    browser.client.refresh().await.unwrap();
+    let sizes = browser.testid("param-sizes").await.prop("value").await.unwrap();
+    assert_eq!(sizes.as_deref(), Some("100,1000"));
+    assert_eq!(browser.state().await, "idle");
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_long_run_can_be_cancelled_and_a_new_run_works() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    // The naive variant at n = 50 000 takes seconds per call, 20 samples.
+    browser.open(&site.url("/exercises/duplicates?sizes=50000&budget_ms=120000")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["running"], Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(browser.state().await, "running", "the run should still be going");
+    browser.testid("cancel").await.click().await.unwrap();
+    // Cancelling is immediate: the worker is terminated, not asked.
+    browser.wait_for_state(&["cancelled"], Duration::from_secs(2)).await;
+
+    browser.set_param("sizes", "200").await;
+    browser.set_param("budget_ms", "300").await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(60)).await;
+    assert_eq!(result_rows(&browser).await.len(), 4);
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn bad_parameters_in_the_url_get_inline_errors_and_nothing_runs() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser.open(&site.url("/exercises/duplicates?sizes=100,abc&seed=-1&budget_ms=99999999999999999999999")).await;
+    let sizes = browser.testid("param-error-sizes").await.text().await.unwrap();
+    assert!(sizes.starts_with("sizes: ") && sizes.contains("\"abc\" is not a whole number"), "{sizes}");
+    assert!(sizes.contains("from 1 to 10000000"), "names the allowed range: {sizes}");
+    let seed = browser.testid("param-error-seed").await.text().await.unwrap();
+    assert!(seed.contains("-1 is negative"), "{seed}");
+    let budget = browser.testid("param-error-budget_ms").await.text().await.unwrap();
+    assert!(budget.contains("is too large"), "{budget}");
+    assert_eq!(browser.testid("run").await.attr("disabled").await.unwrap().as_deref(), Some("true"));
+
+    // Fixing a field clears its message; the others stay.
+    browser.set_param("sizes", "100").await;
+    assert!(browser.all("param-error-sizes").await.is_empty());
+    assert_eq!(browser.all("param-error-seed").await.len(), 1);
+    assert_eq!(browser.state().await, "idle");
+    assert!(browser.all("result-row").await.is_empty());
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}

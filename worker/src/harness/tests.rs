@@ -1,0 +1,210 @@
+//! The harness against a fake clock: kernels "take" exactly the time the
+//! test says, so every figure the harness reports can be checked.
+
+use std::cell::Cell;
+
+use exercises::params::{ParamKind, ParamSpec};
+use exercises::runner::{Output, Runner, Workload};
+use exercises::{Exercise, Growth, Target, Variant};
+
+use super::*;
+
+thread_local! {
+    /// Fake time in nanoseconds, advanced by fake kernels and clock reads.
+    static NOW: Cell<f64> = const { Cell::new(0.0) };
+}
+
+fn advance(ns: f64) {
+    NOW.with(|now| now.set(now.get() + ns));
+}
+
+/// Reads the fake time, quantized to `resolution` like a browser timer;
+/// each read costs `read_cost`.
+struct FakeClock {
+    resolution: f64,
+    read_cost: f64,
+}
+
+impl Clock for FakeClock {
+    fn now_ns(&mut self) -> f64 {
+        advance(self.read_cost);
+        (NOW.with(Cell::get) / self.resolution).floor() * self.resolution
+    }
+}
+
+fn clock() -> FakeClock {
+    FakeClock { resolution: 5_000.0, read_cost: 20.0 }
+}
+
+#[test]
+fn resolution_is_the_timer_step() {
+    assert_eq!(timer_resolution_ns(&mut clock()), 5_000.0);
+    assert_eq!(timer_resolution_ns(&mut FakeClock { resolution: 100_000.0, read_cost: 1_000.0 }), 100_000.0);
+}
+
+#[test]
+fn fast_calls_are_batched_until_a_sample_spans_100_resolutions() {
+    let m = measure("v", 10, &mut clock(), 1e9, 100.0 * 5_000.0, &mut || advance(1_000.0));
+    assert!(m.calls_per_sample >= 500, "{}", m.calls_per_sample);
+    assert_eq!(m.samples_ns.len(), MAX_SAMPLES);
+    for &sample in &m.samples_ns {
+        assert!((sample - 1_000.0).abs() < 20.0, "per-call time {sample}");
+    }
+    assert!(m.first_call_ns <= 5_000.0);
+}
+
+#[test]
+fn slow_calls_are_timed_one_by_one_within_the_budget() {
+    let m = measure("v", 10, &mut clock(), 2e9, 5e5, &mut || advance(3e8));
+    assert_eq!(m.calls_per_sample, 1);
+    // First call and warm-up take 0.6 s; samples start while less than 2 s
+    // has been spent: at 0.6, 0.9, 1.2, 1.5 and 1.8 s.
+    assert_eq!(m.samples_ns.len(), 5);
+    assert!(m.samples_ns.iter().all(|&s| (s - 3e8).abs() < 1e4));
+    assert!((m.first_call_ns - 3e8).abs() < 1e4);
+}
+
+/// A fake exercise: `quadratic` costs n² ns, `linear` 10·n ns, and `wrong`
+/// returns a different answer.
+struct FakeRunner;
+struct FakeInput(u64);
+
+impl Runner for FakeRunner {
+    fn check_cases(&self, _: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
+        vec![("case".into(), Box::new(FakeInput(3)))]
+    }
+    fn workload(&self, _: &ParamValues, size: u64) -> Box<dyn Workload> {
+        Box::new(FakeInput(size))
+    }
+}
+
+impl Workload for FakeInput {
+    fn run(&mut self, variant: usize) {
+        let n = self.0 as f64;
+        advance(if variant == 1 { 10.0 * n } else { n * n });
+    }
+    fn check(&mut self, variant: usize) -> Output {
+        let answer = if variant == 2 { 4 } else { 3 };
+        Output { text: format!("{answer}"), digest: answer }
+    }
+}
+
+static FAKE: Exercise = Exercise {
+    id: "fake",
+    title: "fake",
+    seed: "none",
+    summary: "",
+    explanation: &[],
+    params: &[ParamSpec {
+        name: "sizes",
+        label: "",
+        help: "",
+        kind: ParamKind::IntList { min: 1, max: 1_000_000, max_len: 10 },
+        default: "100,1000,10000,100000",
+    }],
+    size_param: "sizes",
+    variants: &[
+        Variant { name: "quadratic", technique: "", growth: Growth::Quadratic },
+        Variant { name: "linear", technique: "", growth: Growth::Linear },
+        Variant { name: "wrong", technique: "", growth: Growth::Linear },
+    ],
+    source: "",
+    target: Target { variant: "linear", baseline: "quadratic", speedup: 2.0, size: 1000 },
+    runner: &FakeRunner,
+};
+
+fn run_fake(budget_ms: &str) -> Vec<FromWorker> {
+    let raw = params::from_query(&format!("budget_ms={budget_ms}"));
+    let values = params::parse(FAKE.all_params(), &raw).unwrap();
+    let mut messages = Vec::new();
+    run(&FAKE, &values, &mut clock(), 5_000.0, &mut |m| messages.push(m));
+    messages
+}
+
+#[test]
+fn a_disagreeing_variant_is_reported_and_not_timed() {
+    let messages = run_fake("2000");
+    let FromWorker::Checked(report) = &messages[0] else { panic!("check first: {:?}", messages[0]) };
+    let agrees: Vec<_> = report.variants.iter().map(|v| (v.variant.as_str(), v.agrees)).collect();
+    assert_eq!(agrees, [("quadratic", true), ("linear", true), ("wrong", false)]);
+    assert_eq!(report.variants[2].outputs, ["4"]);
+    assert!(!messages.iter().any(|m| matches!(m, FromWorker::Measured(x) if x.variant == "wrong")));
+    assert_eq!(messages.last(), Some(&FromWorker::Done));
+}
+
+#[test]
+fn sizes_predicted_over_budget_are_skipped_and_the_rest_measured() {
+    // quadratic: 10 µs, 1 ms, 100 ms, 10 s per call; 5 calls of 100 ms fit
+    // in 2 s, 5 calls of 10 s do not.
+    let messages = run_fake("2000");
+    let mut measured = Vec::new();
+    let mut skipped = Vec::new();
+    for message in &messages {
+        match message {
+            FromWorker::Measured(m) => measured.push((m.variant.as_str(), m.size, median_ns(m))),
+            FromWorker::Skipped(s) => skipped.push((s.variant.as_str(), s.size, s.predicted_ns)),
+            _ => {}
+        }
+    }
+    let sizes = |name| measured.iter().filter(|m| m.0 == name).map(|m| m.1).collect::<Vec<_>>();
+    assert_eq!(sizes("quadratic"), [100, 1000, 10_000]);
+    assert_eq!(sizes("linear"), [100, 1000, 10_000, 100_000]);
+    assert_eq!(skipped.len(), 1);
+    let (variant, size, predicted) = skipped[0];
+    assert_eq!((variant, size), ("quadratic", 100_000));
+    assert!((predicted / 1e10 - 1.0).abs() < 0.01, "predicted {predicted} ns, true 1e10");
+    for (_, size, median) in measured.iter().filter(|m| m.0 == "quadratic") {
+        let truth = (*size as f64).powi(2);
+        assert!((median / truth - 1.0).abs() < 0.02, "n = {size}: {median} vs {truth}");
+    }
+}
+
+#[test]
+fn progress_counts_every_step_once() {
+    let messages = run_fake("2000");
+    let progress: Vec<(u32, u32)> = messages
+        .iter()
+        .filter_map(|m| match m {
+            FromWorker::Progress { done, total, .. } => Some((*done, *total)),
+            _ => None,
+        })
+        .collect();
+    assert!(progress.iter().all(|&(_, total)| total == 8), "4 sizes × 2 timed variants");
+    assert!(progress.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert_eq!(progress.last(), Some(&(8, 8)));
+}
+
+fn handle_text(text: &str) -> Vec<FromWorker> {
+    let mut messages = Vec::new();
+    let mut clock = FakeClock { resolution: 1_000.0, read_cost: 1e6 };
+    handle(text, &mut clock, 1_000.0, &mut |m| messages.push(m));
+    messages
+}
+
+fn failure(messages: &[FromWorker]) -> &str {
+    match messages {
+        [FromWorker::Failed { message }] => message,
+        other => panic!("expected one failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_requests_fail_with_a_reason() {
+    assert!(failure(&handle_text("not json")).starts_with("unreadable request"));
+    let unknown = ToWorker::Run { exercise: "nope".into(), query: String::new() }.to_json();
+    assert!(failure(&handle_text(&unknown)).contains("no exercise named \"nope\""));
+    let bad = ToWorker::Run { exercise: "duplicates".into(), query: "sizes=10,x&seed=-3".into() }.to_json();
+    let message = failure(&handle_text(&bad)).to_string();
+    assert!(message.contains("sizes: \"x\" is not a whole number") && message.contains("seed: -3 is negative"), "{message}");
+}
+
+#[test]
+fn a_real_exercise_runs_end_to_end() {
+    let request = ToWorker::Run { exercise: "duplicates".into(), query: "sizes=50,200".into() }.to_json();
+    let messages = handle_text(&request);
+    let FromWorker::Checked(report) = &messages[0] else { panic!("{:?}", messages[0]) };
+    assert!(report.variants.iter().all(|v| v.agrees && v.outputs[0] == "[1, 3, 5]"), "{report:?}");
+    let rows = messages.iter().filter(|m| matches!(m, FromWorker::Measured(_))).count();
+    assert_eq!(rows, 8, "4 variants × 2 sizes");
+    assert_eq!(messages.last(), Some(&FromWorker::Done));
+}

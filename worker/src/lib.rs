@@ -1,0 +1,78 @@
+//! The benchmark worker. It runs in a dedicated Web Worker, never on the
+//! page's main thread: it receives [`ToWorker`] messages as JSON text, checks
+//! and times the kernels of an exercise, and posts [`FromWorker`] messages
+//! back as it goes. The page cancels a run by terminating the worker.
+//!
+//! The measurement logic lives in [`harness`], generic over a [`Clock`], so
+//! it is tested on the host with a fake clock; this file only wires it to the
+//! browser: `performance.now()`, `postMessage` and a panic hook.
+//!
+//! [`ToWorker`]: exercises::protocol::ToWorker
+//! [`FromWorker`]: exercises::protocol::FromWorker
+//! [`Clock`]: harness::Clock
+
+pub mod harness;
+
+use exercises::protocol::{FromWorker, WorkerInfo};
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Performance};
+
+/// `performance.now()` of the worker's global scope.
+pub struct PerformanceClock(Performance);
+
+impl PerformanceClock {
+    /// The clock of the current global scope (a worker or a page).
+    pub fn new() -> PerformanceClock {
+        let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .expect("every browser scope has `performance`");
+        PerformanceClock(performance.unchecked_into())
+    }
+}
+
+impl Default for PerformanceClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl harness::Clock for PerformanceClock {
+    fn now_ns(&mut self) -> f64 {
+        self.0.now() * 1e6
+    }
+}
+
+/// Which build this is: the threaded one is compiled with atomics.
+pub const BUILD: &str = if cfg!(target_feature = "atomics") { "threaded" } else { "single" };
+
+/// Installs the message handler and posts `Ready`. Called once by
+/// `bootstrap.js` after the module is instantiated.
+#[wasm_bindgen]
+pub fn start_worker() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    install_panic_hook(scope.clone());
+    let mut clock = PerformanceClock::new();
+    let resolution_ns = harness::timer_resolution_ns(&mut clock);
+    let post_scope = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        harness::handle(&text, &mut clock, resolution_ns, &mut |message| post(&post_scope, &message));
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&scope, &FromWorker::Ready(WorkerInfo { build: BUILD.into(), timer_resolution_ns: resolution_ns }));
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
+    // Posting fails only if the page is gone; then nobody is listening.
+    let _ = scope.post_message(&message.to_json().into());
+}
+
+/// A panic in a kernel aborts the wasm instance; before it does, tell the
+/// page what happened so it can report it and start a fresh worker.
+fn install_panic_hook(scope: DedicatedWorkerGlobalScope) {
+    std::panic::set_hook(Box::new(move |info| {
+        web_sys::console::error_1(&format!("worker panicked: {info}").into());
+        post(&scope, &FromWorker::Failed { message: format!("a kernel panicked: {info}") });
+    }));
+}

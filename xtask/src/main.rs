@@ -1,0 +1,123 @@
+//! Project automation, in Rust so it runs wherever cargo does.
+//!
+//! - `cargo xtask serve`: install what is missing, build, and serve the site
+//!   on http://127.0.0.1:8080 with the cross-origin isolation headers.
+//! - `cargo xtask test`: every test: host, in-browser (wasm-bindgen-test)
+//!   and end-to-end against the built site in headless Chromium.
+//! - `cargo xtask dist [--public-url /repo/]`: the static site in `dist/`.
+//! - `cargo xtask build-worker`: the benchmark worker; Trunk calls it as a
+//!   pre-build hook so the worker is rebuilt whenever the site is.
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(),
+        Some("test") => test(),
+        Some("dist") => dist(public_url(&args[1..]).as_deref().unwrap_or("/")),
+        Some("build-worker") => build_worker(),
+        _ => Err("usage: cargo xtask serve | test | dist [--public-url /path/] | build-worker".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn public_url(args: &[String]) -> Option<String> {
+    let at = args.iter().position(|a| a == "--public-url")?;
+    args.get(at + 1).cloned()
+}
+
+/// The workspace root (xtask lives one folder below it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+}
+
+/// Runs a command in the workspace root and fails if it does.
+fn run(command: &mut Command) -> Result {
+    eprintln!("xtask: running {command:?}");
+    let status = command.current_dir(root()).status().map_err(|e| format!("{command:?}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{command:?} failed: {status}")) }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn trunk(tools: &tools::Tools) -> Command {
+    let mut command = Command::new("trunk");
+    command.env("PATH", tools.path());
+    command
+}
+
+fn serve() -> Result {
+    let tools = tools::ensure(false)?;
+    eprintln!("xtask: serving on http://127.0.0.1:8080 (Ctrl-C stops)");
+    run(trunk(&tools).args(["serve", "--offline"]))
+}
+
+fn dist(public_url: &str) -> Result {
+    let tools = tools::ensure(false)?;
+    run(trunk(&tools).args(["build", "--offline", "--public-url", public_url]))?;
+    // Static hosts answer unknown paths with 404.html: make deep links load
+    // the app, which then routes them.
+    let dist = root().join("dist");
+    std::fs::copy(dist.join("index.html"), dist.join("404.html")).map_err(|e| format!("404.html: {e}"))?;
+    Ok(())
+}
+
+/// Builds the single-threaded worker and writes it, with its bootstrap
+/// script, to `$TRUNK_STAGING_DIR/worker/single` (or `dist/worker/single`
+/// when run by hand).
+fn build_worker() -> Result {
+    let out = match std::env::var_os("TRUNK_STAGING_DIR") {
+        Some(staging) => PathBuf::from(staging),
+        None => root().join("dist"),
+    }
+    .join("worker/single");
+    // Always optimised: the worker's kernels are what the page measures.
+    run(cargo().args(["build", "--release", "--lib", "-p", "worker", "--target", "wasm32-unknown-unknown"]))?;
+    let wasm = root().join("target/wasm32-unknown-unknown/release/worker.wasm");
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-name", "worker", "--out-dir"])
+        .arg(&out)
+        .arg(wasm))?;
+    std::fs::copy(root().join("worker/bootstrap.js"), out.join("bootstrap.js"))
+        .map_err(|e| format!("bootstrap.js: {e}"))?;
+    Ok(())
+}
+
+fn test() -> Result {
+    let tools = tools::ensure(true)?;
+    let started = std::time::Instant::now();
+    // Host: kernels' property tests, exercises, the worker's harness, the app's plots.
+    run(cargo().args(["test", "--workspace", "--exclude", "e2e"]))?;
+    // In headless Chromium: kernels compiled to wasm, the worker's message handling.
+    let webdriver_json = root().join("target/webdriver.json");
+    std::fs::write(&webdriver_json, tools::webdriver_json()).map_err(|e| format!("webdriver.json: {e}"))?;
+    run(cargo()
+        .args(["test", "-p", "kernels", "-p", "worker", "--target", "wasm32-unknown-unknown"])
+        .env("PATH", tools.path())
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+    // End to end: the built site, served like the dev server serves it.
+    dist("/")?;
+    run(cargo()
+        .args(["test", "-p", "e2e", "--", "--test-threads=1"])
+        .env("PERFLAB_DIST", root().join("dist"))
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("CHROMIUM", &tools.chromium))?;
+    eprintln!("xtask: all tests passed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
