@@ -293,7 +293,7 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
     Effect::new(move |_| {
         let series = plot::series(exercise, &run.measurements.read());
         if let Some(canvas) = canvas.get() {
-            draw(&canvas, &series, exercise.size_param);
+            draw(&canvas, &series, "n");
         }
     });
     let rows = move || {

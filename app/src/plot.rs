@@ -133,10 +133,12 @@ pub fn time_vs_size<DB: DrawingBackend>(
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], line));
         chart.draw_series(s.points.iter().map(|p| Circle::new((p.size, p.median), px(3.5), color.filled())))?;
         chart.draw_series(s.points.iter().map(|p| PathElement::new(vec![(p.size, p.low), (p.size, p.high)], thin)))?;
-        if let Some(fit) = s.fit {
+        // The fit over the sizes this variant was measured at: beyond them
+        // it would run off the chart for fast-growing variants.
+        if let (Some(fit), Some(first), Some(last)) = (s.fit, s.points.first(), s.points.last()) {
             let steps = 24;
             let curve = (0..=steps).map(|i| {
-                let x = x0 * (x1 / x0).powf(i as f64 / steps as f64);
+                let x = first.size * (last.size / first.size).powf(i as f64 / steps as f64);
                 (x, fit.predict(x))
             });
             chart.draw_series(DashedLineSeries::new(curve, px(5.0), px(4.0), thin))?;

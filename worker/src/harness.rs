@@ -2,7 +2,7 @@
 //! size, posting results as they come.
 //!
 //! Sampling (see criterion.rs's analysis and DESIGN.md §5): the first call is
-//! timed alone (a cold start shows there); then batches double until one
+//! timed alone (a cold start shows there); then batches double until a
 //! batch lasts at least [`SAMPLE_RESOLUTIONS`] × the timer resolution, which
 //! doubles as warm-up; then samples of that batch are taken until the
 //! budget is spent (at least [`MIN_SAMPLES`], at most [`MAX_SAMPLES`]).
@@ -28,9 +28,9 @@ pub const SAMPLE_RESOLUTIONS: f64 = 100.0;
 pub const MIN_SAMPLES: usize = 3;
 /// Most samples of a measurement.
 pub const MAX_SAMPLES: usize = 20;
-/// Calls a measurement needs at the least: the first call, one warm-up
-/// batch, and `MIN_SAMPLES` samples of one call each.
-pub const MIN_CALLS: f64 = 2.0 + MIN_SAMPLES as f64;
+/// Calls a measurement needs at the least: the first call, two warm-up
+/// batches, and `MIN_SAMPLES` samples of one call each.
+pub const MIN_CALLS: f64 = 3.0 + MIN_SAMPLES as f64;
 
 /// The smallest positive step of `clock`, from the fastest of 20 ticks.
 pub fn timer_resolution_ns(clock: &mut impl Clock) -> f64 {
@@ -154,14 +154,26 @@ pub fn measure(
     let mut now = || clock.now_ns();
     let first_call_ns = time_batch(&mut now, 1);
 
-    // Warm up and calibrate: double the batch until a batch is long enough.
+    // Warm up and calibrate: grow the batch until the fastest per-call time
+    // seen says a batch spans a sample, confirmed by a second batch. Using
+    // the fastest, not the last, batch keeps one slow batch (a memory
+    // growth, a tier-up) from ending the warm-up with batches far too
+    // short. A batch that reads as 0 took less than one timer tick.
+    let tick_ns = min_sample_ns / SAMPLE_RESOLUTIONS;
     let mut calls = 1;
+    let mut batches = 0;
+    let mut fastest_per_call = f64::INFINITY;
     loop {
         let elapsed = time_batch(&mut now, calls);
-        if elapsed >= min_sample_ns || now() - start > budget_ns / 2.0 {
+        batches += 1;
+        fastest_per_call = fastest_per_call.min(elapsed.max(tick_ns) / calls as f64);
+        let long_enough = calls as f64 * fastest_per_call >= min_sample_ns;
+        if (long_enough && batches >= 2) || now() - start > budget_ns / 2.0 {
             break;
         }
-        calls *= 2;
+        if !long_enough {
+            calls *= 2;
+        }
     }
 
     let mut samples_ns = Vec::with_capacity(MAX_SAMPLES);

@@ -54,12 +54,25 @@ fn fast_calls_are_batched_until_a_sample_spans_100_resolutions() {
 }
 
 #[test]
+fn one_slow_warm_up_batch_does_not_end_the_calibration() {
+    let mut calls = 0;
+    let m = measure("v", 10, &mut clock(), 1e9, 5e5, &mut || {
+        calls += 1;
+        // The second call hits a one-off 2 ms stall, longer than a sample.
+        advance(if calls == 2 { 2e6 } else { 1_000.0 });
+    });
+    assert!(m.calls_per_sample >= 500, "{}", m.calls_per_sample);
+    let median = exercises::analysis::Summary::of(&m.samples_ns).unwrap().median;
+    assert!((median - 1_000.0).abs() < 20.0, "{median}");
+}
+
+#[test]
 fn slow_calls_are_timed_one_by_one_within_the_budget() {
     let m = measure("v", 10, &mut clock(), 2e9, 5e5, &mut || advance(3e8));
     assert_eq!(m.calls_per_sample, 1);
-    // First call and warm-up take 0.6 s; samples start while less than 2 s
-    // has been spent: at 0.6, 0.9, 1.2, 1.5 and 1.8 s.
-    assert_eq!(m.samples_ns.len(), 5);
+    // The first call and two warm-up calls take 0.9 s; samples start while
+    // less than 2 s has been spent: at 0.9, 1.2, 1.5 and 1.8 s.
+    assert_eq!(m.samples_ns.len(), 4);
     assert!(m.samples_ns.iter().all(|&s| (s - 3e8).abs() < 1e4));
     assert!((m.first_call_ns - 3e8).abs() < 1e4);
 }
@@ -134,8 +147,8 @@ fn a_disagreeing_variant_is_reported_and_not_timed() {
 
 #[test]
 fn sizes_predicted_over_budget_are_skipped_and_the_rest_measured() {
-    // quadratic: 10 µs, 1 ms, 100 ms, 10 s per call; 5 calls of 100 ms fit
-    // in 2 s, 5 calls of 10 s do not.
+    // quadratic: 10 µs, 1 ms, 100 ms, 10 s per call; 6 calls of 100 ms fit
+    // in 2 s, 6 calls of 10 s do not.
     let messages = run_fake("2000");
     let mut measured = Vec::new();
     let mut skipped = Vec::new();
