@@ -100,12 +100,13 @@ fn build_worker() -> Result {
 fn test() -> Result {
     let tools = tools::ensure(true)?;
     let started = std::time::Instant::now();
+    let mut tally = Tally::default();
     // Host: kernels' property tests, exercises, the worker's harness, the app's plots.
-    run(cargo().args(["test", "--workspace", "--exclude", "e2e"]))?;
+    tally.run(cargo().args(["test", "--workspace", "--exclude", "e2e"]))?;
     // In headless Chromium: kernels compiled to wasm, the worker's message handling.
     let webdriver_json = root().join("target/webdriver.json");
     std::fs::write(&webdriver_json, tools::webdriver_json()).map_err(|e| format!("webdriver.json: {e}"))?;
-    run(cargo()
+    tally.run(cargo()
         .args(["test", "-p", "kernels", "-p", "worker", "--target", "wasm32-unknown-unknown"])
         .env("PATH", tools.path())
         .env("CHROMEDRIVER", &tools.chromedriver)
@@ -113,11 +114,65 @@ fn test() -> Result {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
     // End to end: the built site, served like the dev server serves it.
     dist("/")?;
-    run(cargo()
+    tally.run(cargo()
         .args(["test", "-p", "e2e", "--", "--test-threads=1"])
         .env("PERFLAB_DIST", root().join("dist"))
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("CHROMIUM", &tools.chromium))?;
-    eprintln!("xtask: all tests passed in {:.0} s", started.elapsed().as_secs_f64());
+    eprintln!("xtask: every layer passed in {:.0} s", started.elapsed().as_secs_f64());
+    // One closing line for the whole suite (cargo's last line is a doc-test
+    // binary's, often with zero tests).
+    println!("{} passed, {} failed", tally.passed, tally.failed);
     Ok(())
+}
+
+/// Test counts summed over several `cargo test` runs.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    /// Runs a `cargo test` command, echoing its output and adding up the
+    /// `test result:` lines.
+    fn run(&mut self, command: &mut Command) -> Result {
+        use std::io::{BufRead, BufReader};
+        eprintln!("xtask: running {command:?}");
+        let mut child = command
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("{command:?}: {e}"))?;
+        let stdout = child.stdout.take().expect("piped");
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| e.to_string())?;
+            println!("{line}");
+            if let Some(counts) = line.trim().strip_prefix("test result: ") {
+                self.passed += count(counts, " passed");
+                self.failed += count(counts, " failed");
+            }
+        }
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if status.success() { Ok(()) } else { Err(format!("{command:?} failed: {status}")) }
+    }
+}
+
+/// The number before `label` in "ok. 4 passed; 0 failed; …".
+fn count(counts: &str, label: &str) -> u64 {
+    counts
+        .split(';')
+        .find_map(|part| part.trim().strip_suffix(label)?.rsplit(' ').next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_read_from_cargo_test_summaries() {
+        let line = "ok. 20 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s";
+        assert_eq!(super::count(line, " passed"), 20);
+        assert_eq!(super::count(line, " failed"), 1);
+        assert_eq!(super::count("FAILED. 7 passed; 2 failed; 0 ignored; 0 filtered out", " failed"), 2);
+    }
 }
