@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod params;
 pub mod protocol;
 pub mod source;
+pub mod stats;
 
 #[cfg(feature = "runner")]
 pub mod runner;
