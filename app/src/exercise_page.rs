@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use exercises::analysis::{format_ns, median_ns, Summary};
+use exercises::analysis::{self, format_ns, Environment, Row};
+use exercises::stats::Estimate;
 use exercises::params::{self, ParamError};
 use exercises::protocol::{CheckReport, FromWorker, Measurement, Skip, ToWorker, WorkerInfo};
 use exercises::{find, Exercise};
@@ -72,6 +73,8 @@ struct Run {
     measurements: RwSignal<Vec<Measurement>>,
     skips: RwSignal<Vec<Skip>>,
     worker: RwSignal<Option<WorkerInfo>>,
+    /// Whether the tab was hidden at some point of the current run.
+    hidden: RwSignal<bool>,
 }
 
 impl Run {
@@ -84,6 +87,7 @@ impl Run {
             measurements: RwSignal::new(Vec::new()),
             skips: RwSignal::new(Vec::new()),
             worker: RwSignal::new(None),
+            hidden: RwSignal::new(false),
         }
     }
 
@@ -93,6 +97,7 @@ impl Run {
         self.check.set(None);
         self.measurements.set(Vec::new());
         self.skips.set(Vec::new());
+        self.hidden.set(document().hidden());
     }
 
     fn receive(&self, event: BridgeEvent) {
@@ -156,6 +161,14 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?{query}")))
         });
     });
+
+    // Background tabs are throttled: remember if the tab was hidden mid-run.
+    let visibility = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().hidden() && run.state.get_untracked() == RunState::Running {
+            run.hidden.set(true);
+        }
+    });
+    on_cleanup(move || visibility.remove());
 
     let worker_url = format!("{}/worker/single/bootstrap.js", base_path());
     let bridge = StoredValue::new_local(WorkerBridge::new(worker_url, move |event| run.receive(event)));
@@ -234,19 +247,55 @@ fn Status(run: Run) -> impl IntoView {
         RunState::Done => "done".to_string(),
         RunState::Cancelled | RunState::Error => run.message.get(),
     };
+    let capabilities = LocalResource::new(crate::capabilities::detect);
     view! {
         <div class="status">
             <p data-testid="status" data-state=move || run.state.get().as_str()>{text}</p>
             <progress data-testid="progress"
                 max=move || run.progress.read().1.max(1)
                 value=move || run.progress.read().0 />
-            <p class="worker-info" data-testid="capabilities"
-                data-build=move || run.worker.read().as_ref().map(|w| w.build.clone())>
-                {move || match run.worker.get() {
-                    Some(info) => format!("worker: {} build, timer resolution {}", info.build, format_ns(info.timer_resolution_ns)),
-                    None => "worker: starting".to_string(),
-                }}
-            </p>
+            {move || {
+                let caps = capabilities.get();
+                let info = run.worker.get();
+                let flag = |on: bool| if on { "true" } else { "false" };
+                let resolution_us = info.as_ref().map(|i| format!("{:.1}", i.timer_resolution_ns / 1e3));
+                let isolated = caps.as_ref().map(|c| flag(c.isolated));
+                let cores = caps.as_ref().map(|c| c.cores);
+                let simd = caps.as_ref().map(|c| flag(c.simd));
+                let threads = caps.as_ref().map(|c| flag(c.threads));
+                let webgpu = caps.as_ref().map(|c| c.webgpu.0);
+                view! {
+                    <dl class="capabilities" data-testid="capabilities"
+                        data-build=info.as_ref().map(|i| i.build.clone())
+                        data-pool-threads=info.as_ref().map(|_| "1")
+                        data-timer-resolution-us=resolution_us.clone()
+                        data-isolated=isolated
+                        data-cores=cores
+                        data-simd=simd
+                        data-threads=threads
+                        data-webgpu=webgpu>
+                        <dt>"worker"</dt>
+                        <dd>{info.as_ref().map_or("starting".to_string(), |i| format!(
+                            "{} build; timer resolution {}; empty kernel {} per call",
+                            i.build, format_ns(i.timer_resolution_ns), format_ns(i.empty_kernel_ns)))}</dd>
+                        {caps.map(|c| view! {
+                            <dt>"isolation"</dt>
+                            <dd>{if c.isolated { "cross-origin isolated: SharedArrayBuffer and the 5 µs timer are available" }
+                                 else { "not cross-origin isolated: no SharedArrayBuffer, the timer is coarsened" }}</dd>
+                            <dt>"cores"</dt><dd>{c.cores}</dd>
+                            <dt>"WebAssembly"</dt>
+                            <dd>{format!("SIMD {}, threads {}", if c.simd { "yes" } else { "no" }, if c.threads { "yes" } else { "no" })}</dd>
+                            <dt>"WebGPU"</dt>
+                            <dd>{match c.webgpu.0 {
+                                "software" => format!("software adapter ({}): slower than your CPU", c.webgpu.1),
+                                "hardware" => format!("hardware adapter ({})", c.webgpu.1),
+                                _ => format!("none: {}", c.webgpu.1),
+                            }}</dd>
+                            <dt>"browser"</dt><dd class="browser">{c.browser}</dd>
+                        })}
+                    </dl>
+                }
+            }}
         </div>
     }
 }
@@ -287,46 +336,96 @@ fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
     }
 }
 
+/// "12.4× [11.9, 13.0]".
+fn ratio_text(s: &Estimate) -> String {
+    format!("{:.1}× [{:.1}, {:.1}]", s.point, s.low, s.high)
+}
+
 #[component]
 fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let rows = Memo::new(move |_| analysis::rows(exercise, &run.measurements.read()));
+    let time_plot = NodeRef::<leptos::html::Canvas>::new();
+    let speedup_plot = NodeRef::<leptos::html::Canvas>::new();
+    let distribution_plot = NodeRef::<leptos::html::Canvas>::new();
+    let chosen_size = RwSignal::new(None::<u64>);
+    let sizes = move || {
+        let mut sizes: Vec<u64> = run.measurements.read().iter().map(|m| m.size).collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        sizes
+    };
+    let distribution_size = move || chosen_size.get().filter(|s| sizes().contains(s)).or_else(|| sizes().last().copied());
     Effect::new(move |_| {
-        let series = plot::series(exercise, &run.measurements.read());
-        if let Some(canvas) = canvas.get() {
-            draw(&canvas, &series, "n");
+        let series = plot::series(exercise, &rows.read());
+        if let Some(canvas) = time_plot.get() {
+            draw(&canvas, 0.55, |area, scale| plot::time_vs_size(area, &series, "n", scale));
+        }
+        if let Some(canvas) = speedup_plot.get() {
+            draw(&canvas, 0.45, |area, scale| plot::speedups(area, exercise, &rows.read(), scale));
         }
     });
-    let rows = move || {
-        let measurements = run.measurements.read();
-        let mut rows: Vec<&Measurement> = measurements.iter().collect();
-        let order = |name: &str| exercise.variants.iter().position(|v| v.name == name);
-        rows.sort_by_key(|m| (m.size, order(&m.variant)));
-        let baseline = |size| measurements.iter().find(|m| m.size == size && m.variant == exercise.target.baseline).map(median_ns);
-        rows.into_iter().map(|m| {
-            let s = Summary::of(&m.samples_ns).expect("a measurement has samples");
-            let speedup = baseline(m.size).map(|b| format!("{:.1}×", b / s.median)).unwrap_or_else(|| "—".into());
+    Effect::new(move |_| {
+        let Some(size) = distribution_size() else { return };
+        let strips: Vec<(String, Vec<f64>)> = run
+            .measurements
+            .read()
+            .iter()
+            .filter(|m| m.size == size)
+            .map(|m| (m.variant.clone(), m.per_call_ns()))
+            .collect();
+        if let Some(canvas) = distribution_plot.get() {
+            draw(&canvas, 0.35, |area, scale| plot::distribution(area, &strips, size, scale));
+        }
+    });
+    let table = move || {
+        rows.read().iter().map(|row: &Row| {
+            let speedup = row.speedup.map(|s| view! {
+                <span data-testid="speedup" data-variant=row.variant.clone() data-size=row.size
+                    data-ratio=s.point data-ci-low=s.low data-ci-high=s.high>{ratio_text(&s)}</span>
+            });
+            let outliers = format!("{} mild, {} severe", row.outliers.total() - row.outliers.severe(), row.outliers.severe());
             view! {
-                <tr data-testid="result-row" data-variant=m.variant.clone() data-size=m.size data-ns-per-call=s.median>
-                    <td><code>{m.variant.clone()}</code></td>
-                    <td class="num">{m.size}</td>
-                    <td class="num">{format_ns(s.median)}</td>
-                    <td class="num">"± " {format_ns(s.mad)}</td>
-                    <td class="num">{format_ns(s.min)} " – " {format_ns(s.max)}</td>
-                    <td class="num">{s.count} " × " {m.calls_per_sample}</td>
+                <tr data-testid="result-row" data-variant=row.variant.clone() data-size=row.size
+                    data-ns-per-call=row.per_call.point data-ci-low-ns=row.per_call.low data-ci-high-ns=row.per_call.high>
+                    <td><code>{row.variant.clone()}</code></td>
+                    <td class="num">{row.size}</td>
+                    <td class="num">{format_ns(row.per_call.point)}</td>
+                    <td class="num">"[" {format_ns(row.per_call.low)} ", " {format_ns(row.per_call.high)} "]"</td>
+                    <td class="num">{format!("{:.3}", row.r2)}</td>
+                    <td class="num">{format_ns(row.summary.median)} " ± " {format_ns(row.summary.mad)}</td>
+                    <td class="num">{outliers}</td>
+                    <td class="num">{row.summary.count}</td>
                     <td class="num">{speedup}</td>
                 </tr>
             }
         }).collect_view()
     };
     let target = &exercise.target;
-    let verdict = move || {
-        let measurements = run.measurements.read();
-        let at = |name: &str| measurements.iter().find(|m| m.size == target.size && m.variant == name).map(median_ns);
-        match (at(target.baseline), at(target.variant)) {
-            (Some(base), Some(fast)) if base / fast >= target.speedup => format!("measured {:.1}×: passed", base / fast),
-            (Some(base), Some(fast)) => format!("measured {:.1}×: not yet", base / fast),
-            _ => format!("include n = {} in the sizes to check it", target.size),
-        }
+    let verdict = move || match analysis::verdict(exercise, &rows.read()) {
+        Some((speedup, pass)) => view! {
+            <span data-testid="verdict" data-pass=if pass { "true" } else { "false" }
+                class=if pass { "pass" } else { "not-yet" }>
+                {if pass { "Passed: " } else { "Not yet: " }} {ratio_text(&speedup)} ", target ≥ " {exercise.target.speedup} "×"
+            </span>
+        }.into_any(),
+        None => view! { <span>"include n = " {exercise.target.size} " in the sizes to check it"</span> }.into_any(),
+    };
+    let fits = move || analysis::fits(exercise, &rows.read()).into_iter().map(|(variant, fit)| view! {
+        <li data-testid="fit" data-variant=variant data-class=fit.class.label() data-slope=fit.slope.point>
+            <code>{variant}</code> ": grows like O(" {fit.class.label()} "), log-log slope "
+            {format!("{:.2} [{:.2}, {:.2}]", fit.slope.point, fit.slope.low, fit.slope.high)}
+        </li>
+    }).collect_view();
+    let diagnostics = move || {
+        let info = run.worker.get();
+        let environment = Environment {
+            timer_resolution_ns: info.as_ref().map_or(0.0, |i| i.timer_resolution_ns),
+            empty_kernel_ns: info.as_ref().map_or(0.0, |i| i.empty_kernel_ns),
+            hidden_during_run: run.hidden.get(),
+        };
+        analysis::diagnose(&run.measurements.read(), &rows.read(), environment).into_iter().map(|d| view! {
+            <li data-testid="diagnostic" data-kind=d.kind>{d.message}</li>
+        }).collect_view()
     };
     view! {
         <section class="results">
@@ -335,7 +434,9 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                 "Target: " <code>{target.variant}</code> " at least " {target.speedup} "× faster than "
                 <code>{target.baseline}</code> " at n = " {target.size} " — " {verdict}
             </p>
-            <canvas node_ref=canvas data-testid="plot" class="plot"></canvas>
+            <ul class="diagnostics">{diagnostics}</ul>
+            <canvas node_ref=time_plot data-testid="plot" class="plot"></canvas>
+            <ul class="fits">{fits}</ul>
             <ul class="skips">
                 {move || run.skips.read().iter().map(|skip| view! {
                     <li data-testid="skip-note">
@@ -345,32 +446,47 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            <canvas node_ref=speedup_plot data-testid="plot" class="plot"></canvas>
             <table class="results-table">
                 <thead><tr>
-                    <th>"variant"</th><th>"n"</th><th>"time per call (median)"</th><th>"spread (MAD)"</th>
-                    <th>"fastest – slowest"</th><th>"samples × calls"</th><th>"speedup vs " {target.baseline}</th>
+                    <th>"variant"</th><th>"n"</th><th>"time per call"</th><th>"95% interval"</th><th>"R²"</th>
+                    <th>"median ± MAD"</th><th>"outliers"</th><th>"samples"</th><th>"speedup vs " {target.baseline}</th>
                 </tr></thead>
-                <tbody>{rows}</tbody>
+                <tbody>{table}</tbody>
             </table>
+            <p class="distribution-controls">
+                <label>"samples at n = "
+                    <select data-testid="distribution-size" on:change=move |event| chosen_size.set(event_target_value(&event).parse().ok())>
+                        {move || sizes().into_iter().map(|size| view! {
+                            <option value=size selected=move || distribution_size() == Some(size)>{size}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </p>
+            <canvas node_ref=distribution_plot data-testid="plot" class="plot"></canvas>
         </section>
     }
 }
 
 /// Draws on the canvas at the screen's pixel density: the backing store is
 /// the CSS size times `devicePixelRatio`, and the plot scales its fonts and
-/// lines by the same factor.
-fn draw(canvas: &web_sys::HtmlCanvasElement, series: &[plot::Series], size_name: &str) {
+/// lines by the same factor. The height is `aspect` × the width.
+fn draw<E: std::fmt::Debug>(
+    canvas: &web_sys::HtmlCanvasElement,
+    aspect: f64,
+    plot: impl FnOnce(&plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>, f64) -> Result<(), E>,
+) {
     let scale = window().device_pixel_ratio().max(1.0);
     let css_width = match canvas.client_width() {
         0 => 800,
         width => width,
     };
-    let css_height = (css_width as f64 * 0.55).clamp(280.0, 480.0);
+    let css_height = (css_width as f64 * aspect).clamp(220.0, 480.0);
     canvas.set_width((css_width as f64 * scale) as u32);
     canvas.set_height((css_height * scale) as u32);
     let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{css_height}px"));
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
-    if let Err(error) = plot::time_vs_size(&backend.into_drawing_area(), series, size_name, scale) {
+    if let Err(error) = plot(&backend.into_drawing_area(), scale) {
         web_sys::console::error_1(&format!("plot failed: {error:?}").into());
     }
 }

@@ -6,6 +6,7 @@
 //! `runner` feature, so no kernel code is compiled into it.
 
 pub mod bridge;
+pub mod capabilities;
 pub mod exercise_page;
 pub mod plot;
 

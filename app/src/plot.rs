@@ -5,8 +5,8 @@
 //! ratio) multiplies every font size, stroke and margin, and the caller sizes
 //! the canvas backing store to CSS size × scale, so lines stay crisp.
 
-use exercises::analysis::{format_ns, PowerFit, Summary};
-use exercises::protocol::Measurement;
+use exercises::analysis::{format_ns, Row};
+use exercises::stats::{Estimate, GrowthFit};
 use exercises::Exercise;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -20,43 +20,39 @@ pub struct Series {
     pub expected: &'static str,
     /// Measured points, by increasing size.
     pub points: Vec<Point>,
-    /// Power law fitted to the medians, if two sizes or more were measured.
-    pub fit: Option<PowerFit>,
+    /// Growth fitted to the times, if two sizes or more were measured.
+    pub fit: Option<GrowthFit>,
 }
 
-/// One measured size: the median time per call and the spread of samples.
+/// One measured size: the time per call with its 95% interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Point {
     /// The size.
     pub size: f64,
-    /// Median time per call, in nanoseconds.
+    /// Time per call, in nanoseconds.
     pub median: f64,
-    /// Fastest sample.
+    /// Lower end of the interval.
     pub low: f64,
-    /// Slowest sample.
+    /// Upper end of the interval.
     pub high: f64,
 }
 
-/// Groups measurements by variant, in the exercise's order, and fits each.
-pub fn series(exercise: &Exercise, measurements: &[Measurement]) -> Vec<Series> {
+/// Groups rows by variant, in the exercise's order, and fits each.
+pub fn series(exercise: &Exercise, rows: &[Row]) -> Vec<Series> {
     exercise
         .variants
         .iter()
         .filter_map(|variant| {
-            let mut points: Vec<Point> = measurements
+            let points: Vec<Point> = rows
                 .iter()
-                .filter(|m| m.variant == variant.name)
-                .filter_map(|m| {
-                    let s = Summary::of(&m.samples_ns)?;
-                    Some(Point { size: m.size as f64, median: s.median, low: s.min, high: s.max })
-                })
+                .filter(|r| r.variant == variant.name)
+                .map(|r| Point { size: r.size as f64, median: r.per_call.point, low: r.per_call.low, high: r.per_call.high })
                 .collect();
-            points.sort_by(|a, b| a.size.total_cmp(&b.size));
             let pairs: Vec<(f64, f64)> = points.iter().map(|p| (p.size, p.median)).collect();
             (!points.is_empty()).then(|| Series {
                 name: variant.name.to_string(),
                 expected: variant.growth.label(),
-                fit: PowerFit::fit(&pairs),
+                fit: GrowthFit::fit(&pairs),
                 points,
             })
         })
@@ -77,14 +73,20 @@ const PALETTE: [RGBColor; 7] = [
 /// The legend entry: name, fitted slope and expected class.
 pub fn legend(series: &Series) -> String {
     match series.fit {
-        Some(fit) => format!("{}: slope {:.2} (expected {})", series.name, fit.exponent, series.expected),
+        Some(fit) => format!(
+            "{}: slope {:.2}, fits O({}) (expected {})",
+            series.name,
+            fit.slope.point,
+            fit.class.label(),
+            series.expected
+        ),
         None => format!("{} (expected {})", series.name, series.expected),
     }
 }
 
-/// Time per call vs size on log-log axes: one line per variant through the
-/// medians, whiskers from the fastest to the slowest sample, the fitted
-/// power law dashed, and the fitted slope in the legend.
+/// Time per call vs size on log-log axes: one line per variant, its 95%
+/// interval as a band, the fitted growth dashed, and the slope and class in
+/// the legend.
 pub fn time_vs_size<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[Series],
@@ -132,6 +134,13 @@ pub fn time_vs_size<DB: DrawingBackend>(
             .label(legend(s))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], line));
         chart.draw_series(s.points.iter().map(|p| Circle::new((p.size, p.median), px(3.5), color.filled())))?;
+        let band: Vec<(f64, f64)> = s
+            .points
+            .iter()
+            .map(|p| (p.size, p.high))
+            .chain(s.points.iter().rev().map(|p| (p.size, p.low)))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.18).filled())))?;
         chart.draw_series(s.points.iter().map(|p| PathElement::new(vec![(p.size, p.low), (p.size, p.high)], thin)))?;
         // The fit over the sizes this variant was measured at: beyond them
         // it would run off the chart for fast-growing variants.
@@ -155,29 +164,159 @@ pub fn time_vs_size<DB: DrawingBackend>(
     area.present()
 }
 
+/// The bounds of positive values, widened by `factor` on log axes; `None`
+/// if there are none.
+fn log_bounds(values: impl Iterator<Item = f64>, factor: f64) -> Option<(f64, f64)> {
+    let (low, high) = values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::MAX, f64::MIN), |(low, high), v| (low.min(v), high.max(v)));
+    (low <= high).then(|| (low / factor, high * factor))
+}
+
+/// Speedup over the baseline for each variant and size, on log axes: a dot
+/// with whiskers for its 95% interval, and the target as a dashed line.
+pub fn speedups<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exercise: &Exercise,
+    rows: &[Row],
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |value: f64| (value * scale).round() as i32;
+    let font = |size: f64| ("sans-serif", size * scale);
+    area.fill(&WHITE)?;
+    let with_speedup: Vec<(&Row, _)> =
+        rows.iter().filter(|r| r.variant != exercise.target.baseline).filter_map(|r| Some((r, r.speedup?))).collect();
+    let target = exercise.target.speedup;
+    let xs = log_bounds(with_speedup.iter().map(|(r, _)| r.size as f64), 1.5);
+    let ys = log_bounds(with_speedup.iter().flat_map(|(_, s)| [s.low, s.high]).chain([target, 1.0]), 1.6);
+    let (Some((x0, x1)), Some((y0, y1))) = (xs, ys) else {
+        area.draw(&Text::new("no speedups yet", (px(20.0), px(20.0)), font(14.0)))?;
+        return area.present();
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(12.0))
+        .caption(format!("speedup over {} (95% intervals)", exercise.target.baseline), font(16.0))
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(px(60.0))
+        .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("n")
+        .y_desc("speedup (×)")
+        .x_label_formatter(&|x| format!("{x}"))
+        .y_label_formatter(&|y| format!("{y}×"))
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .draw()?;
+    let gray = BLACK.mix(0.5).stroke_width(px(1.0).max(1) as u32);
+    chart
+        .draw_series(DashedLineSeries::new([(x0, target), (x1, target)], px(6.0), px(4.0), gray))?
+        .label(format!("target: {target}× at n = {}", exercise.target.size))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], gray));
+    for (index, variant) in exercise.variants.iter().enumerate() {
+        let color = PALETTE[index % PALETTE.len()];
+        let points: Vec<(f64, Estimate)> =
+            with_speedup.iter().filter(|(r, _)| r.variant == variant.name).map(|(r, s)| (r.size as f64, *s)).collect();
+        if points.is_empty() {
+            continue;
+        }
+        // Variants side by side at each size, so whiskers do not overlap.
+        let nudge = 1.0 + 0.04 * (index as f64 - exercise.variants.len() as f64 / 2.0);
+        let thin = color.stroke_width(px(1.5).max(1) as u32);
+        chart
+            .draw_series(points.iter().map(|(x, s)| Circle::new((x * nudge, s.point), px(4.0), color.filled())))?
+            .label(variant.name)
+            .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
+        chart.draw_series(points.iter().map(|(x, s)| PathElement::new(vec![(x * nudge, s.low), (x * nudge, s.high)], thin)))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .margin(px(8.0))
+        .label_font(font(13.0))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()?;
+    area.present()
+}
+
+/// The per-call time of every sample at one size, one strip per variant,
+/// on a log axis: the spread and the outliers that a single number hides.
+pub fn distribution<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    strips: &[(String, Vec<f64>)],
+    size: u64,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |value: f64| (value * scale).round() as i32;
+    let font = |size: f64| ("sans-serif", size * scale);
+    area.fill(&WHITE)?;
+    let Some((x0, x1)) = log_bounds(strips.iter().flat_map(|(_, samples)| samples.iter().copied()), 1.3) else {
+        area.draw(&Text::new("no samples yet", (px(20.0), px(20.0)), font(14.0)))?;
+        return area.present();
+    };
+    let rows = strips.len() as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(12.0))
+        .caption(format!("time per call of each sample at n = {size}"), font(16.0))
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(px(90.0))
+        .build_cartesian_2d((x0..x1).log_scale(), -0.5..rows - 0.5)?;
+    chart
+        .configure_mesh()
+        .x_desc("time per call")
+        .x_label_formatter(&|x| format_ns(*x))
+        .y_labels(strips.len())
+        .y_label_formatter(&|y| {
+            let index = y.round();
+            if (y - index).abs() < 1e-6 && index >= 0.0 { strips.get(index as usize).map(|s| s.0.clone()).unwrap_or_default() } else { String::new() }
+        })
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .draw()?;
+    for (index, (_, samples)) in strips.iter().enumerate() {
+        let color = PALETTE[index % PALETTE.len()];
+        // Spread the dots vertically by their order, so equal values stay visible.
+        let count = samples.len().max(1) as f64;
+        chart.draw_series(samples.iter().enumerate().filter(|(_, s)| **s > 0.0).map(|(i, &sample)| {
+            let jitter = (i as f64 / count - 0.5) * 0.5;
+            Circle::new((sample, index as f64 + jitter), px(3.0), color.mix(0.75).filled())
+        }))?;
+    }
+    area.present()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use exercises::find;
 
-    fn measurement(variant: &str, size: u64, ns: f64) -> Measurement {
-        Measurement {
+    fn row(variant: &str, size: u64, ns: f64) -> Row {
+        let estimate = Estimate { point: ns, low: ns * 0.9, high: ns * 1.2 };
+        Row {
             variant: variant.into(),
             size,
-            calls_per_sample: 1,
-            samples_ns: vec![ns * 0.9, ns, ns * 1.2],
+            per_call: estimate,
+            r2: 1.0,
+            summary: exercises::analysis::Summary { median: ns, mad: 0.0, min: ns, max: ns, count: 10 },
+            outliers: Default::default(),
+            speedup: None,
             first_call_ns: ns,
         }
     }
 
     fn synthetic() -> Vec<Series> {
-        let mut measurements = Vec::new();
+        let mut rows = Vec::new();
         for n in [100u64, 500, 1000, 2000] {
             let x = n as f64;
-            measurements.push(measurement("hash_set", n, 20.0 * x));
-            measurements.push(measurement("naive", n, x * x));
+            rows.push(row("hash_set", n, 20.0 * x));
+            rows.push(row("naive", n, x * x));
         }
-        series(find("duplicates").unwrap(), &measurements)
+        series(find("duplicates").unwrap(), &rows)
     }
 
     #[test]
@@ -186,8 +325,8 @@ mod tests {
         let names: Vec<_> = series.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["naive", "hash_set"]);
         assert_eq!(series[0].points[3], Point { size: 2000.0, median: 4e6, low: 3.6e6, high: 4.8e6 });
-        assert_eq!(legend(&series[0]), "naive: slope 2.00 (expected O(n²))");
-        assert_eq!(legend(&series[1]), "hash_set: slope 1.00 (expected O(n))");
+        assert_eq!(legend(&series[0]), "naive: slope 2.00, fits O(n^2) (expected O(n²))");
+        assert_eq!(legend(&series[1]), "hash_set: slope 1.00, fits O(n) (expected O(n))");
     }
 
     fn svg(series: &[Series], scale: f64) -> String {
@@ -204,6 +343,7 @@ mod tests {
         let out = svg(&synthetic(), 1.0);
         assert!(out.contains("naive: slope 2.00"), "legend missing");
         assert!(out.contains("hash_set: slope 1.00"), "legend missing");
+        assert!(out.matches("<polygon").count() >= 2, "an interval band per variant");
         assert!(out.matches("<polyline").count() >= 4, "two lines and two fits");
         assert!(out.contains("time per call"));
     }
@@ -223,5 +363,33 @@ mod tests {
     #[test]
     fn no_measurements_draws_a_note_not_a_panic() {
         assert!(svg(&[], 1.0).contains("no measurements yet"));
+    }
+
+    #[test]
+    fn speedups_and_distributions_draw_their_data() {
+        let exercise = find("duplicates").unwrap();
+        let mut fast = row("hash_set", 1000, 100.0);
+        fast.speedup = Some(Estimate { point: 60.0, low: 55.0, high: 66.0 });
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (800, 420)).into_drawing_area();
+            speedups(&area, exercise, &[row("naive", 1000, 6000.0), fast], 1.0).unwrap();
+        }
+        assert!(out.contains("target: 50× at n = 10000") && out.contains("hash_set"), "legend");
+        assert!(out.matches("<circle").count() >= 2, "a dot per speedup and legend");
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (800, 300)).into_drawing_area();
+            let strips = vec![("naive".to_string(), vec![10.0, 11.0, 30.0]), ("sort".to_string(), vec![1.0, 1.1])];
+            distribution(&area, &strips, 1000, 1.0).unwrap();
+        }
+        assert_eq!(out.matches("<circle").count(), 5, "one dot per sample");
+        assert!(out.contains("n = 1000"));
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (400, 300)).into_drawing_area();
+            speedups(&area, exercise, &[], 1.0).unwrap();
+        }
+        assert!(out.contains("no speedups yet"));
     }
 }

@@ -3,6 +3,7 @@
 //! app draws; everything here is tested on the host with synthetic data.
 
 use crate::protocol::Measurement;
+use crate::stats::{linear_sampling_estimate, ratio_estimate, slope_through_origin, Estimate};
 
 /// Robust summary of per-call times.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -99,9 +100,25 @@ pub fn predict_ns(points: &[(f64, f64)], fallback_exponent: f64, size: f64) -> O
     Some(y * (size / x).powf(fallback_exponent))
 }
 
-/// The median time per call of a measurement.
-pub fn median_ns(measurement: &Measurement) -> f64 {
-    Summary::of(&measurement.samples_ns).map_or(f64::NAN, |s| s.median)
+/// The time per call of a measurement: the least-squares slope of sample
+/// time against calls per sample, with its bootstrap interval and R².
+pub fn per_call(measurement: &Measurement, resamples: usize) -> Option<(Estimate, f64)> {
+    linear_sampling_estimate(&measurement.iters, &measurement.times_ns, resamples, measurement.size)
+}
+
+/// The point estimate of the time per call (no interval), for predictions.
+pub fn per_call_point(measurement: &Measurement) -> Option<f64> {
+    let points: Vec<(f64, f64)> =
+        measurement.iters.iter().map(|&i| i as f64).zip(measurement.times_ns.iter().copied()).collect();
+    slope_through_origin(&points).map(|(slope, _)| slope)
+}
+
+/// `baseline / variant` of the times per call, with a bootstrap interval
+/// that resamples both measurements' samples independently.
+pub fn speedup(baseline: &Measurement, variant: &Measurement, resamples: usize) -> Option<Estimate> {
+    let pairs = |m: &Measurement| -> Vec<(f64, f64)> { m.iters.iter().map(|&i| i as f64).zip(m.times_ns.iter().copied()).collect() };
+    let slope = |points: &[(f64, f64)]| slope_through_origin(points).map(|(slope, _)| slope);
+    ratio_estimate(&pairs(baseline), &pairs(variant), resamples, baseline.size ^ 0x5eed, slope)
 }
 
 /// A duration in nanoseconds, in the unit that reads best: "812 ns",
@@ -186,6 +203,59 @@ mod tests {
         assert!(close(two, 1e4, 1e-9), "the fit (linear) wins over the fallback: {two}");
     }
 
+    fn linear(variant: &str, size: u64, ns: f64, noise: &[f64]) -> Measurement {
+        let iters: Vec<u64> = (1..=noise.len() as u64).map(|r| r * 10).collect();
+        let times_ns = iters.iter().zip(noise).map(|(&i, e)| i as f64 * ns * e).collect();
+        Measurement { variant: variant.into(), size, iters, times_ns, first_call_ns: ns }
+    }
+
+    const NOISE: [f64; 8] = [1.0, 1.01, 0.99, 1.02, 0.98, 1.0, 1.01, 0.99];
+
+    #[test]
+    fn rows_carry_intervals_speedups_and_fits() {
+        let exercise = crate::find("duplicates").unwrap();
+        let mut measurements = Vec::new();
+        for n in [100u64, 1000, 10_000] {
+            measurements.push(linear("naive", n, (n * n) as f64, &NOISE));
+            measurements.push(linear("hash_set", n, 20.0 * n as f64, &NOISE));
+        }
+        let rows = rows(exercise, &measurements);
+        assert_eq!(rows.len(), 6);
+        assert_eq!((rows[0].variant.as_str(), rows[0].size), ("naive", 100));
+        let fast = &rows[5];
+        assert!(fast.per_call.contains(200_000.0) && fast.r2 > 0.99, "{fast:?}");
+        let speedup = fast.speedup.unwrap();
+        assert!(speedup.contains(500.0) && speedup.high / speedup.low < 1.1, "{speedup:?}");
+        let fits = fits(exercise, &rows);
+        assert_eq!(fits[0].0, "naive");
+        assert_eq!(fits[0].1.class, crate::stats::Class::Quadratic);
+        assert_eq!(fits[1].1.class, crate::stats::Class::Linear);
+        let (estimate, pass) = verdict(exercise, &rows).unwrap();
+        assert!(pass && estimate.low >= 50.0, "{estimate:?}");
+    }
+
+    #[test]
+    fn diagnostics_name_what_went_wrong() {
+        let exercise = crate::find("duplicates").unwrap();
+        let calm = Environment { timer_resolution_ns: 5_000.0, empty_kernel_ns: 1.0, hidden_during_run: false };
+        let good = vec![linear("naive", 100, 10_000.0, &NOISE)];
+        assert_eq!(diagnose(&good, &rows(exercise, &good), calm), vec![]);
+        let kinds = |measurements: &[Measurement], environment| -> Vec<&'static str> {
+            diagnose(measurements, &rows(exercise, measurements), environment).iter().map(|d| d.kind).collect()
+        };
+        let rough = Environment { timer_resolution_ns: 100_000.0, hidden_during_run: true, ..calm };
+        assert_eq!(kinds(&good, rough), ["coarse-timer", "hidden-tab"]);
+        let noisy = vec![linear("naive", 100, 10_000.0, &[1.0, 3.0, 0.4, 1.0, 2.5, 0.3, 1.0, 1.0])];
+        assert!(kinds(&noisy, calm).contains(&"noisy"));
+        let empty = vec![linear("naive", 100, 0.8, &NOISE)];
+        assert!(kinds(&empty, calm).contains(&"optimized-away"));
+        let mut cold = linear("naive", 100, 10_000.0, &NOISE);
+        cold.first_call_ns = 5e6;
+        assert_eq!(kinds(&[cold], calm), ["slow-first-call"]);
+        let saturated = Measurement { times_ns: vec![0.0; 8], ..linear("naive", 100, 10_000.0, &NOISE) };
+        assert!(kinds(&[saturated], calm).contains(&"timer-saturation"));
+    }
+
     #[test]
     fn durations_read_well() {
         assert_eq!(format_ns(812.0), "812 ns");
@@ -195,4 +265,154 @@ mod tests {
         assert_eq!(format_ns(210e9), "3.5 min");
         assert_eq!(format_ns(7560e9), "2.1 h");
     }
+}
+
+/// Everything the page shows about one variant at one size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The variant's name.
+    pub variant: String,
+    /// The size.
+    pub size: u64,
+    /// Time per call (slope of linear sampling) with its 95% interval.
+    pub per_call: Estimate,
+    /// R² of the linear-sampling fit.
+    pub r2: f64,
+    /// Median and MAD of the per-call times of the samples.
+    pub summary: Summary,
+    /// Outliers among the per-call times (counted, not dropped).
+    pub outliers: crate::stats::Outliers,
+    /// Speedup over the exercise's baseline at the same size.
+    pub speedup: Option<Estimate>,
+    /// The first call, timed alone.
+    pub first_call_ns: f64,
+}
+
+/// Bootstrap resamples for the page's intervals.
+pub const RESAMPLES: usize = 1000;
+
+/// The rows of a run, by size, then in the exercise's variant order.
+pub fn rows(exercise: &crate::Exercise, measurements: &[Measurement]) -> Vec<Row> {
+    let order = |name: &str| exercise.variants.iter().position(|v| v.name == name);
+    let mut sorted: Vec<&Measurement> = measurements.iter().collect();
+    sorted.sort_by_key(|m| (m.size, order(&m.variant)));
+    sorted
+        .into_iter()
+        .filter_map(|m| {
+            let (per_call, r2) = per_call(m, RESAMPLES)?;
+            let per_call_ns = m.per_call_ns();
+            let baseline = measurements.iter().find(|b| b.size == m.size && b.variant == exercise.target.baseline);
+            Some(Row {
+                variant: m.variant.clone(),
+                size: m.size,
+                per_call,
+                r2,
+                summary: Summary::of(&per_call_ns)?,
+                outliers: crate::stats::Outliers::of(&per_call_ns),
+                speedup: baseline.and_then(|b| speedup(b, m, RESAMPLES)),
+                first_call_ns: m.first_call_ns,
+            })
+        })
+        .collect()
+}
+
+/// The growth fit of each variant measured at two sizes or more.
+pub fn fits(exercise: &crate::Exercise, rows: &[Row]) -> Vec<(&'static str, crate::stats::GrowthFit)> {
+    exercise
+        .variants
+        .iter()
+        .filter_map(|variant| {
+            let points: Vec<(f64, f64)> =
+                rows.iter().filter(|r| r.variant == variant.name).map(|r| (r.size as f64, r.per_call.point)).collect();
+            Some((variant.name, crate::stats::GrowthFit::fit(&points)?))
+        })
+        .collect()
+}
+
+/// The target's speedup at its size and whether its whole interval clears
+/// the target; `None` until both variants are measured there.
+pub fn verdict(exercise: &crate::Exercise, rows: &[Row]) -> Option<(Estimate, bool)> {
+    let target = &exercise.target;
+    let row = rows.iter().find(|r| r.size == target.size && r.variant == target.variant)?;
+    let speedup = row.speedup?;
+    Some((speedup, speedup.low >= target.speedup))
+}
+
+/// Something in a run that makes its numbers less trustworthy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// The `data-kind` hook: `timer-saturation`, `noisy`, `coarse-timer`,
+    /// `hidden-tab`, `optimized-away` or `slow-first-call`.
+    pub kind: &'static str,
+    /// What was seen and what it means, in a sentence.
+    pub message: String,
+}
+
+/// What the environment was like during a run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Environment {
+    /// The timer's measured resolution.
+    pub timer_resolution_ns: f64,
+    /// The empty kernel's time per call.
+    pub empty_kernel_ns: f64,
+    /// Whether the tab was hidden at any time during the run.
+    pub hidden_during_run: bool,
+}
+
+/// The diagnostics of a run, each with a sentence of explanation.
+pub fn diagnose(measurements: &[Measurement], rows: &[Row], environment: Environment) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut add = |kind, message: String| found.push(Diagnostic { kind, message });
+    if environment.timer_resolution_ns > 20_000.0 {
+        add("coarse-timer", format!(
+            "The timer ticks every {}: the page is not cross-origin isolated, so browsers coarsen \
+             performance.now(). Samples are made long to compensate, but short kernels get fewer of them.",
+            format_ns(environment.timer_resolution_ns)
+        ));
+    }
+    if environment.hidden_during_run {
+        add("hidden-tab", "The tab was hidden during the run: browsers slow down background tabs, so \
+             some samples may be too slow. Run again with the tab visible."
+            .into());
+    }
+    for m in measurements {
+        let at = format!("{} at n = {}", m.variant, m.size);
+        let mut distinct = m.times_ns.clone();
+        distinct.sort_by(f64::total_cmp);
+        distinct.dedup();
+        let zeros = m.times_ns.iter().filter(|&&t| t <= 0.0).count();
+        if zeros * 2 > m.times_ns.len() || (m.times_ns.len() >= 6 && distinct.len() <= 3) {
+            add("timer-saturation", format!(
+                "{at}: most samples read the same few timer values, so the timer, not the kernel, \
+                 decides the numbers. Raise the sizes or the budget."
+            ));
+        }
+    }
+    for row in rows {
+        let at = format!("{} at n = {}", row.variant, row.size);
+        let severe = row.outliers.severe();
+        if row.r2 < 0.9 || severe * 10 > row.summary.count {
+            add("noisy", format!(
+                "{at}: the samples disagree (R² = {:.2}, {severe} severe outliers of {}): something \
+                 else was running. The interval is wide for a reason; run again for a cleaner figure.",
+                row.r2, row.summary.count
+            ));
+        }
+        if row.per_call.point <= 2.0 * environment.empty_kernel_ns.max(0.5) {
+            add("optimized-away", format!(
+                "{at} takes {} per call, as little as an empty kernel: the compiler probably removed \
+                 the work. Make sure the result is used (black_box).",
+                format_ns(row.per_call.point)
+            ));
+        }
+        if row.first_call_ns > 10.0 * row.per_call.point && row.first_call_ns - row.per_call.point > 100_000.0 {
+            add("slow-first-call", format!(
+                "{at}: the first call took {}, {:.0}× a warm call: a cold start (memory growth, cold \
+                 caches), which warm-up keeps out of the figures.",
+                format_ns(row.first_call_ns),
+                row.first_call_ns / row.per_call.point
+            ));
+        }
+    }
+    found
 }

@@ -112,13 +112,23 @@ pub struct Target {
 }
 
 /// Run settings every exercise has, after its own parameters.
-pub static COMMON_PARAMS: &[ParamSpec] = &[ParamSpec {
-    name: "budget_ms",
-    label: "time budget per measurement (ms)",
-    help: "a size whose measurement is predicted to take longer is skipped",
-    kind: params::ParamKind::Int { min: 50, max: 120_000 },
-    default: "2000",
-}];
+pub static COMMON_PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "budget_ms",
+        label: "time budget per measurement (ms)",
+        help: "a size whose measurement is predicted to take longer is skipped",
+        kind: params::ParamKind::Int { min: 50, max: 120_000 },
+        default: "2000",
+    },
+    ParamSpec {
+        name: "mode",
+        label: "mode",
+        help: "quick: a first estimate in about a second, stopping once the target is decided; \
+               thorough: more samples, the whole budget",
+        kind: params::ParamKind::Choice { options: &["quick", "thorough"] },
+        default: "quick",
+    },
+];
 
 impl Exercise {
     /// The exercise's own parameters followed by the common ones.

@@ -45,6 +45,11 @@ pub enum ParamKind {
         /// Most values allowed.
         max_len: usize,
     },
+    /// One word out of `options`.
+    Choice {
+        /// The allowed words.
+        options: &'static [&'static str],
+    },
 }
 
 impl ParamKind {
@@ -55,6 +60,7 @@ impl ParamKind {
             ParamKind::IntList { min, max, max_len } => {
                 format!("1 to {max_len} comma-separated whole numbers from {min} to {max}")
             }
+            ParamKind::Choice { options } => format!("one of {}", options.join(", ")),
         }
     }
 }
@@ -66,6 +72,8 @@ pub enum ParamValue {
     Int(u64),
     /// A sorted list of distinct whole numbers.
     IntList(Vec<u64>),
+    /// One of the words of a choice.
+    Text(String),
 }
 
 /// Parsed values of all parameters of an exercise, by name.
@@ -79,6 +87,14 @@ impl ParamValues {
         match self.0.get(name) {
             Some(ParamValue::Int(value)) => *value,
             other => panic!("parameter {name} is not a whole number: {other:?}"),
+        }
+    }
+
+    /// A choice parameter; panics like [`ParamValues::int`].
+    pub fn text(&self, name: &str) -> &str {
+        match self.0.get(name) {
+            Some(ParamValue::Text(value)) => value,
+            other => panic!("parameter {name} is not a choice: {other:?}"),
         }
     }
 
@@ -128,6 +144,13 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
     };
     match spec.kind {
         ParamKind::Int { min, max } => number(text, min, max).map(ParamValue::Int),
+        ParamKind::Choice { options } => {
+            let word = text.trim().to_ascii_lowercase();
+            match options.iter().find(|option| **option == word) {
+                Some(option) => Ok(ParamValue::Text(option.to_string())),
+                None => Err(error(format!("\"{}\" is not an option", shorten(text.trim())))),
+            }
+        }
         ParamKind::IntList { min, max, max_len } => {
             if text.trim().is_empty() {
                 return Err(error("no value given".into()));

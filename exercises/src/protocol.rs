@@ -53,6 +53,8 @@ pub struct WorkerInfo {
     pub build: String,
     /// The smallest step of the clock, measured, in nanoseconds.
     pub timer_resolution_ns: f64,
+    /// The time per call of an empty kernel, measured like any variant.
+    pub empty_kernel_ns: f64,
 }
 
 /// Every variant's output on the check inputs, compared with the naive one.
@@ -75,19 +77,28 @@ pub struct VariantCheck {
     pub agrees: bool,
 }
 
-/// The timing of one variant at one size.
+/// The timing of one variant at one size: `times_ns[i]` is the time of a
+/// sample of `iters[i]` back-to-back calls. Linear sampling uses `d, 2d, …
+/// Nd` calls; calls long enough to time alone use one call per sample.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Measurement {
     /// The variant's name.
     pub variant: String,
     /// The size.
     pub size: u64,
-    /// Calls per timed sample.
-    pub calls_per_sample: u64,
-    /// Time per call of each sample, in nanoseconds.
-    pub samples_ns: Vec<f64>,
+    /// Calls in each sample.
+    pub iters: Vec<u64>,
+    /// Time of each sample, in nanoseconds.
+    pub times_ns: Vec<f64>,
     /// The first call, timed alone, in nanoseconds.
     pub first_call_ns: f64,
+}
+
+impl Measurement {
+    /// The time per call of each sample.
+    pub fn per_call_ns(&self) -> Vec<f64> {
+        self.iters.iter().zip(&self.times_ns).map(|(&i, &t)| t / i.max(1) as f64).collect()
+    }
 }
 
 /// A variant skipped at a size because its measurement would take longer

@@ -75,20 +75,30 @@ pub fn median_estimate(per_call_ns: &[f64], resamples: usize, seed: u64) -> Opti
     bootstrap(per_call_ns, resamples, seed, median)
 }
 
-/// `baseline / variant` of the medians, with a bootstrap interval that
-/// resamples both sides independently.
-pub fn speedup_estimate(baseline_ns: &[f64], variant_ns: &[f64], resamples: usize, seed: u64) -> Option<Estimate> {
-    let ratio = |b: &[f64], v: &[f64]| Some(median(b)? / median(v)?).filter(|r| r.is_finite());
-    let point = ratio(baseline_ns, variant_ns)?;
+/// `statistic(baseline) / statistic(variant)`, with a bootstrap interval
+/// that resamples both sides independently.
+pub fn ratio_estimate<T: Copy>(
+    baseline: &[T],
+    variant: &[T],
+    resamples: usize,
+    seed: u64,
+    statistic: impl Fn(&[T]) -> Option<f64>,
+) -> Option<Estimate> {
+    let ratio = |b: &[T], v: &[T]| Some(statistic(b)? / statistic(v)?).filter(|r| r.is_finite());
+    let point = ratio(baseline, variant)?;
     let mut rng = Pcg64::seed_from_u64(seed);
-    let mut draw = |data: &[f64]| -> Vec<f64> { (0..data.len()).map(|_| data[rng.random_range(0..data.len())]).collect() };
-    let mut values: Vec<f64> =
-        (0..resamples).filter_map(|_| ratio(&draw(baseline_ns), &draw(variant_ns))).collect();
+    let mut draw = |data: &[T]| -> Vec<T> { (0..data.len()).map(|_| data[rng.random_range(0..data.len())]).collect() };
+    let mut values: Vec<f64> = (0..resamples).filter_map(|_| ratio(&draw(baseline), &draw(variant))).collect();
     if values.is_empty() {
         return None;
     }
     values.sort_by(f64::total_cmp);
     Some(Estimate { point, low: quantile_of_sorted(&values, 0.025), high: quantile_of_sorted(&values, 0.975) })
+}
+
+/// `baseline / variant` of the medians of per-call times.
+pub fn speedup_estimate(baseline_ns: &[f64], variant_ns: &[f64], resamples: usize, seed: u64) -> Option<Estimate> {
+    ratio_estimate(baseline_ns, variant_ns, resamples, seed, median)
 }
 
 /// Ordinary least squares of `y = slope × x` through the origin (the model

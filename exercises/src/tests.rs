@@ -152,6 +152,14 @@ fn whole_numbers_check_their_range() {
 }
 
 #[test]
+fn choices_accept_only_their_words() {
+    let spec = &crate::COMMON_PARAMS[1];
+    assert_eq!(params::parse_one(spec, " Thorough "), Ok(ParamValue::Text("thorough".into())));
+    let error = params::parse_one(spec, "fast").unwrap_err();
+    assert!(error.message.contains("\"fast\" is not an option") && error.message.contains("one of quick, thorough"), "{error:?}");
+}
+
+#[test]
 fn parse_reports_every_bad_field_and_uses_defaults_for_missing_ones() {
     let exercise = find("duplicates").unwrap();
     let raw = params::from_query("?sizes=10,abc&seed=-1&range_divisor=3");

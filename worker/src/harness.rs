@@ -1,19 +1,29 @@
 //! The measurement harness: check every variant, then time them size by
-//! size, posting results as they come.
+//! size, posting results as they come. See DESIGN.md §5 and criterion.rs's
+//! `book/src/analysis.md`, which this follows.
 //!
-//! Sampling (see criterion.rs's analysis and DESIGN.md §5): the first call is
-//! timed alone (a cold start shows there); then batches double until a
-//! batch lasts at least [`SAMPLE_RESOLUTIONS`] × the timer resolution, which
-//! doubles as warm-up; then samples of that batch are taken until the
-//! budget is spent (at least [`MIN_SAMPLES`], at most [`MAX_SAMPLES`]).
-//! A size whose measurement is predicted to exceed the budget is skipped.
+//! For each size, every variant is first calibrated on its own: the first
+//! call is timed alone (a cold start shows there), then batches double until
+//! the fastest per-call time seen says a batch of `d` calls spans at least
+//! [`SAMPLE_RESOLUTIONS`] timer ticks; that doubles as warm-up. Then the
+//! variants take samples in rounds, in a shuffled order each round, so drift
+//! (a throttled core, a background tab) hits all of them alike. Round `r`
+//! times `r × d` calls (linear sampling: the per-call time is the slope of
+//! time against calls); a call that alone spans a sample is timed one call
+//! per sample (flat sampling). Sampling stops when the budget is spent, or,
+//! in quick mode, as soon as the target's speedup interval lies wholly above
+//! or below the target. A size whose measurement is predicted to exceed the
+//! budget is skipped.
 
 use std::collections::BTreeMap;
 
-use exercises::analysis::{median_ns, predict_ns};
+use exercises::analysis::{per_call_point, predict_ns, speedup};
 use exercises::params::{self, ParamValues};
 use exercises::protocol::{CheckReport, FromWorker, Measurement, Skip, ToWorker, VariantCheck};
 use exercises::{find, Exercise};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_pcg::Pcg64;
 
 /// A monotonic clock in nanoseconds.
 pub trait Clock {
@@ -26,11 +36,43 @@ pub trait Clock {
 pub const SAMPLE_RESOLUTIONS: f64 = 100.0;
 /// Fewest samples of a measurement.
 pub const MIN_SAMPLES: usize = 3;
-/// Most samples of a measurement.
-pub const MAX_SAMPLES: usize = 20;
 /// Calls a measurement needs at the least: the first call, two warm-up
 /// batches, and `MIN_SAMPLES` samples of one call each.
 pub const MIN_CALLS: f64 = 3.0 + MIN_SAMPLES as f64;
+
+/// The largest batch: a kernel faster than a few nanoseconds would need no
+/// more to span a sample even with a 100 µs timer.
+pub const MAX_BATCH: u64 = 1 << 30;
+
+/// The time per call of an empty kernel, measured like any variant: the
+/// floor below which a variant's work was probably optimized away.
+pub fn empty_kernel_ns(clock: &mut impl Clock, resolution_ns: f64) -> f64 {
+    let m = measure("empty", 0, clock, 2e8, SAMPLE_RESOLUTIONS * resolution_ns, 10, &mut || std::hint::black_box(()));
+    per_call_point(&m).unwrap_or(0.0)
+}
+
+/// How thoroughly to sample.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mode {
+    /// Most samples per measurement.
+    pub max_samples: usize,
+    /// Stop as soon as the target's speedup interval decides the target.
+    pub stop_when_decided: bool,
+    /// The budget is capped at this many nanoseconds per measurement.
+    pub budget_cap_ns: f64,
+}
+
+impl Mode {
+    /// A first estimate in about a second per pair, for class use.
+    pub const QUICK: Mode = Mode { max_samples: 12, stop_when_decided: true, budget_cap_ns: 5e8 };
+    /// The whole budget, more samples.
+    pub const THOROUGH: Mode = Mode { max_samples: 40, stop_when_decided: false, budget_cap_ns: f64::INFINITY };
+
+    /// The mode named by the `mode` parameter.
+    pub fn named(name: &str) -> Mode {
+        if name == "thorough" { Mode::THOROUGH } else { Mode::QUICK }
+    }
+}
 
 /// The smallest positive step of `clock`, from the fastest of 20 ticks.
 pub fn timer_resolution_ns(clock: &mut impl Clock) -> f64 {
@@ -66,6 +108,93 @@ pub fn handle(text: &str, clock: &mut impl Clock, resolution_ns: f64, post: &mut
     }
 }
 
+/// Times `calls` back-to-back calls.
+fn time_batch(clock: &mut impl Clock, calls: u64, call: &mut impl FnMut()) -> f64 {
+    let begin = clock.now_ns();
+    for _ in 0..calls {
+        call();
+    }
+    clock.now_ns() - begin
+}
+
+/// One variant being measured at one size.
+struct Sampler {
+    variant: usize,
+    /// Calls per unit of linear sampling (`d`).
+    unit: u64,
+    /// One call spans a sample: time calls one by one.
+    flat: bool,
+    measurement: Measurement,
+}
+
+impl Sampler {
+    /// Times the first call, then warms up and calibrates (see the module
+    /// documentation). Using the fastest, not the last, batch keeps one slow
+    /// batch (a memory growth, a tier-up) from ending the warm-up with
+    /// batches far too short. A batch that reads 0 took under one tick.
+    fn calibrate(
+        variant: usize,
+        name: &str,
+        size: u64,
+        clock: &mut impl Clock,
+        budget_ns: f64,
+        min_sample_ns: f64,
+        call: &mut impl FnMut(),
+    ) -> Sampler {
+        let start = clock.now_ns();
+        let first_call_ns = time_batch(clock, 1, call);
+        let tick_ns = min_sample_ns / SAMPLE_RESOLUTIONS;
+        let mut calls = 1;
+        let mut batches = 0;
+        let mut fastest_per_call = f64::INFINITY;
+        loop {
+            let elapsed = time_batch(clock, calls, call);
+            batches += 1;
+            fastest_per_call = fastest_per_call.min(elapsed.max(tick_ns) / calls as f64);
+            let long_enough = calls as f64 * fastest_per_call >= min_sample_ns;
+            let out_of_time = clock.now_ns() - start > budget_ns / 2.0 || calls >= MAX_BATCH;
+            if (long_enough && batches >= 2) || out_of_time {
+                break;
+            }
+            if !long_enough {
+                calls *= 2;
+            }
+        }
+        let measurement =
+            Measurement { variant: name.into(), size, iters: Vec::new(), times_ns: Vec::new(), first_call_ns };
+        Sampler { variant, unit: calls, flat: calls == 1, measurement }
+    }
+
+    /// Takes sample number `round` (from 1).
+    fn sample(&mut self, round: u64, clock: &mut impl Clock, call: &mut impl FnMut()) {
+        let iters = if self.flat { self.unit } else { round * self.unit };
+        let elapsed = time_batch(clock, iters, call);
+        self.measurement.iters.push(iters);
+        self.measurement.times_ns.push(elapsed);
+    }
+}
+
+/// Measures one variant alone at one size; `call` runs it once.
+pub fn measure(
+    variant: &str,
+    size: u64,
+    clock: &mut impl Clock,
+    budget_ns: f64,
+    min_sample_ns: f64,
+    max_samples: usize,
+    call: &mut impl FnMut(),
+) -> Measurement {
+    let start = clock.now_ns();
+    let mut sampler = Sampler::calibrate(0, variant, size, clock, budget_ns, min_sample_ns, call);
+    for round in 1..=max_samples as u64 {
+        if round > MIN_SAMPLES as u64 && clock.now_ns() - start >= budget_ns {
+            break;
+        }
+        sampler.sample(round, clock, call);
+    }
+    sampler.measurement
+}
+
 /// Checks, then times, every variant of `exercise`.
 pub fn run(
     exercise: &Exercise,
@@ -78,38 +207,83 @@ pub fn run(
     let timed: Vec<usize> = (0..exercise.variants.len()).filter(|&v| report.variants[v].agrees).collect();
     post(FromWorker::Checked(report));
 
+    let mode = Mode::named(values.text("mode"));
     let sizes = values.list(exercise.size_param);
-    let budget_ns = values.int("budget_ms") as f64 * 1e6;
+    let budget_ns = (values.int("budget_ms") as f64 * 1e6).min(mode.budget_cap_ns);
     let min_sample_ns = SAMPLE_RESOLUTIONS * resolution_ns;
+
     let total = (sizes.len() * timed.len()) as u32;
     let mut done = 0;
     let mut measured: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut rng = Pcg64::seed_from_u64(values.0.get("seed").map_or(0, |_| values.int("seed")));
     for &size in sizes {
-        let mut workload = None;
+        // Skip what the budget cannot afford, predicted from smaller sizes.
+        let mut active = Vec::new();
         for &v in &timed {
             let variant = &exercise.variants[v];
-            let label = format!("{} at n = {size}", variant.name);
-            post(FromWorker::Progress { done, total, label });
             let points = measured.entry(v).or_default();
-            let predicted = predict_ns(points, variant.growth.exponent(), size as f64);
-            match predicted {
+            match predict_ns(points, variant.growth.exponent(), size as f64) {
                 Some(predicted_ns) if predicted_ns * MIN_CALLS > budget_ns => {
                     post(FromWorker::Skipped(Skip { variant: variant.name.into(), size, predicted_ns, budget_ns }));
+                    done += 1;
                 }
-                _ => {
-                    let workload = workload.get_or_insert_with(|| exercise.runner.workload(values, size));
-                    let measurement = measure(variant.name, size, clock, budget_ns, min_sample_ns, &mut || {
-                        workload.run(v)
-                    });
-                    points.push((size as f64, median_ns(&measurement)));
-                    post(FromWorker::Measured(measurement));
-                }
+                _ => active.push(v),
             }
+        }
+        if active.is_empty() {
+            continue;
+        }
+        let mut workload = exercise.runner.workload(values, size);
+        let mut samplers: Vec<Sampler> = active
+            .iter()
+            .map(|&v| {
+                let name = exercise.variants[v].name;
+                post(FromWorker::Progress { done, total, label: format!("warming up {name} at n = {size}") });
+                Sampler::calibrate(v, name, size, clock, budget_ns, min_sample_ns, &mut || workload.run(v))
+            })
+            .collect();
+
+        let start = clock.now_ns();
+        let size_budget_ns = budget_ns * samplers.len() as f64;
+        for round in 1..=mode.max_samples as u64 {
+            let label = format!("n = {size}: round {round} of at most {}", mode.max_samples);
+            post(FromWorker::Progress { done, total, label });
+            samplers.shuffle(&mut rng);
+            for sampler in &mut samplers {
+                let v = sampler.variant;
+                sampler.sample(round, clock, &mut || workload.run(v));
+            }
+            let enough = round >= MIN_SAMPLES as u64
+                && (clock.now_ns() - start >= size_budget_ns
+                    || (mode.stop_when_decided && target_decided(exercise, &samplers)));
+            if enough {
+                break;
+            }
+        }
+        samplers.sort_by_key(|sampler| sampler.variant);
+        for sampler in samplers {
+            if let Some(per_call) = per_call_point(&sampler.measurement) {
+                measured.entry(sampler.variant).or_default().push((size as f64, per_call));
+            }
+            post(FromWorker::Measured(sampler.measurement));
             done += 1;
         }
     }
     post(FromWorker::Progress { done, total, label: "done".into() });
     post(FromWorker::Done);
+}
+
+/// Whether the target's speedup interval lies wholly above or below the
+/// target, so more samples would not change the verdict.
+fn target_decided(exercise: &Exercise, samplers: &[Sampler]) -> bool {
+    let target = &exercise.target;
+    let find = |name: &str| samplers.iter().find(|s| s.measurement.variant == name).map(|s| &s.measurement);
+    match (find(target.baseline), find(target.variant)) {
+        (Some(baseline), Some(variant)) => {
+            speedup(baseline, variant, 200).is_some_and(|s| s.low >= target.speedup || s.high < target.speedup)
+        }
+        _ => false,
+    }
 }
 
 /// Runs every variant on every check case and compares its output with the
@@ -132,55 +306,6 @@ pub fn check(exercise: &Exercise, values: &ParamValues) -> CheckReport {
             })
             .collect(),
     }
-}
-
-/// Measures one variant at one size; `call` runs it once.
-pub fn measure(
-    variant: &str,
-    size: u64,
-    clock: &mut impl Clock,
-    budget_ns: f64,
-    min_sample_ns: f64,
-    call: &mut impl FnMut(),
-) -> Measurement {
-    let start = clock.now_ns();
-    let mut time_batch = |clock: &mut dyn FnMut() -> f64, calls: u64| {
-        let begin = clock();
-        for _ in 0..calls {
-            call();
-        }
-        clock() - begin
-    };
-    let mut now = || clock.now_ns();
-    let first_call_ns = time_batch(&mut now, 1);
-
-    // Warm up and calibrate: grow the batch until the fastest per-call time
-    // seen says a batch spans a sample, confirmed by a second batch. Using
-    // the fastest, not the last, batch keeps one slow batch (a memory
-    // growth, a tier-up) from ending the warm-up with batches far too
-    // short. A batch that reads as 0 took less than one timer tick.
-    let tick_ns = min_sample_ns / SAMPLE_RESOLUTIONS;
-    let mut calls = 1;
-    let mut batches = 0;
-    let mut fastest_per_call = f64::INFINITY;
-    loop {
-        let elapsed = time_batch(&mut now, calls);
-        batches += 1;
-        fastest_per_call = fastest_per_call.min(elapsed.max(tick_ns) / calls as f64);
-        let long_enough = calls as f64 * fastest_per_call >= min_sample_ns;
-        if (long_enough && batches >= 2) || now() - start > budget_ns / 2.0 {
-            break;
-        }
-        if !long_enough {
-            calls *= 2;
-        }
-    }
-
-    let mut samples_ns = Vec::with_capacity(MAX_SAMPLES);
-    while samples_ns.len() < MAX_SAMPLES && (samples_ns.len() < MIN_SAMPLES || now() - start < budget_ns) {
-        samples_ns.push(time_batch(&mut now, calls) / calls as f64);
-    }
-    Measurement { variant: variant.into(), size, calls_per_sample: calls, samples_ns, first_call_ns }
 }
 
 #[cfg(test)]

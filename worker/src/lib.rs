@@ -52,6 +52,7 @@ pub fn start_worker() {
     install_panic_hook(scope.clone());
     let mut clock = PerformanceClock::new();
     let resolution_ns = harness::timer_resolution_ns(&mut clock);
+    let empty_kernel_ns = harness::empty_kernel_ns(&mut clock, resolution_ns);
     let post_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
@@ -60,7 +61,8 @@ pub fn start_worker() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
-    post(&scope, &FromWorker::Ready(WorkerInfo { build: BUILD.into(), timer_resolution_ns: resolution_ns }));
+    let info = WorkerInfo { build: BUILD.into(), timer_resolution_ns: resolution_ns, empty_kernel_ns };
+    post(&scope, &FromWorker::Ready(info));
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {

@@ -2,7 +2,11 @@
 //! worker in headless Chromium, with the real `performance.now()` clock.
 #![cfg(target_arch = "wasm32")]
 
-use exercises::protocol::{FromWorker, ToWorker};
+use exercises::analysis::speedup;
+use exercises::params::{self, ParamKind, ParamSpec};
+use exercises::protocol::{FromWorker, Measurement, ToWorker};
+use exercises::runner::{Output, Runner, Workload};
+use exercises::{Exercise, Growth, Target, Variant};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use worker::harness::{handle, timer_resolution_ns};
 use worker::PerformanceClock;
@@ -36,7 +40,7 @@ fn a_run_checks_then_times_every_variant() {
     for message in &messages {
         if let FromWorker::Measured(m) = message {
             rows += 1;
-            assert!(m.samples_ns.iter().all(|&s| s > 0.0), "{m:?}");
+            assert!(m.per_call_ns().iter().all(|&s| s > 0.0), "{m:?}");
         }
     }
     assert_eq!(rows, 8);
@@ -47,4 +51,72 @@ fn a_run_checks_then_times_every_variant() {
 fn bad_parameters_are_refused_without_running() {
     let messages = send("duplicates", "sizes=-1");
     assert!(matches!(&messages[..], [FromWorker::Failed { message }] if message.contains("sizes: -1 is negative")));
+}
+
+/// Two identical kernels ("A/A"): the engine must not invent a difference.
+struct Same;
+struct SameInput(Vec<u32>);
+
+impl Runner for Same {
+    fn check_cases(&self, _: &params::ParamValues) -> Vec<(String, Box<dyn Workload>)> {
+        vec![("input".into(), Box::new(SameInput(vec![1, 2, 2])))]
+    }
+    fn workload(&self, _: &params::ParamValues, size: u64) -> Box<dyn Workload> {
+        Box::new(SameInput(kernels::duplicates::generate_test_data(size as usize, 2, 1)))
+    }
+}
+
+impl Workload for SameInput {
+    fn run(&mut self, _variant: usize) {
+        std::hint::black_box(kernels::duplicates::hash_set(std::hint::black_box(&self.0)));
+    }
+    fn check(&mut self, _variant: usize) -> Output {
+        Output::list(&kernels::duplicates::hash_set(&self.0))
+    }
+}
+
+static SAME: Exercise = Exercise {
+    id: "same",
+    title: "A/A",
+    seed: "none",
+    summary: "",
+    explanation: &[],
+    params: &[ParamSpec {
+        name: "sizes",
+        label: "",
+        help: "",
+        kind: ParamKind::IntList { min: 1, max: 100_000, max_len: 4 },
+        default: "2000",
+    }],
+    size_param: "sizes",
+    variants: &[
+        Variant { name: "a", technique: "", growth: Growth::Linear },
+        Variant { name: "b", technique: "", growth: Growth::Linear },
+    ],
+    source: "",
+    target: Target { variant: "b", baseline: "a", speedup: 2.0, size: 2000 },
+    runner: &Same,
+};
+
+fn run_same(mode: &str) -> (Measurement, Measurement) {
+    let values = params::parse(SAME.all_params(), &params::from_query(&format!("mode={mode}&budget_ms=1000"))).unwrap();
+    let mut clock = PerformanceClock::new();
+    let resolution = timer_resolution_ns(&mut clock);
+    let mut measured = Vec::new();
+    worker::harness::run(&SAME, &values, &mut clock, resolution, &mut |m| {
+        if let FromWorker::Measured(m) = m {
+            measured.push(m);
+        }
+    });
+    assert_eq!(measured.len(), 2);
+    (measured.remove(0), measured.remove(0))
+}
+
+#[wasm_bindgen_test]
+fn identical_kernels_have_a_speedup_interval_containing_one() {
+    for mode in ["quick", "thorough"] {
+        let (a, b) = run_same(mode);
+        let s = speedup(&a, &b, 1000).unwrap();
+        assert!(s.contains(1.0), "{mode}: {s:?}");
+    }
 }

@@ -8,6 +8,7 @@ use exercises::runner::{Output, Runner, Workload};
 use exercises::{Exercise, Growth, Target, Variant};
 
 use super::*;
+use exercises::analysis::per_call_point;
 
 thread_local! {
     /// Fake time in nanoseconds, advanced by fake kernels and clock reads.
@@ -42,38 +43,46 @@ fn resolution_is_the_timer_step() {
     assert_eq!(timer_resolution_ns(&mut FakeClock { resolution: 100_000.0, read_cost: 1_000.0 }), 100_000.0);
 }
 
+fn per_call(m: &Measurement) -> Vec<f64> {
+    m.per_call_ns()
+}
+
 #[test]
-fn fast_calls_are_batched_until_a_sample_spans_100_resolutions() {
-    let m = measure("v", 10, &mut clock(), 1e9, 100.0 * 5_000.0, &mut || advance(1_000.0));
-    assert!(m.calls_per_sample >= 500, "{}", m.calls_per_sample);
-    assert_eq!(m.samples_ns.len(), MAX_SAMPLES);
-    for &sample in &m.samples_ns {
+fn fast_calls_are_sampled_linearly_in_batches_spanning_100_resolutions() {
+    let m = measure("v", 10, &mut clock(), 1e9, 100.0 * 5_000.0, 20, &mut || advance(1_000.0));
+    let unit = m.iters[0];
+    assert!(unit >= 500, "{unit}");
+    let expected: Vec<u64> = (1..=20).map(|r| r * unit).collect();
+    assert_eq!(m.iters, expected, "d, 2d, … 20d calls");
+    for sample in per_call(&m) {
         assert!((sample - 1_000.0).abs() < 20.0, "per-call time {sample}");
     }
+    let slope = exercises::analysis::per_call_point(&m).unwrap();
+    assert!((slope - 1_000.0).abs() < 10.0, "{slope}");
     assert!(m.first_call_ns <= 5_000.0);
 }
 
 #[test]
 fn one_slow_warm_up_batch_does_not_end_the_calibration() {
     let mut calls = 0;
-    let m = measure("v", 10, &mut clock(), 1e9, 5e5, &mut || {
+    let m = measure("v", 10, &mut clock(), 1e9, 5e5, 20, &mut || {
         calls += 1;
         // The second call hits a one-off 2 ms stall, longer than a sample.
         advance(if calls == 2 { 2e6 } else { 1_000.0 });
     });
-    assert!(m.calls_per_sample >= 500, "{}", m.calls_per_sample);
-    let median = exercises::analysis::Summary::of(&m.samples_ns).unwrap().median;
-    assert!((median - 1_000.0).abs() < 20.0, "{median}");
+    assert!(m.iters[0] >= 500, "{:?}", m.iters);
+    let slope = exercises::analysis::per_call_point(&m).unwrap();
+    assert!((slope - 1_000.0).abs() < 20.0, "{slope}");
 }
 
 #[test]
 fn slow_calls_are_timed_one_by_one_within_the_budget() {
-    let m = measure("v", 10, &mut clock(), 2e9, 5e5, &mut || advance(3e8));
-    assert_eq!(m.calls_per_sample, 1);
+    let m = measure("v", 10, &mut clock(), 2e9, 5e5, 20, &mut || advance(3e8));
+    assert!(m.iters.iter().all(|&i| i == 1), "flat sampling: {:?}", m.iters);
     // The first call and two warm-up calls take 0.9 s; samples start while
     // less than 2 s has been spent: at 0.9, 1.2, 1.5 and 1.8 s.
-    assert_eq!(m.samples_ns.len(), 4);
-    assert!(m.samples_ns.iter().all(|&s| (s - 3e8).abs() < 1e4));
+    assert_eq!(m.times_ns.len(), 4);
+    assert!(per_call(&m).iter().all(|&s| (s - 3e8).abs() < 1e4));
     assert!((m.first_call_ns - 3e8).abs() < 1e4);
 }
 
@@ -127,7 +136,7 @@ static FAKE: Exercise = Exercise {
 };
 
 fn run_fake(budget_ms: &str) -> Vec<FromWorker> {
-    let raw = params::from_query(&format!("budget_ms={budget_ms}"));
+    let raw = params::from_query(&format!("budget_ms={budget_ms}&mode=thorough"));
     let values = params::parse(FAKE.all_params(), &raw).unwrap();
     let mut messages = Vec::new();
     run(&FAKE, &values, &mut clock(), 5_000.0, &mut |m| messages.push(m));
@@ -154,7 +163,7 @@ fn sizes_predicted_over_budget_are_skipped_and_the_rest_measured() {
     let mut skipped = Vec::new();
     for message in &messages {
         match message {
-            FromWorker::Measured(m) => measured.push((m.variant.as_str(), m.size, median_ns(m))),
+            FromWorker::Measured(m) => measured.push((m.variant.as_str(), m.size, per_call_point(m).unwrap())),
             FromWorker::Skipped(s) => skipped.push((s.variant.as_str(), s.size, s.predicted_ns)),
             _ => {}
         }
