@@ -391,7 +391,7 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                     <td class="num">{row.size}</td>
                     <td class="num">{format_ns(row.per_call.point)}</td>
                     <td class="num">"[" {format_ns(row.per_call.low)} ", " {format_ns(row.per_call.high)} "]"</td>
-                    <td class="num">{format!("{:.3}", row.r2)}</td>
+                    <td class="num">{row.r2.map_or("—".to_string(), |r2| format!("{r2:.3}"))}</td>
                     <td class="num">{format_ns(row.summary.median)} " ± " {format_ns(row.summary.mad)}</td>
                     <td class="num">{outliers}</td>
                     <td class="num">{row.summary.count}</td>

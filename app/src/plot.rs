@@ -301,7 +301,7 @@ mod tests {
             variant: variant.into(),
             size,
             per_call: estimate,
-            r2: 1.0,
+            r2: Some(1.0),
             summary: exercises::analysis::Summary { median: ns, mad: 0.0, min: ns, max: ns, count: 10 },
             outliers: Default::default(),
             speedup: None,

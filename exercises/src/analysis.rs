@@ -102,7 +102,7 @@ pub fn predict_ns(points: &[(f64, f64)], fallback_exponent: f64, size: f64) -> O
 
 /// The time per call of a measurement: the least-squares slope of sample
 /// time against calls per sample, with its bootstrap interval and R².
-pub fn per_call(measurement: &Measurement, resamples: usize) -> Option<(Estimate, f64)> {
+pub fn per_call(measurement: &Measurement, resamples: usize) -> Option<(Estimate, Option<f64>)> {
     linear_sampling_estimate(&measurement.iters, &measurement.times_ns, resamples, measurement.size)
 }
 
@@ -223,7 +223,7 @@ mod tests {
         assert_eq!(rows.len(), 6);
         assert_eq!((rows[0].variant.as_str(), rows[0].size), ("naive", 100));
         let fast = &rows[5];
-        assert!(fast.per_call.contains(200_000.0) && fast.r2 > 0.99, "{fast:?}");
+        assert!(fast.per_call.contains(200_000.0) && fast.r2 > Some(0.99), "{fast:?}");
         let speedup = fast.speedup.unwrap();
         assert!(speedup.contains(500.0) && speedup.high / speedup.low < 1.1, "{speedup:?}");
         let fits = fits(exercise, &rows);
@@ -276,8 +276,8 @@ pub struct Row {
     pub size: u64,
     /// Time per call (slope of linear sampling) with its 95% interval.
     pub per_call: Estimate,
-    /// R² of the linear-sampling fit.
-    pub r2: f64,
+    /// R² of the linear-sampling fit (`None` for flat sampling).
+    pub r2: Option<f64>,
     /// Median and MAD of the per-call times of the samples.
     pub summary: Summary,
     /// Outliers among the per-call times (counted, not dropped).
@@ -390,12 +390,18 @@ pub fn diagnose(measurements: &[Measurement], rows: &[Row], environment: Environ
     }
     for row in rows {
         let at = format!("{} at n = {}", row.variant, row.size);
+        // R² and relative spread say little about fewer than five samples.
         let severe = row.outliers.severe();
-        if row.r2 < 0.9 || severe * 10 > row.summary.count {
+        let judged = row.summary.count >= 5;
+        let poor_fit = row.r2.is_some_and(|r2| r2 < 0.9);
+        let spread = row.summary.mad / row.summary.median;
+        if judged && (poor_fit || spread > 0.1 || severe * 10 > row.summary.count) {
+            let fit = row.r2.map_or(String::new(), |r2| format!("R² = {r2:.2}, "));
             add("noisy", format!(
-                "{at}: the samples disagree (R² = {:.2}, {severe} severe outliers of {}): something \
-                 else was running. The interval is wide for a reason; run again for a cleaner figure.",
-                row.r2, row.summary.count
+                "{at}: the samples disagree ({fit}spread {:.0}%, {severe} severe outliers of {}): \
+                 something else was running. The interval is wide for a reason; run again for a \
+                 cleaner figure.",
+                spread * 100.0, row.summary.count
             ));
         }
         if row.per_call.point <= 2.0 * environment.empty_kernel_ns.max(0.5) {

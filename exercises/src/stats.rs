@@ -118,13 +118,20 @@ pub fn slope_through_origin(points: &[(f64, f64)]) -> Option<(f64, f64)> {
 }
 
 /// The per-call time of linear sampling (samples of `iters[i]` calls took
-/// `times[i]`): the OLS slope, its bootstrap interval over the samples, and
-/// R² of the fit.
-pub fn linear_sampling_estimate(iters: &[u64], times_ns: &[f64], resamples: usize, seed: u64) -> Option<(Estimate, f64)> {
+/// `times[i]`): the OLS slope and its bootstrap interval over the samples,
+/// with R² of the fit. R² is `None` for flat sampling (every sample the
+/// same number of calls), where it measures nothing.
+pub fn linear_sampling_estimate(
+    iters: &[u64],
+    times_ns: &[f64],
+    resamples: usize,
+    seed: u64,
+) -> Option<(Estimate, Option<f64>)> {
     let points: Vec<(f64, f64)> = iters.iter().map(|&i| i as f64).zip(times_ns.iter().copied()).collect();
     let (_, r2) = slope_through_origin(&points)?;
+    let linear = iters.iter().any(|&i| i != iters[0]);
     let estimate = bootstrap(&points, resamples, seed, |p| slope_through_origin(p).map(|(slope, _)| slope))?;
-    Some((estimate, r2))
+    Some((estimate, linear.then_some(r2)))
 }
 
 /// How many samples fall beyond Tukey's fences: mild between 1.5 and 3

@@ -138,3 +138,44 @@ async fn bad_parameters_in_the_url_get_inline_errors_and_nothing_runs() {
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_engine_reports_intervals_a_verdict_fits_and_the_environment() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser.open(&site.url("/exercises/duplicates?sizes=1000,10000&budget_ms=1000")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+
+    for row in browser.all("result-row").await {
+        let number = |name: &'static str| {
+            let row = row.clone();
+            async move { row.attr(name).await.unwrap().unwrap().parse::<f64>().unwrap() }
+        };
+        let (low, point, high) = (number("data-ci-low-ns").await, number("data-ns-per-call").await, number("data-ci-high-ns").await);
+        assert!(0.0 < low && low <= point && point <= high, "{low} {point} {high}");
+    }
+    let speedups = browser.all("speedup").await;
+    assert_eq!(speedups.len(), 8, "every variant at both sizes, naive against itself included");
+    let verdict = browser.testid("verdict").await;
+    assert_eq!(verdict.attr("data-pass").await.unwrap().as_deref(), Some("true"), "hash_set is far more than 50× faster at n = 10000");
+    let naive_fit = browser.wait_for("[data-testid=\"fit\"][data-variant=\"naive\"]").await;
+    assert_eq!(naive_fit.attr("data-class").await.unwrap().as_deref(), Some("n^2"));
+
+    let panel = browser.testid("capabilities").await;
+    let attr = |name: &'static str| {
+        let panel = panel.clone();
+        async move { panel.attr(name).await.unwrap().unwrap_or_default() }
+    };
+    assert_eq!(attr("data-isolated").await, "true");
+    assert_eq!(attr("data-build").await, "single");
+    let resolution: f64 = attr("data-timer-resolution-us").await.parse().unwrap();
+    assert!(resolution > 0.0 && resolution <= 20.0, "isolated timers are fine: {resolution} µs");
+    assert!(attr("data-cores").await.parse::<u32>().unwrap() >= 1);
+    assert_eq!(attr("data-simd").await, "true");
+    assert_eq!(attr("data-threads").await, "true");
+    assert!(["none", "software", "hardware"].contains(&attr("data-webgpu").await.as_str()));
+    assert!(browser.js(INKED_PIXELS).await.as_u64().unwrap() > 2000);
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}

@@ -11,8 +11,8 @@
 //! times `r × d` calls (linear sampling: the per-call time is the slope of
 //! time against calls); a call that alone spans a sample is timed one call
 //! per sample (flat sampling). Sampling stops when the budget is spent, or,
-//! in quick mode, as soon as the target's speedup interval lies wholly above
-//! or below the target. A size whose measurement is predicted to exceed the
+//! in quick mode at the target's size, as soon as the target's speedup
+//! interval lies wholly above or below the target. A size whose measurement is predicted to exceed the
 //! budget is skipped.
 
 use std::collections::BTreeMap;
@@ -36,6 +36,8 @@ pub trait Clock {
 pub const SAMPLE_RESOLUTIONS: f64 = 100.0;
 /// Fewest samples of a measurement.
 pub const MIN_SAMPLES: usize = 3;
+/// Rounds before the stop rule may end sampling at the target's size.
+pub const DECIDE_AFTER: u64 = 6;
 /// Calls a measurement needs at the least: the first call, two warm-up
 /// batches, and `MIN_SAMPLES` samples of one call each.
 pub const MIN_CALLS: f64 = 3.0 + MIN_SAMPLES as f64;
@@ -255,7 +257,8 @@ pub fn run(
             }
             let enough = round >= MIN_SAMPLES as u64
                 && (clock.now_ns() - start >= size_budget_ns
-                    || (mode.stop_when_decided && target_decided(exercise, &samplers)));
+                    || (mode.stop_when_decided && size == exercise.target.size && round >= DECIDE_AFTER
+                        && target_decided(exercise, &samplers)));
             if enough {
                 break;
             }
