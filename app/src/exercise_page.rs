@@ -395,6 +395,7 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                     <td class="num">{format_ns(row.summary.median)} " ± " {format_ns(row.summary.mad)}</td>
                     <td class="num">{outliers}</td>
                     <td class="num">{row.summary.count}</td>
+                    <td class="num">{exercise.work.map(|work| work.rate(row.size, row.per_call.point))}</td>
                     <td class="num">{speedup}</td>
                 </tr>
             }
@@ -450,7 +451,7 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
             <table class="results-table">
                 <thead><tr>
                     <th>"variant"</th><th>"n"</th><th>"time per call"</th><th>"95% interval"</th><th>"R²"</th>
-                    <th>"median ± MAD"</th><th>"outliers"</th><th>"samples"</th><th>"speedup vs " {target.baseline}</th>
+                    <th>"median ± MAD"</th><th>"outliers"</th><th>"samples"</th><th>"throughput"</th><th>"speedup vs " {target.baseline}</th>
                 </tr></thead>
                 <tbody>{table}</tbody>
             </table>

@@ -89,11 +89,11 @@ impl PowerFit {
 }
 
 /// Predicts the time of one call at `size` from the `(size, ns)` points
-/// measured so far: by the fit when there are two sizes or more, by scaling
-/// the largest measured point with `fallback_exponent` when there is one,
-/// and not at all when there are none.
+/// measured so far: by the growth fit (best complexity class) when there
+/// are two sizes or more, by scaling the largest measured point with
+/// `fallback_exponent` when there is one, and not at all when there are none.
 pub fn predict_ns(points: &[(f64, f64)], fallback_exponent: f64, size: f64) -> Option<f64> {
-    if let Some(fit) = PowerFit::fit(points) {
+    if let Some(fit) = crate::stats::GrowthFit::fit(points) {
         return Some(fit.predict(size));
     }
     let &(x, y) = points.iter().max_by(|a, b| a.0.total_cmp(&b.0))?;

@@ -52,6 +52,9 @@ pub struct Exercise {
     pub source: &'static str,
     /// The speedup the exercise is expected to show.
     pub target: Target,
+    /// The work one call does, for throughput (elements/s, FLOP/s); `None`
+    /// when a rate would mean nothing.
+    pub work: Option<Work>,
     /// Builds inputs and calls the kernels (worker side only).
     #[cfg(feature = "runner")]
     pub runner: &'static dyn runner::Runner,
@@ -109,6 +112,31 @@ pub struct Target {
     pub speedup: f64,
     /// The size at which the target applies.
     pub size: u64,
+}
+
+/// The work of one call at a size, in some unit.
+#[derive(Clone, Copy)]
+pub struct Work {
+    /// The unit, plural: "elements", "bytes", "FLOP".
+    pub unit: &'static str,
+    /// How many units one call at `size` processes.
+    pub per_call: fn(u64) -> f64,
+}
+
+impl Work {
+    /// "12.3 M elements/s" for one call of `ns` at `size`.
+    pub fn rate(&self, size: u64, ns: f64) -> String {
+        let per_second = (self.per_call)(size) / (ns * 1e-9);
+        let (value, prefix) = match per_second {
+            r if r >= 1e9 => (r / 1e9, "G"),
+            r if r >= 1e6 => (r / 1e6, "M"),
+            r if r >= 1e3 => (r / 1e3, "k"),
+            r => (r, ""),
+        };
+        let prefix = if prefix.is_empty() { String::new() } else { format!("{prefix} ") };
+        let digits = if value < 10.0 { 2 } else if value < 100.0 { 1 } else { 0 };
+        format!("{value:.digits$} {prefix}{}/s", self.unit)
+    }
 }
 
 /// Run settings every exercise has, after its own parameters.

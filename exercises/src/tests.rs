@@ -152,6 +152,14 @@ fn whole_numbers_check_their_range() {
 }
 
 #[test]
+fn throughput_reads_well() {
+    let work = crate::Work { unit: "elements", per_call: |n| n as f64 };
+    assert_eq!(work.rate(2000, 1_000.0), "2.00 G elements/s");
+    assert_eq!(work.rate(1000, 2_000_000.0), "500 k elements/s");
+    assert_eq!(work.rate(5, 1e9), "5.00 elements/s");
+}
+
+#[test]
 fn choices_accept_only_their_words() {
     let spec = &crate::COMMON_PARAMS[1];
     assert_eq!(params::parse_one(spec, " Thorough "), Ok(ParamValue::Text("thorough".into())));

@@ -95,6 +95,7 @@ static SAME: Exercise = Exercise {
     ],
     source: "",
     target: Target { variant: "b", baseline: "a", speedup: 2.0, size: 2000 },
+    work: None,
     runner: &Same,
 };
 
@@ -117,6 +118,10 @@ fn identical_kernels_have_a_speedup_interval_containing_one() {
     for mode in ["quick", "thorough"] {
         let (a, b) = run_same(mode);
         let s = speedup(&a, &b, 1000).unwrap();
+        wasm_bindgen_test::console_log!(
+            "A/A {mode}: {:.3} [{:.3}, {:.3}], width {:.3}, {} samples",
+            s.point, s.low, s.high, s.high - s.low, a.times_ns.len()
+        );
         assert!(s.contains(1.0), "{mode}: {s:?}");
     }
 }

@@ -1,7 +1,7 @@
 //! Seed exercise 2: duplicate detection, from O(n²) to O(n).
 
 use crate::params::{ParamKind, ParamSpec};
-use crate::{Exercise, Growth, Target, Variant};
+use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
@@ -75,6 +75,7 @@ pub static EXERCISE: Exercise = Exercise {
     ],
     source: include_str!("../../../kernels/src/duplicates/mod.rs"),
     target: Target { variant: "hash_set", baseline: "naive", speedup: 50.0, size: 10_000 },
+    work: Some(Work { unit: "elements", per_call: |n| n as f64 }),
     #[cfg(feature = "runner")]
     runner: &run::Duplicates,
 };

@@ -132,6 +132,7 @@ static FAKE: Exercise = Exercise {
     ],
     source: "",
     target: Target { variant: "linear", baseline: "quadratic", speedup: 2.0, size: 1000 },
+    work: None,
     runner: &FakeRunner,
 };
 
