@@ -390,18 +390,15 @@ pub fn diagnose(measurements: &[Measurement], rows: &[Row], environment: Environ
     }
     for row in rows {
         let at = format!("{} at n = {}", row.variant, row.size);
-        // R² and relative spread say little about fewer than five samples.
+        // R² says little about fewer than five samples.
         let severe = row.outliers.severe();
-        let judged = row.summary.count >= 5;
-        let poor_fit = row.r2.is_some_and(|r2| r2 < 0.9);
-        let spread = row.summary.mad / row.summary.median;
-        if judged && (poor_fit || spread > 0.1 || severe * 10 > row.summary.count) {
+        let poor_fit = row.summary.count >= 5 && row.r2.is_some_and(|r2| r2 < 0.9);
+        if poor_fit || severe * 10 > row.summary.count {
             let fit = row.r2.map_or(String::new(), |r2| format!("R² = {r2:.2}, "));
             add("noisy", format!(
-                "{at}: the samples disagree ({fit}spread {:.0}%, {severe} severe outliers of {}): \
-                 something else was running. The interval is wide for a reason; run again for a \
-                 cleaner figure.",
-                spread * 100.0, row.summary.count
+                "{at}: the samples disagree ({fit}{severe} severe outliers of {}): something else \
+                 was running. The interval is wide for a reason; run again for a cleaner figure.",
+                row.summary.count
             ));
         }
         if row.per_call.point <= 2.0 * environment.empty_kernel_ns.max(0.5) {
