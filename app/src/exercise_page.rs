@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::base_path;
 use crate::bridge::{BridgeEvent, WorkerBridge};
@@ -75,6 +75,8 @@ struct Run {
     worker: RwSignal<Option<WorkerInfo>>,
     /// Whether the tab was hidden at some point of the current run.
     hidden: RwSignal<bool>,
+    /// What the browser can do, detected once.
+    capabilities: LocalResource<crate::capabilities::Capabilities>,
 }
 
 impl Run {
@@ -88,6 +90,7 @@ impl Run {
             skips: RwSignal::new(Vec::new()),
             worker: RwSignal::new(None),
             hidden: RwSignal::new(false),
+            capabilities: LocalResource::new(crate::capabilities::detect),
         }
     }
 
@@ -247,7 +250,7 @@ fn Status(run: Run) -> impl IntoView {
         RunState::Done => "done".to_string(),
         RunState::Cancelled | RunState::Error => run.message.get(),
     };
-    let capabilities = LocalResource::new(crate::capabilities::detect);
+    let capabilities = run.capabilities;
     view! {
         <div class="status">
             <p data-testid="status" data-state=move || run.state.get().as_str()>{text}</p>
@@ -276,8 +279,8 @@ fn Status(run: Run) -> impl IntoView {
                         data-webgpu=webgpu>
                         <dt>"worker"</dt>
                         <dd>{info.as_ref().map_or("starting".to_string(), |i| format!(
-                            "{} build; timer resolution {}; empty kernel {} per call",
-                            i.build, format_ns(i.timer_resolution_ns), format_ns(i.empty_kernel_ns)))}</dd>
+                            "{} build {}; timer resolution {}; empty kernel {} per call",
+                            i.build, i.version, format_ns(i.timer_resolution_ns), format_ns(i.empty_kernel_ns)))}</dd>
                         {caps.map(|c| view! {
                             <dt>"isolation"</dt>
                             <dd>{if c.isolated { "cross-origin isolated: SharedArrayBuffer and the 5 µs timer are available" }
@@ -465,7 +468,71 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                 </label>
             </p>
             <canvas node_ref=distribution_plot data-testid="plot" class="plot"></canvas>
+            <Export exercise run />
         </section>
+    }
+}
+
+/// The run as JSON: parameters, environment, checks, every sample and the
+/// analysed rows, so a result can be kept and compared with what it was
+/// measured on.
+fn results_json(exercise: &'static Exercise, run: Run) -> String {
+    let rows: Vec<_> = analysis::rows(exercise, &run.measurements.read_untracked())
+        .into_iter()
+        .map(|row| {
+            serde_json::json!({
+                "variant": row.variant, "size": row.size, "ns_per_call": row.per_call,
+                "r2": row.r2, "median_ns": row.summary.median, "mad_ns": row.summary.mad,
+                "outliers": row.outliers, "speedup": row.speedup,
+            })
+        })
+        .collect();
+    let document_url = window().location().href().unwrap_or_default();
+    let results = serde_json::json!({
+        "exercise": exercise.id,
+        "url": document_url,
+        "environment": {
+            "worker": run.worker.get_untracked(),
+            "browser": run.capabilities.get_untracked(),
+        },
+        "check": run.check.get_untracked(),
+        "rows": rows,
+        "measurements": run.measurements.get_untracked(),
+        "skipped": run.skips.get_untracked(),
+    });
+    serde_json::to_string_pretty(&results).unwrap_or_default()
+}
+
+/// Downloads `text` as a file named `name`.
+fn download(name: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    web_sys::Url::revoke_object_url(&url)
+}
+
+#[component]
+fn Export(exercise: &'static Exercise, run: Run) -> impl IntoView {
+    let finished = move || run.state.get() == RunState::Done;
+    let json = move || if finished() { results_json(exercise, run) } else { String::new() };
+    let save = move |_| {
+        let name = format!("perflab-{}-{}.json", exercise.id, js_sys::Date::new_0().to_iso_string());
+        if let Err(error) = download(&name.replace(':', "-"), &results_json(exercise, run)) {
+            web_sys::console::error_1(&error);
+        }
+    };
+    view! {
+        <details class="export">
+            <summary>"results as JSON, with the environment they were measured in"</summary>
+            <button type="button" data-testid="download-results" on:click=save disabled=move || !finished()>"Download"</button>
+            <pre data-testid="results-json">{json}</pre>
+        </details>
     }
 }
 

@@ -51,6 +51,8 @@ pub enum FromWorker {
 pub struct WorkerInfo {
     /// "single" or "threaded".
     pub build: String,
+    /// The build's version (the git commit it was built from).
+    pub version: String,
     /// The smallest step of the clock, measured, in nanoseconds.
     pub timer_resolution_ns: f64,
     /// The time per call of an empty kernel, measured like any variant.

@@ -175,6 +175,16 @@ async fn the_engine_reports_intervals_a_verdict_fits_and_the_environment() {
     assert_eq!(attr("data-simd").await, "true");
     assert_eq!(attr("data-threads").await, "true");
     assert!(["none", "software", "hardware"].contains(&attr("data-webgpu").await.as_str()));
+
+    // The environment is stored with the results.
+    let json = browser.testid("results-json").await.prop("textContent").await.unwrap().unwrap_or_default();
+    let results: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(results["exercise"], "duplicates");
+    assert_eq!(results["environment"]["worker"]["build"], "single");
+    assert!(results["environment"]["worker"]["version"].as_str().is_some_and(|v| !v.is_empty()));
+    assert_eq!(results["environment"]["browser"]["isolated"], true);
+    assert_eq!(results["measurements"].as_array().map(Vec::len), Some(8));
+    assert_eq!(results["rows"].as_array().map(Vec::len), Some(8));
     assert!(browser.js(INKED_PIXELS).await.as_u64().unwrap() > 2000);
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;

@@ -61,7 +61,8 @@ pub fn start_worker() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
-    let info = WorkerInfo { build: BUILD.into(), timer_resolution_ns: resolution_ns, empty_kernel_ns };
+    let version = option_env!("PERFLAB_VERSION").unwrap_or("unversioned").into();
+    let info = WorkerInfo { build: BUILD.into(), version, timer_resolution_ns: resolution_ns, empty_kernel_ns };
     post(&scope, &FromWorker::Ready(info));
 }
 

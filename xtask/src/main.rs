@@ -56,8 +56,18 @@ fn cargo() -> Command {
 
 fn trunk(tools: &tools::Tools) -> Command {
     let mut command = Command::new("trunk");
-    command.env("PATH", tools.path());
+    command.env("PATH", tools.path()).env("PERFLAB_VERSION", version());
     command
+}
+
+/// The build's version, shown with every result: the git commit, marked
+/// when the tree has uncommitted changes.
+fn version() -> String {
+    let described = Command::new("git").args(["describe", "--always", "--dirty"]).current_dir(root()).output();
+    match described {
+        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout).trim().to_string(),
+        _ => "unknown".into(),
+    }
 }
 
 fn serve() -> Result {
