@@ -63,6 +63,15 @@ impl WorkerBridge {
         }
     }
 
+    /// Uses the worker at `url` from now on, restarting if it differs (the
+    /// pool size and the build are part of the URL).
+    pub fn set_url(&self, url: String) {
+        if self.0.borrow().url != url {
+            self.0.borrow_mut().url = url;
+            self.restart();
+        }
+    }
+
     /// Stops whatever the worker is doing, at once, and starts a fresh one.
     pub fn restart(&self) {
         self.terminate();

@@ -77,6 +77,12 @@ struct Run {
     hidden: RwSignal<bool>,
     /// What the browser can do, detected once.
     capabilities: LocalResource<crate::capabilities::Capabilities>,
+    /// The thread sweep's measurements, by thread count.
+    thread_points: RwSignal<Vec<(usize, Measurement)>>,
+    /// Which worker build runs: "threaded" or "single".
+    build: RwSignal<&'static str>,
+    /// Why the single-threaded build runs, when it does.
+    single_reason: RwSignal<Option<String>>,
 }
 
 impl Run {
@@ -91,6 +97,9 @@ impl Run {
             worker: RwSignal::new(None),
             hidden: RwSignal::new(false),
             capabilities: LocalResource::new(crate::capabilities::detect),
+            thread_points: RwSignal::new(Vec::new()),
+            build: RwSignal::new("single"),
+            single_reason: RwSignal::new(None),
         }
     }
 
@@ -100,6 +109,7 @@ impl Run {
         self.check.set(None);
         self.measurements.set(Vec::new());
         self.skips.set(Vec::new());
+        self.thread_points.set(Vec::new());
         self.hidden.set(document().hidden());
     }
 
@@ -112,10 +122,23 @@ impl Run {
             }
             BridgeEvent::Message(FromWorker::Measured(m)) => self.measurements.update(|all| all.push(m)),
             BridgeEvent::Message(FromWorker::Skipped(skip)) => self.skips.update(|all| all.push(skip)),
+            BridgeEvent::Message(FromWorker::ThreadPoint { threads, measurement }) => {
+                self.thread_points.update(|all| all.push((threads, measurement)))
+            }
             BridgeEvent::Message(FromWorker::Done) => self.state.set(RunState::Done),
             BridgeEvent::Message(FromWorker::Failed { message }) => {
                 self.state.set(RunState::Error);
                 self.message.set(message);
+            }
+            // A threaded worker that fails before it is ready (no nested
+            // workers, say) gives way to the single-threaded build.
+            BridgeEvent::Crashed(detail) if self.build.get_untracked() == "threaded" && self.worker.get_untracked().is_none() => {
+                self.build.set("single");
+                self.single_reason.set(Some(format!("the threaded build failed to start ({detail})")));
+                if self.state.get_untracked() == RunState::Running {
+                    self.state.set(RunState::Error);
+                    self.message.set("the threaded worker failed to start; the single-threaded one is ready: run again".into());
+                }
             }
             BridgeEvent::Crashed(detail) => {
                 let was = self.state.get_untracked();
@@ -135,7 +158,9 @@ impl Run {
 /// The raw text of every parameter: from the URL, else the default.
 fn initial_params(exercise: &'static Exercise) -> BTreeMap<String, String> {
     let search = window().location().search().unwrap_or_default();
-    let from_url = params::from_query(&search);
+    let mut from_url = params::from_query(&search);
+    // Use every core unless the link says otherwise.
+    from_url.entry("threads".into()).or_insert_with(|| cores().to_string());
     exercise
         .all_params()
         .map(|spec| {
@@ -145,6 +170,30 @@ fn initial_params(exercise: &'static Exercise) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// `navigator.hardwareConcurrency`.
+fn cores() -> u32 {
+    window().navigator().hardware_concurrency().max(1.0) as u32
+}
+
+/// The worker build this page can run, or why only the single one.
+fn choose_build() -> Result<(), String> {
+    let global = js_sys::global();
+    let isolated = js_sys::Reflect::get(&global, &"crossOriginIsolated".into()).ok().and_then(|v| v.as_bool());
+    let shared = js_sys::Reflect::has(&global, &"SharedArrayBuffer".into()).unwrap_or(false);
+    match (isolated, shared) {
+        (Some(true), true) => Ok(()),
+        _ => Err("the page is not cross-origin isolated, so there is no SharedArrayBuffer for threads: \
+                  it needs the COOP/COEP headers, which the dev server sends and the site's service \
+                  worker adds on static hosts (a hard reload, a private window or blocked service \
+                  workers bypass it)"
+            .into()),
+    }
+}
+
+fn worker_url(build: &str, threads: u64) -> String {
+    format!("{}/worker/{build}/bootstrap.js?threads={threads}", base_path())
+}
+
 fn query_of(exercise: &'static Exercise, raw: &BTreeMap<String, String>) -> String {
     params::to_query(exercise.all_params().map(|spec| (spec.name, raw.get(spec.name).map_or("", String::as_str))))
 }
@@ -152,8 +201,23 @@ fn query_of(exercise: &'static Exercise, raw: &BTreeMap<String, String>) -> Stri
 #[component]
 fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     let raw = RwSignal::new(initial_params(exercise));
-    let errors = Memo::new(move |_| params::parse(exercise.all_params(), &raw.read()).err().unwrap_or_default());
+    let errors = Memo::new(move |_| {
+        let mut errors = params::parse(exercise.all_params(), &raw.read()).err().unwrap_or_default();
+        // The thread count's real limit is this machine's, known only here.
+        let threads = raw.read().get("threads").and_then(|t| t.trim().parse::<u64>().ok());
+        if threads.is_some_and(|t| t > u64::from(cores())) && !errors.iter().any(|e| e.name == "threads") {
+            errors.push(ParamError {
+                name: "threads".into(),
+                message: format!("threads: at most {} on this machine; allowed: a whole number from 1 to {}", cores(), cores()),
+            });
+        }
+        errors
+    });
     let run = Run::new();
+    match choose_build() {
+        Ok(()) => run.build.set("threaded"),
+        Err(reason) => run.single_reason.set(Some(reason)),
+    }
 
     // Keep the URL in step with the form, so a reload or a shared link
     // restores the parameters (bad ones too, with their messages).
@@ -173,8 +237,14 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     });
     on_cleanup(move || visibility.remove());
 
-    let worker_url = format!("{}/worker/single/bootstrap.js", base_path());
-    let bridge = StoredValue::new_local(WorkerBridge::new(worker_url, move |event| run.receive(event)));
+    let threads_now = move || raw.read_untracked().get("threads").and_then(|t| t.parse().ok()).unwrap_or(1);
+    let first_url = worker_url(run.build.get_untracked(), threads_now());
+    let bridge = StoredValue::new_local(WorkerBridge::new(first_url, move |event| run.receive(event)));
+    // A fallback to the single build swaps the worker.
+    Effect::new(move |_| {
+        let url = worker_url(run.build.get(), threads_now());
+        bridge.with_value(|bridge| bridge.set_url(url));
+    });
     on_cleanup(move || {
         bridge.try_with_value(WorkerBridge::terminate);
     });
@@ -186,7 +256,15 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         run.reset();
         run.state.set(RunState::Running);
         let query = query_of(exercise, &raw.read_untracked());
-        bridge.with_value(|bridge| bridge.send(ToWorker::Run { exercise: exercise.id.into(), query }));
+        // The pool size is fixed when a worker starts: a new count needs a new worker.
+        let threads = if run.build.get_untracked() == "threaded" { threads_now() } else { 1 };
+        if run.worker.get_untracked().is_some_and(|info| info.pool_threads as u64 != threads) {
+            run.worker.set(None);
+        }
+        bridge.with_value(|bridge| {
+            bridge.set_url(worker_url(run.build.get_untracked(), threads));
+            bridge.send(ToWorker::Run { exercise: exercise.id.into(), query });
+        });
     };
     let cancel = move |_| {
         bridge.with_value(WorkerBridge::restart);
@@ -270,17 +348,22 @@ fn Status(run: Run) -> impl IntoView {
                 view! {
                     <dl class="capabilities" data-testid="capabilities"
                         data-build=info.as_ref().map(|i| i.build.clone())
-                        data-pool-threads=info.as_ref().map(|_| "1")
+                        data-pool-threads=info.as_ref().map(|i| i.pool_threads)
                         data-timer-resolution-us=resolution_us.clone()
                         data-isolated=isolated
                         data-cores=cores
                         data-simd=simd
                         data-threads=threads
                         data-webgpu=webgpu>
+                        <dt>"threads"</dt>
+                        <dd data-testid="build-reason">{move || match run.single_reason.get() {
+                            Some(reason) => format!("single-threaded build: {reason}"),
+                            None => "threaded build: kernels run on a pool of Web Workers sharing memory".to_string(),
+                        }}</dd>
                         <dt>"worker"</dt>
                         <dd>{info.as_ref().map_or("starting".to_string(), |i| format!(
-                            "{} build {}; timer resolution {}; empty kernel {} per call",
-                            i.build, i.version, format_ns(i.timer_resolution_ns), format_ns(i.empty_kernel_ns)))}</dd>
+                            "{} build {}, {} pool threads; timer resolution {}; empty kernel {} per call",
+                            i.build, i.version, i.pool_threads, format_ns(i.timer_resolution_ns), format_ns(i.empty_kernel_ns)))}</dd>
                         {caps.map(|c| view! {
                             <dt>"isolation"</dt>
                             <dd>{if c.isolated { "cross-origin isolated: SharedArrayBuffer and the 5 µs timer are available" }
@@ -468,9 +551,52 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                 </label>
             </p>
             <canvas node_ref=distribution_plot data-testid="plot" class="plot"></canvas>
+            <ThreadSweep exercise run />
             <Export exercise run />
         </section>
     }
+}
+
+#[component]
+fn ThreadSweep(exercise: &'static Exercise, run: Run) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let points = Memo::new(move |_| analysis::scaling(&run.thread_points.read()));
+    let serial = Memo::new(move |_| {
+        let pairs: Vec<(usize, f64)> = points.read().iter().map(|p| (p.threads, p.speedup.point)).collect();
+        analysis::amdahl_serial_fraction(&pairs)
+    });
+    Effect::new(move |_| {
+        if let Some(canvas) = canvas.get() {
+            draw(&canvas, 0.45, |area, scale| plot::scaling(area, &points.read(), serial.get(), scale));
+        }
+    });
+    let Some(variant) = exercise.thread_sweep else { return ().into_any() };
+    view! {
+        <h3>"Thread scaling of " <code>{variant}</code></h3>
+        <p class="note">"After the size sweep, the same variant runs with 1, 2, … threads of the pool at the \
+            largest size measured. Efficiency is speedup per thread; Amdahl's law fits the serial fraction \
+            that caps the speedup however many threads there are."</p>
+        {move || serial.get().map(|s| view! {
+            <p data-testid="amdahl" data-serial-fraction=s>
+                "Serial fraction " {format!("{:.1}%", s * 100.0)} ": at most "
+                {if s > 0.0 { format!("{:.1}×", 1.0 / s) } else { "unbounded".to_string() }} " with any number of threads."
+            </p>
+        })}
+        <table class="results-table">
+            <thead><tr><th>"threads"</th><th>"speedup [95%]"</th><th>"efficiency"</th></tr></thead>
+            <tbody>
+                {move || points.read().iter().map(|p| view! {
+                    <tr data-testid="thread-point" data-threads=p.threads data-speedup=p.speedup.point data-efficiency=p.efficiency>
+                        <td class="num">{p.threads}</td>
+                        <td class="num">{ratio_text(&p.speedup)}</td>
+                        <td class="num">{format!("{:.0}%", p.efficiency * 100.0)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <canvas node_ref=canvas data-testid="plot" class="plot"></canvas>
+    }
+    .into_any()
 }
 
 /// The run as JSON: parameters, environment, checks, every sample and the
@@ -498,6 +624,7 @@ fn results_json(exercise: &'static Exercise, run: Run) -> String {
         "check": run.check.get_untracked(),
         "rows": rows,
         "measurements": run.measurements.get_untracked(),
+        "thread_sweep": run.thread_points.get_untracked(),
         "skipped": run.skips.get_untracked(),
     });
     serde_json::to_string_pretty(&results).unwrap_or_default()

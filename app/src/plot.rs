@@ -5,7 +5,7 @@
 //! ratio) multiplies every font size, stroke and margin, and the caller sizes
 //! the canvas backing store to CSS size × scale, so lines stay crisp.
 
-use exercises::analysis::{format_ns, Row};
+use exercises::analysis::{amdahl_speedup, format_ns, Row, ScalingPoint};
 use exercises::stats::{Estimate, GrowthFit};
 use exercises::Exercise;
 use plotters::coord::Shift;
@@ -290,6 +290,77 @@ pub fn distribution<DB: DrawingBackend>(
     area.present()
 }
 
+/// Speedup vs threads: measured points with their intervals, the ideal
+/// (speedup = threads) and the Amdahl's-law curve of the fitted serial
+/// fraction.
+pub fn scaling<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[ScalingPoint],
+    serial_fraction: Option<f64>,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |value: f64| (value * scale).round() as i32;
+    let font = |size: f64| ("sans-serif", size * scale);
+    area.fill(&WHITE)?;
+    let Some(max_threads) = points.iter().map(|p| p.threads).max() else {
+        area.draw(&Text::new("no thread sweep yet", (px(20.0), px(20.0)), font(14.0)))?;
+        return area.present();
+    };
+    let top = points.iter().map(|p| p.speedup.high).fold(max_threads as f64, f64::max) * 1.1;
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(12.0))
+        .caption("thread scaling: speedup over one thread", font(16.0))
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(px(50.0))
+        .build_cartesian_2d(0.5..max_threads as f64 + 0.5, 0.0..top)?;
+    chart
+        .configure_mesh()
+        .x_desc("threads")
+        .y_desc("speedup (×)")
+        .x_labels(max_threads.min(16))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .draw()?;
+    let gray = BLACK.mix(0.45).stroke_width(px(1.0).max(1) as u32);
+    chart
+        .draw_series(DashedLineSeries::new([(1.0, 1.0), (max_threads as f64, max_threads as f64)], px(6.0), px(4.0), gray))?
+        .label("ideal: speedup = threads")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], gray));
+    let color = PALETTE[1];
+    if let Some(s) = serial_fraction {
+        let line = color.stroke_width(px(2.0).max(1) as u32);
+        let curve = (0..=40).map(|i| {
+            let k = 1.0 + (max_threads as f64 - 1.0) * i as f64 / 40.0;
+            (k, amdahl_speedup(s, k))
+        });
+        chart
+            .draw_series(LineSeries::new(curve, line))?
+            .label(format!("Amdahl's law, serial fraction {:.1}%", s * 100.0))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], line));
+    }
+    let dot = PALETTE[0];
+    chart
+        .draw_series(points.iter().map(|p| Circle::new((p.threads as f64, p.speedup.point), px(4.0), dot.filled())))?
+        .label("measured, 95% interval")
+        .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), dot.filled()));
+    let thin = dot.stroke_width(px(1.5).max(1) as u32);
+    chart.draw_series(points.iter().map(|p| {
+        PathElement::new(vec![(p.threads as f64, p.speedup.low), (p.threads as f64, p.speedup.high)], thin)
+    }))?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .margin(px(8.0))
+        .label_font(font(13.0))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()?;
+    area.present()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,5 +462,21 @@ mod tests {
             speedups(&area, exercise, &[], 1.0).unwrap();
         }
         assert!(out.contains("no speedups yet"));
+    }
+
+    #[test]
+    fn the_scaling_plot_shows_points_ideal_and_amdahl() {
+        let point = |threads, speedup: f64| ScalingPoint {
+            threads,
+            speedup: Estimate { point: speedup, low: speedup * 0.95, high: speedup * 1.05 },
+            efficiency: speedup / threads as f64,
+        };
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (600, 300)).into_drawing_area();
+            scaling(&area, &[point(1, 1.0), point(2, 1.8)], Some(0.111), 1.0).unwrap();
+        }
+        assert!(out.contains("serial fraction 11.1%") && out.contains("ideal"), "legend");
+        assert!(out.matches("<circle").count() >= 2);
     }
 }

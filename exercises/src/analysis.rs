@@ -257,6 +257,28 @@ mod tests {
     }
 
     #[test]
+    fn amdahl_recovers_a_known_serial_fraction() {
+        for s in [0.0, 0.05, 0.3, 1.0] {
+            let points: Vec<(usize, f64)> = (1..=8).map(|k| (k, amdahl_speedup(s, k as f64))).collect();
+            let fitted = amdahl_serial_fraction(&points).unwrap();
+            assert!((fitted - s).abs() < 1e-9, "{s}: {fitted}");
+        }
+        assert_eq!(amdahl_serial_fraction(&[(1, 1.0)]), None, "one thread says nothing");
+        assert_eq!(amdahl_serial_fraction(&[(2, 3.0)]), Some(0.0), "superlinear clamps to 0");
+    }
+
+    #[test]
+    fn scaling_is_relative_to_one_thread() {
+        let points = vec![(1, linear("p", 1000, 1000.0, &NOISE)), (2, linear("p", 1000, 600.0, &NOISE))];
+        let scaling = scaling(&points);
+        assert_eq!(scaling.len(), 2);
+        assert!((scaling[0].speedup.point - 1.0).abs() < 1e-9);
+        assert!((scaling[1].speedup.point - 1000.0 / 600.0).abs() < 1e-9);
+        assert!((scaling[1].efficiency - 1000.0 / 1200.0).abs() < 1e-9);
+        assert!(super::scaling(&points[1..]).is_empty());
+    }
+
+    #[test]
     fn durations_read_well() {
         assert_eq!(format_ns(812.0), "812 ns");
         assert_eq!(format_ns(3_410.0), "3.41 µs");
@@ -265,6 +287,48 @@ mod tests {
         assert_eq!(format_ns(210e9), "3.5 min");
         assert_eq!(format_ns(7560e9), "2.1 h");
     }
+}
+
+/// One point of a thread sweep.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScalingPoint {
+    /// Threads used.
+    pub threads: usize,
+    /// Time with one thread over time with `threads`, with its interval.
+    pub speedup: Estimate,
+    /// Speedup per thread: 1 is perfect scaling.
+    pub efficiency: f64,
+}
+
+/// Speedups and efficiencies of a thread sweep, against its one-thread
+/// point; empty until that point is measured.
+pub fn scaling(points: &[(usize, Measurement)]) -> Vec<ScalingPoint> {
+    let Some((_, one)) = points.iter().find(|(threads, _)| *threads == 1) else { return Vec::new() };
+    points
+        .iter()
+        .filter_map(|(threads, m)| {
+            let speedup = speedup(one, m, RESAMPLES)?;
+            Some(ScalingPoint { threads: *threads, speedup, efficiency: speedup.point / *threads as f64 })
+        })
+        .collect()
+}
+
+/// The serial fraction `s` of Amdahl's law, `S(k) = 1 / (s + (1 − s) / k)`,
+/// fitted by least squares to `(threads, speedup)` points: with
+/// `y = 1/S − 1/k` and `x = 1 − 1/k` the law is `y = s·x`. Clamped to
+/// [0, 1]; `None` without a point at two threads or more.
+pub fn amdahl_serial_fraction(points: &[(usize, f64)]) -> Option<f64> {
+    let (sxy, sxx) = points
+        .iter()
+        .filter(|(k, speedup)| *k >= 2 && *speedup > 0.0)
+        .map(|&(k, speedup)| (1.0 / speedup - 1.0 / k as f64, 1.0 - 1.0 / k as f64))
+        .fold((0.0, 0.0), |(sxy, sxx), (y, x)| (sxy + x * y, sxx + x * x));
+    (sxx > 0.0).then(|| (sxy / sxx).clamp(0.0, 1.0))
+}
+
+/// Amdahl's law: the speedup on `threads` threads with serial fraction `s`.
+pub fn amdahl_speedup(serial_fraction: f64, threads: f64) -> f64 {
+    1.0 / (serial_fraction + (1.0 - serial_fraction) / threads)
 }
 
 /// Everything the page shows about one variant at one size.

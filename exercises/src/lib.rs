@@ -52,6 +52,9 @@ pub struct Exercise {
     pub source: &'static str,
     /// The speedup the exercise is expected to show.
     pub target: Target,
+    /// The variant timed with 1, 2, … pool threads after the size sweep, at
+    /// the largest size measured; `None` for no thread sweep.
+    pub thread_sweep: Option<&'static str>,
     /// The work one call does, for throughput (elements/s, FLOP/s); `None`
     /// when a rate would mean nothing.
     pub work: Option<Work>,
@@ -147,6 +150,13 @@ pub static COMMON_PARAMS: &[ParamSpec] = &[
         help: "a size whose measurement is predicted to take longer is skipped",
         kind: params::ParamKind::Int { min: 50, max: 120_000 },
         default: "2000",
+    },
+    ParamSpec {
+        name: "threads",
+        label: "threads",
+        help: "the worker's thread pool (threaded build only; at most this machine's cores)",
+        kind: params::ParamKind::Int { min: 1, max: 256 },
+        default: "2",
     },
     ParamSpec {
         name: "mode",

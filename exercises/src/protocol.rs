@@ -34,6 +34,13 @@ pub enum FromWorker {
     },
     /// One variant measured at one size.
     Measured(Measurement),
+    /// The thread sweep's variant measured with `threads` threads.
+    ThreadPoint {
+        /// Threads used.
+        threads: usize,
+        /// The measurement (at the sweep's size).
+        measurement: Measurement,
+    },
     /// One variant not measured at one size, and why.
     Skipped(Skip),
     /// The run finished.
@@ -53,6 +60,8 @@ pub struct WorkerInfo {
     pub build: String,
     /// The build's version (the git commit it was built from).
     pub version: String,
+    /// Threads in the worker's pool (1 in the single-threaded build).
+    pub pool_threads: usize,
     /// The smallest step of the clock, measured, in nanoseconds.
     pub timer_resolution_ns: f64,
     /// The time per call of an empty kernel, measured like any variant.

@@ -23,6 +23,12 @@ pub trait Workload {
 
     /// Runs variant number `variant` once and describes its output.
     fn check(&mut self, variant: usize) -> Output;
+
+    /// Limits the thread-sweep variant to `threads` threads (a thread sweep
+    /// calls this before timing each point); other variants ignore it.
+    fn set_threads(&mut self, threads: usize) {
+        let _ = threads;
+    }
 }
 
 /// A variant's output: text to show, and a digest of the whole output to

@@ -161,7 +161,7 @@ fn throughput_reads_well() {
 
 #[test]
 fn choices_accept_only_their_words() {
-    let spec = &crate::COMMON_PARAMS[1];
+    let spec = crate::COMMON_PARAMS.iter().find(|p| p.name == "mode").unwrap();
     assert_eq!(params::parse_one(spec, " Thorough "), Ok(ParamValue::Text("thorough".into())));
     let error = params::parse_one(spec, "fast").unwrap_err();
     assert!(error.message.contains("\"fast\" is not an option") && error.message.contains("one of quick, thorough"), "{error:?}");

@@ -2,7 +2,7 @@
 //! inputs. Host only (proptest needs a file system for its regressions).
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::duplicates::{naive, VARIANTS};
+use kernels::duplicates::{naive, sharded, VARIANTS};
 use proptest::prelude::*;
 
 fn all_equal_naive(input: &[u32]) -> Result<(), TestCaseError> {
@@ -30,6 +30,12 @@ proptest! {
     #[test]
     fn all_equal(value in any::<u32>(), len in 0usize..50) {
         all_equal_naive(&vec![value; len])?;
+    }
+
+    /// The parallel variant with any number of shards (threads).
+    #[test]
+    fn any_shard_count(input in prop::collection::vec(0u32..64, 0..300), shards in 1usize..9) {
+        prop_assert_eq!(sharded(&input, shards), naive(&input));
     }
 
     /// All distinct: no duplicates at all.

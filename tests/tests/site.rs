@@ -4,7 +4,12 @@
 use std::time::Duration;
 
 use e2e::{Browser, Site};
-use exercises::EXERCISES;
+use exercises::{find, EXERCISES};
+
+/// The names of the `duplicates` variants, from the registry.
+fn duplicates_variants() -> Vec<&'static str> {
+    find("duplicates").unwrap().variants.iter().map(|v| v.name).collect()
+}
 
 /// Pixels of the plot canvas that are not near-white.
 const INKED_PIXELS: &str = r#"
@@ -68,13 +73,14 @@ async fn duplicates_checks_times_and_keeps_its_parameters_in_the_url() {
     browser.testid("run").await.click().await.unwrap();
     browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
 
-    for variant in ["naive", "hash_set", "sort", "counting"] {
+    let variants = duplicates_variants();
+    for variant in &variants {
         let checked = browser.testid(&format!("checked-{variant}")).await.text().await.unwrap();
         assert_eq!(checked, "[1, 3, 5]", "{variant}");
     }
     let rows = result_rows(&browser).await;
-    assert_eq!(rows.len(), 8, "{rows:?}");
-    for variant in ["naive", "hash_set", "sort", "counting"] {
+    assert_eq!(rows.len(), 2 * variants.len(), "{rows:?}");
+    for variant in variants {
         for size in [100, 1000] {
             assert!(rows.iter().any(|(v, s, ns)| v == variant && *s == size && *ns > 0.0), "{variant} at {size}: {rows:?}");
         }
@@ -110,7 +116,7 @@ async fn a_long_run_can_be_cancelled_and_a_new_run_works() {
     browser.set_param("budget_ms", "300").await;
     browser.testid("run").await.click().await.unwrap();
     browser.wait_for_state(&["done"], Duration::from_secs(60)).await;
-    assert_eq!(result_rows(&browser).await.len(), 4);
+    assert_eq!(result_rows(&browser).await.len(), duplicates_variants().len());
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
 }
@@ -156,7 +162,7 @@ async fn the_engine_reports_intervals_a_verdict_fits_and_the_environment() {
         assert!(0.0 < low && low <= point && point <= high, "{low} {point} {high}");
     }
     let speedups = browser.all("speedup").await;
-    assert_eq!(speedups.len(), 8, "every variant at both sizes, naive against itself included");
+    assert_eq!(speedups.len(), 2 * duplicates_variants().len(), "every variant at both sizes, naive against itself included");
     let verdict = browser.testid("verdict").await;
     assert_eq!(verdict.attr("data-pass").await.unwrap().as_deref(), Some("true"), "hash_set is far more than 50× faster at n = 10000");
     let naive_fit = browser.wait_for("[data-testid=\"fit\"][data-variant=\"naive\"]").await;
@@ -168,7 +174,8 @@ async fn the_engine_reports_intervals_a_verdict_fits_and_the_environment() {
         async move { panel.attr(name).await.unwrap().unwrap_or_default() }
     };
     assert_eq!(attr("data-isolated").await, "true");
-    assert_eq!(attr("data-build").await, "single");
+    assert_eq!(attr("data-build").await, "threaded", "isolated pages run the threaded build");
+    assert!(attr("data-pool-threads").await.parse::<u32>().unwrap() > 1, "the machine has 2 cores");
     let resolution: f64 = attr("data-timer-resolution-us").await.parse().unwrap();
     assert!(resolution > 0.0 && resolution <= 20.0, "isolated timers are fine: {resolution} µs");
     assert!(attr("data-cores").await.parse::<u32>().unwrap() >= 1);
@@ -180,12 +187,39 @@ async fn the_engine_reports_intervals_a_verdict_fits_and_the_environment() {
     let json = browser.testid("results-json").await.prop("textContent").await.unwrap().unwrap_or_default();
     let results: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
     assert_eq!(results["exercise"], "duplicates");
-    assert_eq!(results["environment"]["worker"]["build"], "single");
+    assert_eq!(results["environment"]["worker"]["build"], "threaded");
     assert!(results["environment"]["worker"]["version"].as_str().is_some_and(|v| !v.is_empty()));
     assert_eq!(results["environment"]["browser"]["isolated"], true);
-    assert_eq!(results["measurements"].as_array().map(Vec::len), Some(8));
-    assert_eq!(results["rows"].as_array().map(Vec::len), Some(8));
+    assert_eq!(results["measurements"].as_array().map(Vec::len), Some(2 * duplicates_variants().len()));
+    assert_eq!(results["rows"].as_array().map(Vec::len), Some(2 * duplicates_variants().len()));
     assert!(browser.js(INKED_PIXELS).await.as_u64().unwrap() > 2000);
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_isolated_site_runs_the_threaded_build_and_a_thread_sweep() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser.open(&site.url("/exercises/duplicates?sizes=20000&threads=2&budget_ms=500")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    let panel = browser.testid("capabilities").await;
+    assert_eq!(panel.attr("data-isolated").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(panel.attr("data-build").await.unwrap().as_deref(), Some("threaded"));
+    assert_eq!(panel.attr("data-pool-threads").await.unwrap().as_deref(), Some("2"));
+
+    // The parallel variant's results equal the naive ones, on every case.
+    let card = |variant: &str| format!("[data-testid=\"variant-{variant}\"] .check");
+    let naive = browser.wait_for(&card("naive")).await.text().await.unwrap();
+    let parallel = browser.wait_for(&card("parallel")).await.text().await.unwrap();
+    assert_eq!(parallel, naive);
+    assert!(parallel.contains("agrees with naive"), "{parallel}");
+
+    let points = browser.all("thread-point").await;
+    assert_eq!(points.len(), 2, "one point per pool thread");
+    let serial: f64 = browser.testid("amdahl").await.attr("data-serial-fraction").await.unwrap().unwrap().parse().unwrap();
+    assert!((0.0..=1.0).contains(&serial), "{serial}");
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
 }

@@ -25,6 +25,15 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
 
+/// What the harness knows about where it runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bench {
+    /// The clock's measured resolution.
+    pub resolution_ns: f64,
+    /// Threads in the pool (the thread sweep goes from 1 to this).
+    pub pool_threads: usize,
+}
+
 /// A monotonic clock in nanoseconds.
 pub trait Clock {
     /// The current time.
@@ -92,7 +101,7 @@ pub fn timer_resolution_ns(clock: &mut impl Clock) -> f64 {
 
 /// Handles one message's text from the page; every outcome, including bad
 /// input, is posted as a [`FromWorker`] message.
-pub fn handle(text: &str, clock: &mut impl Clock, resolution_ns: f64, post: &mut impl FnMut(FromWorker)) {
+pub fn handle(text: &str, clock: &mut impl Clock, bench: Bench, post: &mut impl FnMut(FromWorker)) {
     let request = match serde_json::from_str::<ToWorker>(text) {
         Ok(request) => request,
         Err(error) => return post(FromWorker::Failed { message: format!("unreadable request: {error}") }),
@@ -102,7 +111,7 @@ pub fn handle(text: &str, clock: &mut impl Clock, resolution_ns: f64, post: &mut
         return post(FromWorker::Failed { message: format!("no exercise named {exercise:?}") });
     };
     match params::parse(exercise.all_params(), &params::from_query(&query)) {
-        Ok(values) => run(exercise, &values, clock, resolution_ns, post),
+        Ok(values) => run(exercise, &values, clock, bench, post),
         Err(errors) => {
             let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
             post(FromWorker::Failed { message: messages.join("; ") });
@@ -202,7 +211,7 @@ pub fn run(
     exercise: &Exercise,
     values: &ParamValues,
     clock: &mut impl Clock,
-    resolution_ns: f64,
+    bench: Bench,
     post: &mut impl FnMut(FromWorker),
 ) {
     let report = check(exercise, values);
@@ -212,9 +221,11 @@ pub fn run(
     let mode = Mode::named(values.text("mode"));
     let sizes = values.list(exercise.size_param);
     let budget_ns = (values.int("budget_ms") as f64 * 1e6).min(mode.budget_cap_ns);
-    let min_sample_ns = SAMPLE_RESOLUTIONS * resolution_ns;
+    let min_sample_ns = SAMPLE_RESOLUTIONS * bench.resolution_ns;
 
-    let total = (sizes.len() * timed.len()) as u32;
+    let sweep = exercise.thread_sweep.and_then(|name| timed.iter().copied().find(|&v| exercise.variants[v].name == name));
+    let sweep_points = if sweep.is_some() && bench.pool_threads > 1 { bench.pool_threads } else { 0 };
+    let total = (sizes.len() * timed.len() + sweep_points) as u32;
     let mut done = 0;
     let mut measured: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
     let mut rng = Pcg64::seed_from_u64(values.0.get("seed").map_or(0, |_| values.int("seed")));
@@ -272,7 +283,26 @@ pub fn run(
             done += 1;
         }
     }
-    post(FromWorker::Progress { done, total, label: "done".into() });
+
+    // The thread sweep: the same variant with 1, 2, … threads, at the
+    // largest size it was measured at.
+    if let (Some(v), true) = (sweep, sweep_points > 0) {
+        let largest = measured.get(&v).and_then(|points| points.iter().map(|p| p.0 as u64).max());
+        if let Some(size) = largest {
+            let mut workload = exercise.runner.workload(values, size);
+            let name = exercise.variants[v].name;
+            for threads in 1..=bench.pool_threads {
+                let label = format!("{name} at n = {size} with {threads} threads");
+                post(FromWorker::Progress { done, total, label });
+                workload.set_threads(threads);
+                let measurement =
+                    measure(name, size, clock, budget_ns, min_sample_ns, mode.max_samples, &mut || workload.run(v));
+                post(FromWorker::ThreadPoint { threads, measurement });
+                done += 1;
+            }
+        }
+    }
+    post(FromWorker::Progress { done, total: done, label: "done".into() });
     post(FromWorker::Done);
 }
 

@@ -41,6 +41,11 @@ impl harness::Clock for PerformanceClock {
     }
 }
 
+/// Starts the Web Worker pool (threaded build only); `bootstrap.js` awaits
+/// it before `start_worker`, so no rayon call runs before the pool exists.
+#[cfg(target_feature = "atomics")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
 /// Which build this is: the threaded one is compiled with atomics.
 pub const BUILD: &str = if cfg!(target_feature = "atomics") { "threaded" } else { "single" };
 
@@ -49,20 +54,22 @@ pub const BUILD: &str = if cfg!(target_feature = "atomics") { "threaded" } else 
 #[wasm_bindgen]
 pub fn start_worker() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    install_panic_hook(scope.clone());
+    install_panic_hook();
     let mut clock = PerformanceClock::new();
     let resolution_ns = harness::timer_resolution_ns(&mut clock);
     let empty_kernel_ns = harness::empty_kernel_ns(&mut clock, resolution_ns);
+    let pool_threads = rayon::current_num_threads();
     let post_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
-        harness::handle(&text, &mut clock, resolution_ns, &mut |message| post(&post_scope, &message));
+        let bench = harness::Bench { resolution_ns, pool_threads };
+        harness::handle(&text, &mut clock, bench, &mut |message| post(&post_scope, &message));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
     let version = option_env!("PERFLAB_VERSION").unwrap_or("unversioned").into();
-    let info = WorkerInfo { build: BUILD.into(), version, timer_resolution_ns: resolution_ns, empty_kernel_ns };
+    let info = WorkerInfo { build: BUILD.into(), version, pool_threads, timer_resolution_ns: resolution_ns, empty_kernel_ns };
     post(&scope, &FromWorker::Ready(info));
 }
 
@@ -71,11 +78,22 @@ fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
     let _ = scope.post_message(&message.to_json().into());
 }
 
+thread_local! {
+    /// True on the worker's own thread (not on a rayon thread of the pool):
+    /// only this thread's `postMessage` reaches the page.
+    static PAGE_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// A panic in a kernel aborts the wasm instance; before it does, tell the
-/// page what happened so it can report it and start a fresh worker.
-fn install_panic_hook(scope: DedicatedWorkerGlobalScope) {
-    std::panic::set_hook(Box::new(move |info| {
+/// page what happened so it can report it and start a fresh worker. The
+/// scope is looked up, not captured: JavaScript objects are not `Send`.
+fn install_panic_hook() {
+    PAGE_THREAD.with(|flag| flag.set(true));
+    std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&format!("worker panicked: {info}").into());
-        post(&scope, &FromWorker::Failed { message: format!("a kernel panicked: {info}") });
+        if PAGE_THREAD.with(|flag| flag.get()) {
+            let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+            post(&scope, &FromWorker::Failed { message: format!("a kernel panicked: {info}") });
+        }
     }));
 }

@@ -8,7 +8,7 @@ use exercises::protocol::{FromWorker, Measurement, ToWorker};
 use exercises::runner::{Output, Runner, Workload};
 use exercises::{Exercise, Growth, Target, Variant};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use worker::harness::{handle, timer_resolution_ns};
+use worker::harness::{handle, timer_resolution_ns, Bench};
 use worker::PerformanceClock;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -18,7 +18,7 @@ fn send(exercise: &str, query: &str) -> Vec<FromWorker> {
     let resolution = timer_resolution_ns(&mut clock);
     let mut messages = Vec::new();
     let request = ToWorker::Run { exercise: exercise.into(), query: query.into() }.to_json();
-    handle(&request, &mut clock, resolution, &mut |m| messages.push(m));
+    handle(&request, &mut clock, Bench { resolution_ns: resolution, pool_threads: 1 }, &mut |m| messages.push(m));
     messages
 }
 
@@ -43,7 +43,7 @@ fn a_run_checks_then_times_every_variant() {
             assert!(m.per_call_ns().iter().all(|&s| s > 0.0), "{m:?}");
         }
     }
-    assert_eq!(rows, 8);
+    assert_eq!(rows, 10);
     assert_eq!(messages.last(), Some(&FromWorker::Done));
 }
 
@@ -95,6 +95,7 @@ static SAME: Exercise = Exercise {
     ],
     source: "",
     target: Target { variant: "b", baseline: "a", speedup: 2.0, size: 2000 },
+    thread_sweep: None,
     work: None,
     runner: &Same,
 };
@@ -104,7 +105,7 @@ fn run_same(mode: &str) -> (Measurement, Measurement) {
     let mut clock = PerformanceClock::new();
     let resolution = timer_resolution_ns(&mut clock);
     let mut measured = Vec::new();
-    worker::harness::run(&SAME, &values, &mut clock, resolution, &mut |m| {
+    worker::harness::run(&SAME, &values, &mut clock, Bench { resolution_ns: resolution, pool_threads: 1 }, &mut |m| {
         if let FromWorker::Measured(m) = m {
             measured.push(m);
         }

@@ -86,21 +86,51 @@ fn dist(public_url: &str) -> Result {
     Ok(())
 }
 
-/// Builds the single-threaded worker and writes it, with its bootstrap
-/// script, to `$TRUNK_STAGING_DIR/worker/single` (or `dist/worker/single`
-/// when run by hand).
+/// The threaded build's flags (DESIGN.md §2: current nightlies no longer
+/// imply shared memory from `+atomics`; this is the set wasm-bindgen's own
+/// CI uses). Written here and nowhere else: a global `.cargo/config.toml`
+/// with `build-std` would break host builds.
+const THREADED_RUSTFLAGS: &str = "-C target-feature=+atomics,+bulk-memory -C link-arg=--shared-memory \
+     -C link-arg=--max-memory=1073741824 -C link-arg=--import-memory -C link-arg=--export=__heap_base \
+     -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size -C link-arg=--export=__tls_align \
+     -C link-arg=--export=__tls_base";
+
+/// Builds both workers and writes each, with its bootstrap script, to
+/// `$TRUNK_STAGING_DIR/worker/{single,threaded}` (or `dist/worker/…` when
+/// run by hand). Always optimised: the workers' kernels are what the page
+/// measures, and the release profile is the one the tests exercise.
 fn build_worker() -> Result {
     let out = match std::env::var_os("TRUNK_STAGING_DIR") {
         Some(staging) => PathBuf::from(staging),
         None => root().join("dist"),
     }
-    .join("worker/single");
-    // Always optimised: the worker's kernels are what the page measures.
-    run(cargo().args(["build", "--release", "--lib", "-p", "worker", "--target", "wasm32-unknown-unknown"]))?;
-    let wasm = root().join("target/wasm32-unknown-unknown/release/worker.wasm");
+    .join("worker");
+    let build = ["build", "--release", "--lib", "-p", "worker", "--target", "wasm32-unknown-unknown"];
+
+    run(cargo().args(build))?;
+    bindgen(&root().join("target/wasm32-unknown-unknown/release/worker.wasm"), &out.join("single"))?;
+
+    // The threaded build: the pinned nightly rebuilds std with atomics, in
+    // a target folder of its own so the two builds do not evict each other.
+    // Only these flags: the nightly warns that `atomics` is unstable, which
+    // CI's `-D warnings` would turn into an error; the single build, from
+    // the same code, is the one checked for warnings.
+    run(Command::new("rustup")
+        .args(["run", tools::NIGHTLY, "cargo"])
+        .args(build)
+        .args(["-Z", "build-std=panic_abort,std", "--target-dir", "target/threaded"])
+        .env("RUSTFLAGS", THREADED_RUSTFLAGS)
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTUP_TOOLCHAIN"))?;
+    bindgen(&root().join("target/threaded/wasm32-unknown-unknown/release/worker.wasm"), &out.join("threaded"))
+}
+
+/// `wasm-bindgen --target web` into `out`, plus the bootstrap script.
+fn bindgen(wasm: &Path, out: &Path) -> Result {
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-name", "worker", "--out-dir"])
-        .arg(&out)
+        .arg(out)
         .arg(wasm))?;
     std::fs::copy(root().join("worker/bootstrap.js"), out.join("bootstrap.js"))
         .map_err(|e| format!("bootstrap.js: {e}"))?;

@@ -13,6 +13,9 @@ pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// Trunk 0.21 builds on stable Rust 1.95 (0.22 needs rustc 1.96.1). Also
 /// named in `Trunk.toml`.
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// The dated nightly for the threaded worker: shared-memory threads need
+/// `-Z build-std`, which stable Rust does not have.
+pub const NIGHTLY: &str = "nightly-2026-05-20";
 /// Binaryen from npm. Debian's binaryen (108) breaks wasm-bindgen's
 /// externref table, so it is never used.
 pub const BINARYEN_VERSION: &str = "132";
@@ -46,12 +49,19 @@ fn version_of(program: &str, args: &[&str]) -> Option<String> {
 /// Makes sure every tool is installed; with `browser`, Chromium and
 /// ChromeDriver too.
 pub fn ensure(browser: bool) -> Result<Tools> {
-    let installed = version_of("rustup", &["target", "list", "--installed"]).map(|_| {
-        let output = Command::new("rustup").args(["target", "list", "--installed"]).output();
-        output.map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown")).unwrap_or(false)
-    });
-    if installed != Some(true) {
+    if !has_wasm_target(None) {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    // The threaded build's toolchain, with the standard library's source.
+    let sysroot = version_of("rustup", &["run", NIGHTLY, "rustc", "--print", "sysroot"]);
+    let has_source = sysroot.is_some_and(|root| PathBuf::from(root).join("lib/rustlib/src/rust/library").is_dir());
+    if !has_source || !has_wasm_target(Some(NIGHTLY)) {
+        run(Command::new("rustup").args(["toolchain", "install", NIGHTLY, "--profile", "minimal"]).args([
+            "--component",
+            "rust-src",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]))?;
     }
 
     let wanted = format!("wasm-bindgen {WASM_BINDGEN_VERSION}");
@@ -88,6 +98,16 @@ pub fn ensure(browser: bool) -> Result<Tools> {
         ensure_debian_packages(&[("chromium", "chromium"), ("chromedriver", "chromium-driver")])?;
     }
     Ok(Tools { wasm_opt_dir, chromium: which("chromium").unwrap_or_default(), chromedriver: which("chromedriver").unwrap_or_default() })
+}
+
+/// Whether the toolchain (the default one if `None`) has the wasm32 target.
+fn has_wasm_target(toolchain: Option<&str>) -> bool {
+    let mut command = Command::new("rustup");
+    command.args(["target", "list", "--installed"]);
+    if let Some(toolchain) = toolchain {
+        command.args(["--toolchain", toolchain]);
+    }
+    command.output().is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
 }
 
 /// Installs the Debian packages whose programs are not on `PATH`.

@@ -22,6 +22,10 @@ pub static EXERCISE: Exercise = Exercise {
          hashing; counting into an array indexed by value needs neither, but its memory grows \
          with the range of the values, so it fits only bounded inputs like the seed's \
          (values from 1 to n / 2).",
+        "The parallel variant splits the values, by a hash of the value, into one shard per \
+         thread, so each thread keeps its own hash map and no two threads ever touch the same \
+         value: no locks. Every thread still scans the whole input, which is the serial part \
+         that Amdahl's law charges for; the thread sweep below measures it.",
         "All variants return the repeated values in order of first occurrence, as the seed's \
          function does, so the outputs are compared exactly. Notice how the gap widens with n: \
          a speedup is not one number but a function of the size, and the fitted exponent in the \
@@ -72,9 +76,15 @@ pub static EXERCISE: Exercise = Exercise {
             technique: "a counting array over the bounded value range: no hashing, no comparisons",
             growth: Growth::Linear,
         },
+        Variant {
+            name: "parallel",
+            technique: "values sharded by hash over the threads, one hash map per shard, merged in order",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("../../../kernels/src/duplicates/mod.rs"),
     target: Target { variant: "hash_set", baseline: "naive", speedup: 50.0, size: 10_000 },
+    thread_sweep: Some("parallel"),
     work: Some(Work { unit: "elements", per_call: |n| n as f64 }),
     #[cfg(feature = "runner")]
     runner: &run::Duplicates,

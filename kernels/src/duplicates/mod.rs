@@ -13,11 +13,12 @@ pub type Kernel = fn(&[u32]) -> Vec<u32>;
 
 /// Every variant by name, the naive port first. Tests and the benchmark
 /// worker iterate over this list, so a new variant is tested by being here.
-pub const VARIANTS: [(&str, Kernel); 4] = [
+pub const VARIANTS: [(&str, Kernel); 5] = [
     ("naive", naive),
     ("hash_set", hash_set),
     ("sort", sort),
     ("counting", counting),
+    ("parallel", parallel),
 ];
 
 /// The seed's `test_numbers`; every variant must return `[1, 3, 5]`.
@@ -103,4 +104,36 @@ pub fn counting(numbers: &[u32]) -> Vec<u32> {
         }
     }
     duplicates
+}
+
+/// [`sharded`] with one shard per thread of the current rayon pool.
+pub fn parallel(numbers: &[u32]) -> Vec<u32> {
+    sharded(numbers, rayon::current_num_threads())
+}
+
+/// Splits the values into `shards` disjoint sets by a hash of the value, so
+/// each shard finds its own duplicates with its own hash map and no locks;
+/// the shards run in parallel (at most `shards` threads work), then their
+/// `(first index, value)` pairs are merged in first-seen order. O(n) work
+/// per shard for the scan, O(n / shards) for the hashing.
+pub fn sharded(numbers: &[u32], shards: usize) -> Vec<u32> {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+    let shards = shards.max(1);
+    // A multiplicative hash spreads consecutive values over the shards.
+    let shard_of = |x: u32| (x.wrapping_mul(0x9E37_79B1) >> 16) as usize % shards;
+    let mut firsts: Vec<(usize, u32)> = (0..shards)
+        .into_par_iter()
+        .flat_map_iter(|shard| {
+            let mut first_seen: HashMap<u32, (usize, bool)> = HashMap::new();
+            for (index, &x) in numbers.iter().enumerate() {
+                if shard_of(x) == shard {
+                    first_seen.entry(x).and_modify(|(_, repeated)| *repeated = true).or_insert((index, false));
+                }
+            }
+            first_seen.into_iter().filter(|(_, (_, repeated))| *repeated).map(|(x, (index, _))| (index, x))
+        })
+        .collect();
+    firsts.sort_unstable();
+    firsts.into_iter().map(|(_, x)| x).collect()
 }

@@ -89,21 +89,26 @@ fn slow_calls_are_timed_one_by_one_within_the_budget() {
 /// A fake exercise: `quadratic` costs n² ns, `linear` 10·n ns, and `wrong`
 /// returns a different answer.
 struct FakeRunner;
-struct FakeInput(u64);
+struct FakeInput(u64, f64);
 
 impl Runner for FakeRunner {
     fn check_cases(&self, _: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        vec![("case".into(), Box::new(FakeInput(3)))]
+        vec![("case".into(), Box::new(FakeInput(3, 1.0)))]
     }
     fn workload(&self, _: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(FakeInput(size))
+        Box::new(FakeInput(size, 1.0))
     }
 }
 
 impl Workload for FakeInput {
     fn run(&mut self, variant: usize) {
         let n = self.0 as f64;
-        advance(if variant == 1 { 10.0 * n } else { n * n });
+        // With k threads, the linear variant's 10·n ns become 2·n + 8·n / k:
+        // a serial fraction of 0.2.
+        advance(if variant == 1 { 10.0 * n * (0.2 + 0.8 / self.1) } else { n * n });
+    }
+    fn set_threads(&mut self, threads: usize) {
+        self.1 = threads as f64;
     }
     fn check(&mut self, variant: usize) -> Output {
         let answer = if variant == 2 { 4 } else { 3 };
@@ -132,6 +137,7 @@ static FAKE: Exercise = Exercise {
     ],
     source: "",
     target: Target { variant: "linear", baseline: "quadratic", speedup: 2.0, size: 1000 },
+    thread_sweep: Some("linear"),
     work: None,
     runner: &FakeRunner,
 };
@@ -140,7 +146,7 @@ fn run_fake(budget_ms: &str) -> Vec<FromWorker> {
     let raw = params::from_query(&format!("budget_ms={budget_ms}&mode=thorough"));
     let values = params::parse(FAKE.all_params(), &raw).unwrap();
     let mut messages = Vec::new();
-    run(&FAKE, &values, &mut clock(), 5_000.0, &mut |m| messages.push(m));
+    run(&FAKE, &values, &mut clock(), Bench { resolution_ns: 5_000.0, pool_threads: 4 }, &mut |m| messages.push(m));
     messages
 }
 
@@ -192,15 +198,15 @@ fn progress_counts_every_step_once() {
             _ => None,
         })
         .collect();
-    assert!(progress.iter().all(|&(_, total)| total == 8), "4 sizes × 2 timed variants");
+    assert!(progress[..progress.len() - 1].iter().all(|&(_, total)| total == 12), "4 sizes × 2 variants + 4 threads");
     assert!(progress.windows(2).all(|w| w[0].0 <= w[1].0));
-    assert_eq!(progress.last(), Some(&(8, 8)));
+    assert_eq!(progress.last(), Some(&(12, 12)));
 }
 
 fn handle_text(text: &str) -> Vec<FromWorker> {
     let mut messages = Vec::new();
     let mut clock = FakeClock { resolution: 1_000.0, read_cost: 1e6 };
-    handle(text, &mut clock, 1_000.0, &mut |m| messages.push(m));
+    handle(text, &mut clock, Bench { resolution_ns: 1_000.0, pool_threads: 1 }, &mut |m| messages.push(m));
     messages
 }
 
@@ -228,6 +234,23 @@ fn a_real_exercise_runs_end_to_end() {
     let FromWorker::Checked(report) = &messages[0] else { panic!("{:?}", messages[0]) };
     assert!(report.variants.iter().all(|v| v.agrees && v.outputs[0] == "[1, 3, 5]"), "{report:?}");
     let rows = messages.iter().filter(|m| matches!(m, FromWorker::Measured(_))).count();
-    assert_eq!(rows, 8, "4 variants × 2 sizes");
+    assert_eq!(rows, 10, "5 variants × 2 sizes");
     assert_eq!(messages.last(), Some(&FromWorker::Done));
+}
+
+#[test]
+fn the_thread_sweep_times_the_variant_with_each_pool_size() {
+    let points: Vec<(usize, f64)> = run_fake("2000")
+        .iter()
+        .filter_map(|m| match m {
+            FromWorker::ThreadPoint { threads, measurement } => Some((*threads, per_call_point(measurement).unwrap())),
+            _ => None,
+        })
+        .collect();
+    let threads: Vec<usize> = points.iter().map(|p| p.0).collect();
+    assert_eq!(threads, [1, 2, 3, 4]);
+    for (k, ns) in points {
+        let truth = 10.0 * 100_000.0 * (0.2 + 0.8 / k as f64);
+        assert!((ns / truth - 1.0).abs() < 0.02, "{k} threads: {ns} vs {truth}");
+    }
 }
