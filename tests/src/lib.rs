@@ -31,12 +31,32 @@ impl Site {
     /// Serves `root`, adding the isolation headers if `isolated`. Paths
     /// without a file fall back to `index.html`, as the dev server does.
     pub fn serve(root: PathBuf, isolated: bool) -> Site {
+        Site::start(move |url| respond(&root, url, isolated))
+    }
+
+    /// Serves `PERFLAB_DIST_PAGES` (built for `/perflab/`) the way GitHub
+    /// Pages serves a project site: under the sub-path, without any custom
+    /// headers, and unknown paths get `404.html` with status 404.
+    pub fn pages() -> Site {
+        let root = dist_of("PERFLAB_DIST_PAGES", "../target/dist-pages");
+        Site::start(move |url| {
+            let Some(path) = url.strip_prefix("/perflab/") else {
+                return tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404);
+            };
+            let file = root.join(path.split(['?', '#']).next().unwrap_or_default());
+            let exists = file.is_file() && !path.split('/').any(|part| part == "..");
+            let response = respond(&root, &format!("/{path}"), false);
+            if exists || path.is_empty() { response } else { respond(&root, "/404.html", false).with_status_code(404) }
+        })
+    }
+
+    fn start(respond: impl Fn(&str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> + Send + 'static) -> Site {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a free port"));
         let origin = format!("http://{}", server.server_addr().to_ip().expect("an IP address"));
         let serving = server.clone();
         std::thread::spawn(move || {
             for request in serving.incoming_requests() {
-                let response = respond(&root, request.url(), isolated);
+                let response = respond(request.url());
                 let _ = request.respond(response);
             }
         });
@@ -84,9 +104,13 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
 
 /// The built site's folder.
 pub fn dist() -> PathBuf {
-    let dist = std::env::var_os("PERFLAB_DIST")
+    dist_of("PERFLAB_DIST", "../dist")
+}
+
+fn dist_of(variable: &str, default: &str) -> PathBuf {
+    let dist = std::env::var_os(variable)
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(default));
     assert!(dist.join("index.html").is_file(), "no built site in {}: run `cargo xtask test`", dist.display());
     dist
 }
@@ -101,6 +125,16 @@ pub struct Browser {
 impl Browser {
     /// Starts ChromeDriver and a fresh headless Chromium.
     pub async fn start() -> Browser {
+        Browser::start_with_prefs(json!({})).await
+    }
+
+    /// Starts a browser whose site data (cookies, storage and so service
+    /// workers) is blocked, as a locked-down or private browser may be.
+    pub async fn start_without_site_data() -> Browser {
+        Browser::start_with_prefs(json!({"profile.default_content_setting_values.cookies": 2})).await
+    }
+
+    async fn start_with_prefs(prefs: Value) -> Browser {
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let driver = Command::new(chromedriver)
@@ -116,6 +150,7 @@ impl Browser {
             "--disable-dev-shm-usage", "--window-size=1280,1000",
             format!("--user-data-dir={}", profile.display()),
         ]});
+        options["prefs"] = prefs;
         if let Ok(binary) = std::env::var("CHROMIUM") {
             options["binary"] = binary.into();
         }
@@ -126,7 +161,12 @@ impl Browser {
         loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
             match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
-                Ok(client) => return Browser { client, driver },
+                Ok(client) => {
+                    // A page that cannot load fails the test in seconds, not minutes.
+                    let timeouts = fantoccini::wd::TimeoutConfiguration::new(None, Some(Duration::from_secs(30)), None);
+                    client.update_timeouts(timeouts).await.expect("timeouts");
+                    return Browser { client, driver };
+                }
                 Err(error) if started.elapsed() < Duration::from_secs(30) => {
                     let _ = error;
                     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -188,6 +228,22 @@ impl Browser {
     /// The status's `data-state`.
     pub async fn state(&self) -> String {
         self.testid("status").await.attr("data-state").await.expect("attr").unwrap_or_default()
+    }
+
+    /// Waits until `script` returns `expected`, tolerating reloads meanwhile.
+    pub async fn wait_until(&self, script: &str, expected: Value, timeout: Duration) {
+        let started = Instant::now();
+        let mut last = Value::Null;
+        while started.elapsed() < timeout {
+            if let Ok(value) = self.client.execute(script, vec![]).await {
+                if value == expected {
+                    return;
+                }
+                last = value;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{script} gave {last} after {timeout:?}, wanted {expected}");
     }
 
     /// Runs JavaScript in the page and returns its result.

@@ -5,8 +5,9 @@
 //! - `cargo xtask test`: every test: host, in-browser (wasm-bindgen-test)
 //!   and end-to-end against the built site in headless Chromium.
 //! - `cargo xtask dist [--public-url /repo/]`: the static site in `dist/`.
-//! - `cargo xtask build-worker`: the benchmark worker; Trunk calls it as a
-//!   pre-build hook so the worker is rebuilt whenever the site is.
+//! - `cargo xtask build-worker`: the benchmark workers; Trunk calls it as a
+//!   pre-build hook so the workers are rebuilt whenever the site is.
+//! - `cargo xtask post-build`: Trunk's post-build hook (see `post_build`).
 
 mod tools;
 
@@ -20,9 +21,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(),
         Some("test") => test(),
-        Some("dist") => dist(public_url(&args[1..]).as_deref().unwrap_or("/")),
+        Some("dist") => dist(public_url(&args[1..]).as_deref().unwrap_or("/"), "dist"),
         Some("build-worker") => build_worker(),
-        _ => Err("usage: cargo xtask serve | test | dist [--public-url /path/] | build-worker".into()),
+        Some("post-build") => post_build(),
+        _ => Err("usage: cargo xtask serve | test | dist [--public-url /path/] | build-worker | post-build".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -73,17 +75,56 @@ fn version() -> String {
 fn serve() -> Result {
     let tools = tools::ensure(false)?;
     eprintln!("xtask: serving on http://127.0.0.1:8080 (Ctrl-C stops)");
-    run(trunk(&tools).args(["serve", "--offline"]))
+    // No autoreload: its injected inline script would break the CSP.
+    run(trunk(&tools).args(["serve", "--offline", "--no-autoreload"]))
 }
 
-fn dist(public_url: &str) -> Result {
+/// Builds the site for `public_url` into the folder `out`.
+fn dist(public_url: &str, out: &str) -> Result {
     let tools = tools::ensure(false)?;
-    run(trunk(&tools).args(["build", "--offline", "--public-url", public_url]))?;
+    run(trunk(&tools).args(["build", "--offline", "--public-url", public_url, "--dist", out]))?;
     // Static hosts answer unknown paths with 404.html: make deep links load
     // the app, which then routes them.
-    let dist = root().join("dist");
+    let dist = root().join(out);
     std::fs::copy(dist.join("index.html"), dist.join("404.html")).map_err(|e| format!("404.html: {e}"))?;
     Ok(())
+}
+
+/// The page's Content Security Policy: its own scripts and WebAssembly
+/// only, no `eval`, workers from the site or `blob:` (wasm-bindgen-rayon),
+/// connections to the site only. Inline styles are allowed: the rendering
+/// library sets `style` attributes, and styles cannot run code.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     worker-src 'self' blob:; connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
+     object-src 'none'; base-uri 'self'; form-action 'self'";
+
+/// Trunk's post-build hook: moves the inline start-up script Trunk writes
+/// into `boot.js` (so the policy needs no `'unsafe-inline'`) and adds the
+/// Content Security Policy to `index.html`.
+fn post_build() -> Result {
+    let staging = std::env::var_os("TRUNK_STAGING_DIR").map(PathBuf::from).ok_or("run by Trunk only")?;
+    let index = staging.join("index.html");
+    let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let (html, boot) = externalize_boot_script(&html)?;
+    std::fs::write(staging.join("boot.js"), boot).map_err(|e| format!("boot.js: {e}"))?;
+    std::fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
+}
+
+/// Splits Trunk's one inline module script out of `html`; returns the new
+/// page, with the policy, and the script.
+fn externalize_boot_script(html: &str) -> Result<(String, String)> {
+    const OPEN: &str = "<script type=\"module\">";
+    let start = html.find(OPEN).ok_or("no inline module script in index.html")?;
+    let length = html[start..].find("</script>").ok_or("unclosed script")?;
+    let boot = html[start + OPEN.len()..start + length].trim().to_string();
+    let page = format!(
+        "{}<script type=\"module\" src=\"boot.js\"></script>{}",
+        &html[..start],
+        &html[start + length + "</script>".len()..]
+    );
+    let policy = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\" />");
+    let page = page.replacen("<meta charset=\"utf-8\" />", &format!("<meta charset=\"utf-8\" />\n    {policy}"), 1);
+    Ok((page, boot))
 }
 
 /// The threaded build's flags (DESIGN.md §2: current nightlies no longer
@@ -152,11 +193,14 @@ fn test() -> Result {
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
-    // End to end: the built site, served like the dev server serves it.
-    dist("/")?;
+    // End to end: the built site, served like the dev server serves it,
+    // and built for a sub-path, served like GitHub Pages serves it.
+    dist("/", "dist")?;
+    dist("/perflab/", "target/dist-pages")?;
     tally.run(cargo()
         .args(["test", "-p", "e2e", "--", "--test-threads=1"])
         .env("PERFLAB_DIST", root().join("dist"))
+        .env("PERFLAB_DIST_PAGES", root().join("target/dist-pages"))
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("CHROMIUM", &tools.chromium))?;
     eprintln!("xtask: every layer passed in {:.0} s", started.elapsed().as_secs_f64());
@@ -208,6 +252,17 @@ fn count(counts: &str, label: &str) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_boot_script_moves_out_and_the_policy_comes_in() {
+        let html = "<head>\n<meta charset=\"utf-8\" />\n<script type=\"module\">\nimport init from '/app.js';\n</script>\n</head>";
+        let (page, boot) = super::externalize_boot_script(html).unwrap();
+        assert_eq!(boot, "import init from '/app.js';");
+        assert!(page.contains("<script type=\"module\" src=\"boot.js\"></script>") && !page.contains("import init"));
+        assert!(page.contains("Content-Security-Policy") && page.contains("'wasm-unsafe-eval'"));
+        assert!(page.contains("script-src 'self' 'wasm-unsafe-eval';") && !page.contains("'unsafe-eval'"));
+        assert!(super::externalize_boot_script("<head></head>").is_err());
+    }
+
     #[test]
     fn counts_are_read_from_cargo_test_summaries() {
         let line = "ok. 20 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s";

@@ -1,0 +1,46 @@
+// Perflab's service worker. It re-serves every same-origin response with
+// the cross-origin isolation headers (GitHub Pages cannot send them), which
+// makes SharedArrayBuffer, and so the threaded build, available. It also
+// keeps a copy of everything the site loaded, so a visited site works
+// offline: network first, the cache when the network fails.
+const CACHE = "perflab-v1";
+
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+
+function isolated(response) {
+  // Opaque responses cannot be read or changed.
+  if (response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  headers.set("Cross-Origin-Opener-Policy", "same-origin");
+  // Safari lacks `credentialless`; `require-corp` works everywhere, and
+  // every asset of the site is same-origin.
+  headers.set("Cross-Origin-Embedder-Policy", "require-corp");
+  headers.set("Cross-Origin-Resource-Policy", "same-origin");
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+async function respond(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (request.method === "GET" && (response.ok || response.status === 404)) {
+      // Project sites answer deep links with 404.html: keep it, it is the app.
+      await cache.put(request, response.clone());
+    }
+    return isolated(response);
+  } catch (error) {
+    const cached =
+      (await cache.match(request, { ignoreSearch: request.mode === "navigate" })) ??
+      (request.mode === "navigate" ? await cache.match(new URL("./", self.registration.scope)) : undefined);
+    if (cached) return isolated(cached);
+    throw error;
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (new URL(request.url).origin !== self.location.origin) return;
+  if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
+  event.respondWith(respond(request));
+});
