@@ -38,9 +38,20 @@ impl Site {
     /// Pages serves a project site: under the sub-path, without any custom
     /// headers, and unknown paths get `404.html` with status 404.
     pub fn pages() -> Site {
+        Site::pages_serving_worker(true)
+    }
+
+    /// The same, where the service worker cannot be installed (its script
+    /// is missing), like a browser that blocks or lacks service workers.
+    pub fn pages_without_service_worker() -> Site {
+        Site::pages_serving_worker(false)
+    }
+
+    fn pages_serving_worker(service_worker: bool) -> Site {
         let root = dist_of("PERFLAB_DIST_PAGES", "../target/dist-pages");
         Site::start(move |url| {
-            let Some(path) = url.strip_prefix("/perflab/") else {
+            let blocked = !service_worker && url.starts_with("/perflab/sw.js");
+            let Some(path) = url.strip_prefix("/perflab/").filter(|_| !blocked) else {
                 return tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404);
             };
             let file = root.join(path.split(['?', '#']).next().unwrap_or_default());
@@ -125,16 +136,6 @@ pub struct Browser {
 impl Browser {
     /// Starts ChromeDriver and a fresh headless Chromium.
     pub async fn start() -> Browser {
-        Browser::start_with_prefs(json!({})).await
-    }
-
-    /// Starts a browser whose site data (cookies, storage and so service
-    /// workers) is blocked, as a locked-down or private browser may be.
-    pub async fn start_without_site_data() -> Browser {
-        Browser::start_with_prefs(json!({"profile.default_content_setting_values.cookies": 2})).await
-    }
-
-    async fn start_with_prefs(prefs: Value) -> Browser {
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let driver = Command::new(chromedriver)
@@ -150,7 +151,6 @@ impl Browser {
             "--disable-dev-shm-usage", "--window-size=1280,1000",
             format!("--user-data-dir={}", profile.display()),
         ]});
-        options["prefs"] = prefs;
         if let Ok(binary) = std::env::var("CHROMIUM") {
             options["binary"] = binary.into();
         }
@@ -228,6 +228,14 @@ impl Browser {
     /// The status's `data-state`.
     pub async fn state(&self) -> String {
         self.testid("status").await.attr("data-state").await.expect("attr").unwrap_or_default()
+    }
+
+    /// Starts loading `url` without waiting for the page's load event (a
+    /// busy machine can take longer than WebDriver's page-load timeout);
+    /// follow with [`Browser::wait_until`].
+    pub async fn navigate(&self, url: &str) {
+        let script = format!("location.href = {}", Value::from(url));
+        self.client.execute(&script, vec![]).await.unwrap_or_else(|error| panic!("{url}: {error}"));
     }
 
     /// Waits until `script` returns `expected`, tolerating reloads meanwhile.

@@ -15,7 +15,7 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
     let site = Site::pages();
     let browser = Browser::start().await;
     // A deep link: the host answers it with 404.html, which is the app.
-    browser.client.goto(&site.url("/perflab/exercises/duplicates?sizes=2000&budget_ms=300")).await.unwrap();
+    browser.navigate(&site.url("/perflab/exercises/duplicates?sizes=2000&budget_ms=300")).await;
     // The first load registers the service worker and reloads once.
     browser.wait_until(&format!("{PANEL}.isolated : null"), json!("true"), Duration::from_secs(60)).await;
     browser.wait_until(&format!("{PANEL}.build : null"), json!("threaded"), Duration::from_secs(60)).await;
@@ -27,8 +27,9 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
     assert_eq!(browser.all("result-row").await.len(), exercises::find("duplicates").unwrap().variants.len());
 
     // A second visit is isolated from the start, without a reload.
-    browser.client.goto(&site.url("/perflab/")).await.unwrap();
-    browser.wait_until("return window.crossOriginIsolated", json!(true), Duration::from_secs(10)).await;
+    browser.navigate(&site.url("/perflab/")).await;
+    browser.wait_until("return location.pathname", json!("/perflab/"), Duration::from_secs(30)).await;
+    browser.wait_until("return window.crossOriginIsolated", json!(true), Duration::from_secs(30)).await;
     assert_eq!(browser.js("return performance.getEntriesByType('navigation').length").await, json!(1));
     // Pages answers a deep link with status 404 (and its 404.html); the
     // browser logs that, and nothing else may be logged.
@@ -57,9 +58,9 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
 
 #[tokio::test]
 async fn without_service_workers_the_single_build_runs_and_says_why() {
-    let site = Site::pages();
-    let browser = Browser::start_without_site_data().await;
-    browser.client.goto(&site.url("/perflab/exercises/duplicates?sizes=500&budget_ms=300")).await.unwrap();
+    let site = Site::pages_without_service_worker();
+    let browser = Browser::start().await;
+    browser.navigate(&site.url("/perflab/exercises/duplicates?sizes=500&budget_ms=300")).await;
     browser.wait_until(&format!("{PANEL}.build : null"), json!("single"), Duration::from_secs(60)).await;
     let panel = browser.testid("capabilities").await;
     assert_eq!(panel.attr("data-isolated").await.unwrap().as_deref(), Some("false"));
@@ -71,5 +72,6 @@ async fn without_service_workers_the_single_build_runs_and_says_why() {
     assert_eq!(browser.all("result-row").await.len(), exercises::find("duplicates").unwrap().variants.len());
     let checked = browser.testid("checked-parallel").await.text().await.unwrap();
     assert_eq!(checked, "[1, 3, 5]");
+    assert_eq!(browser.js("return performance.getEntriesByType('navigation').length").await, json!(1));
     browser.close().await;
 }
