@@ -90,14 +90,15 @@ impl PowerFit {
 
 /// Predicts the time of one call at `size` from the `(size, ns)` points
 /// measured so far: by the growth fit (best complexity class) when there
-/// are two sizes or more, by scaling the largest measured point with
-/// `fallback_exponent` when there is one, and not at all when there are none.
-pub fn predict_ns(points: &[(f64, f64)], fallback_exponent: f64, size: f64) -> Option<f64> {
+/// are two sizes or more, by scaling the largest measured point with the
+/// variant's declared growth when there is one, and not at all when there
+/// are none.
+pub fn predict_ns(points: &[(f64, f64)], declared: crate::Growth, size: f64) -> Option<f64> {
     if let Some(fit) = crate::stats::GrowthFit::fit(points) {
         return Some(fit.predict(size));
     }
     let &(x, y) = points.iter().max_by(|a, b| a.0.total_cmp(&b.0))?;
-    Some(y * (size / x).powf(fallback_exponent))
+    Some(declared.scale(y, x, size))
 }
 
 /// The time per call of a measurement: the least-squares slope of sample
@@ -196,10 +197,13 @@ mod tests {
 
     #[test]
     fn prediction_falls_back_to_the_declared_growth() {
-        assert_eq!(predict_ns(&[], 2.0, 1000.0), None);
-        let one = predict_ns(&[(100.0, 1e3)], 2.0, 1000.0).unwrap();
+        use crate::Growth;
+        assert_eq!(predict_ns(&[], Growth::Quadratic, 1000.0), None);
+        let one = predict_ns(&[(100.0, 1e3)], Growth::Quadratic, 1000.0).unwrap();
         assert!(close(one, 1e5, 1e-9));
-        let two = predict_ns(&[(100.0, 1e3), (200.0, 2e3)], 2.0, 1000.0).unwrap();
+        let fib = predict_ns(&[(35.0, 1e8)], Growth::Exponential, 40.0).unwrap();
+        assert!(close(fib, 1e8 * 1.618f64.powi(5), 1e-9));
+        let two = predict_ns(&[(100.0, 1e3), (200.0, 2e3)], Growth::Quadratic, 1000.0).unwrap();
         assert!(close(two, 1e4, 1e-9), "the fit (linear) wins over the fallback: {two}");
     }
 

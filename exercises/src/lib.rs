@@ -83,6 +83,8 @@ pub enum Growth {
     LogLinear,
     /// O(n²).
     Quadratic,
+    /// Exponential, like naive recursive Fibonacci (O(φⁿ)).
+    Exponential,
 }
 
 impl Growth {
@@ -92,15 +94,19 @@ impl Growth {
             Growth::Linear => "O(n)",
             Growth::LogLinear => "O(n log n)",
             Growth::Quadratic => "O(n²)",
+            Growth::Exponential => "O(φⁿ)",
         }
     }
 
-    /// The exponent of the power law that approximates it over a decade.
-    pub fn exponent(self) -> f64 {
+    /// Scales a time measured at size `from` to size `to`, by the class's
+    /// growth (a power law over a decade; φ per step for exponential).
+    pub fn scale(self, ns: f64, from: f64, to: f64) -> f64 {
+        let ratio = to / from;
         match self {
-            Growth::Linear => 1.0,
-            Growth::LogLinear => 1.1,
-            Growth::Quadratic => 2.0,
+            Growth::Linear => ns * ratio,
+            Growth::LogLinear => ns * ratio.powf(1.1),
+            Growth::Quadratic => ns * ratio * ratio,
+            Growth::Exponential => ns * 1.618_f64.powf(to - from),
         }
     }
 }

@@ -219,8 +219,9 @@ impl Class {
         }
     }
 
-    /// `ln f(n)`, computed in logs so 2ⁿ does not overflow.
-    fn ln_f(self, n: f64) -> f64 {
+    /// `ln f(n)`, computed in logs so bⁿ does not overflow; `base` is the
+    /// exponential's base.
+    fn ln_f(self, n: f64, base: f64) -> f64 {
         let n = n.max(2.0);
         match self {
             Class::Constant => 0.0,
@@ -229,7 +230,7 @@ impl Class {
             Class::LogLinear => n.ln() + n.ln().ln(),
             Class::Quadratic => 2.0 * n.ln(),
             Class::Cubic => 3.0 * n.ln(),
-            Class::Exponential => n * std::f64::consts::LN_2,
+            Class::Exponential => n * base.ln(),
         }
     }
 }
@@ -243,6 +244,9 @@ pub struct GrowthFit {
     pub class: Class,
     /// The constant `c` of that class, in nanoseconds.
     pub constant: f64,
+    /// For the exponential class, the fitted base `b` of `c × bⁿ` (2 for
+    /// the label's 2ⁿ, φ ≈ 1.62 for Fibonacci); 2 otherwise.
+    pub base: f64,
     /// The log-log slope with its 95% interval (Student's t).
     pub slope: Estimate,
 }
@@ -253,23 +257,53 @@ impl GrowthFit {
         let logs: Vec<(f64, f64)> =
             points.iter().filter(|(n, t)| *n > 0.0 && *t > 0.0).map(|&(n, t)| (n, t.ln())).collect();
         let slope = log_log_slope(&logs.iter().map(|&(n, lt)| (n.ln(), lt)).collect::<Vec<_>>())?;
+        // Exponential growth gets its own base (ln t = a + n ln b), but only
+        // with three sizes or more (through two points it would always fit
+        // exactly and win), and its residual is divided by the degrees of
+        // freedom left, so the extra parameter must earn its place.
+        let fitted_base = exponential_base(&logs);
         let (class, constant) = Class::ALL
             .iter()
             .map(|&class| {
+                let own_base = class == Class::Exponential && logs.len() >= 3 && fitted_base.is_some();
+                let base = if own_base { fitted_base.unwrap_or(2.0) } else { 2.0 };
+                let ln_f = |n: f64| class.ln_f(n, base);
                 // ln t = ln c + ln f(n): ln c is the mean difference.
-                let ln_c = logs.iter().map(|&(n, lt)| lt - class.ln_f(n)).sum::<f64>() / logs.len() as f64;
-                let residual: f64 = logs.iter().map(|&(n, lt)| (lt - ln_c - class.ln_f(n)).powi(2)).sum();
-                (class, ln_c, residual)
+                let ln_c = logs.iter().map(|&(n, lt)| lt - ln_f(n)).sum::<f64>() / logs.len() as f64;
+                let residual: f64 = logs.iter().map(|&(n, lt)| (lt - ln_c - ln_f(n)).powi(2)).sum();
+                let parameters = if own_base { 2.0 } else { 1.0 };
+                (class, ln_c, residual / (logs.len() as f64 - parameters).max(1.0))
             })
             .min_by(|a, b| a.2.total_cmp(&b.2))
             .map(|(class, ln_c, _)| (class, ln_c.exp()))?;
-        Some(GrowthFit { class, constant, slope })
+        let (constant, base) = match (class, fitted_base) {
+            // Predictions use the fitted base, whatever chose the class.
+            (Class::Exponential, Some(base)) => {
+                let ln_c = logs.iter().map(|&(n, lt)| lt - n * base.ln()).sum::<f64>() / logs.len() as f64;
+                (ln_c.exp(), base)
+            }
+            _ => (constant, 2.0),
+        };
+        Some(GrowthFit { class, constant, base, slope })
     }
 
     /// The fitted time at `size`, in nanoseconds.
     pub fn predict(&self, size: f64) -> f64 {
-        (self.constant.ln() + self.class.ln_f(size)).exp()
+        (self.constant.ln() + self.class.ln_f(size, self.base)).exp()
     }
+}
+
+/// The base `b` of `t = c × bⁿ` by least squares of `ln t` on `n`; `None`
+/// unless it clearly grows (b > 1.05: a smaller base over any size range
+/// that can be timed is indistinguishable from a polynomial).
+fn exponential_base(logs: &[(f64, f64)]) -> Option<f64> {
+    let n = logs.len() as f64;
+    let mean_x = logs.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = logs.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = logs.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    let sxy: f64 = logs.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    let base = (sxy / sxx).exp();
+    (sxx > 0.0 && base > 1.05 && base.is_finite()).then_some(base)
 }
 
 /// The OLS slope of `(ln n, ln t)` with a 95% interval from Student's t;

@@ -235,7 +235,7 @@ pub fn run(
         for &v in &timed {
             let variant = &exercise.variants[v];
             let points = measured.entry(v).or_default();
-            match predict_ns(points, variant.growth.exponent(), size as f64) {
+            match predict_ns(points, variant.growth, size as f64) {
                 Some(predicted_ns) if predicted_ns * MIN_CALLS > budget_ns => {
                     post(FromWorker::Skipped(Skip { variant: variant.name.into(), size, predicted_ns, budget_ns }));
                     done += 1;

@@ -77,8 +77,8 @@ fn tukey_fences_match_hand_worked_cases() {
 /// Noisy times for `class` at `sizes`, scaled so the largest is 1 s.
 fn synthetic(class: Class, sizes: &[f64], seed: u64) -> Vec<(f64, f64)> {
     let mut rng = Pcg64::seed_from_u64(seed);
-    let top = class.ln_f(*sizes.last().unwrap());
-    sizes.iter().map(|&n| (n, 1e9 * (class.ln_f(n) - top).exp() * (1.0 + 0.05 * normal(&mut rng)))).collect()
+    let top = class.ln_f(*sizes.last().unwrap(), 2.0);
+    sizes.iter().map(|&n| (n, 1e9 * (class.ln_f(n, 2.0) - top).exp() * (1.0 + 0.05 * normal(&mut rng)))).collect()
 }
 
 #[test]
@@ -94,7 +94,15 @@ fn the_growth_fit_recovers_known_classes_from_noisy_timings() {
     for seed in 0..10 {
         let fit = GrowthFit::fit(&synthetic(Class::Exponential, &small, seed)).unwrap();
         assert_eq!(fit.class, Class::Exponential, "seed {seed}: {fit:?}");
+        assert!((fit.base - 2.0).abs() < 0.05, "{fit:?}");
     }
+    // Fibonacci's φⁿ, from the seed's sizes: the base is fitted, and the
+    // prediction for the next size follows it.
+    let golden = 1.618_f64;
+    let fib: Vec<(f64, f64)> = [30.0, 35.0, 40.0].iter().map(|&n: &f64| (n, 3.0 * golden.powf(n))).collect();
+    let fit = GrowthFit::fit(&fib).unwrap();
+    assert_eq!(fit.class, Class::Exponential);
+    assert!((fit.base - golden).abs() < 1e-6 && (fit.predict(45.0) / (3.0 * golden.powf(45.0)) - 1.0).abs() < 1e-6);
 }
 
 #[test]
