@@ -3,7 +3,7 @@
 //! app draws; everything here is tested on the host with synthetic data.
 
 use crate::protocol::Measurement;
-use crate::stats::{linear_sampling_estimate, ratio_estimate, slope_through_origin, Estimate};
+use crate::stats::{linear_sampling_estimate, per_call_time, ratio_estimate, Estimate};
 
 /// Robust summary of per-call times.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -101,8 +101,8 @@ pub fn predict_ns(points: &[(f64, f64)], declared: crate::Growth, size: f64) -> 
     Some(declared.scale(y, x, size))
 }
 
-/// The time per call of a measurement: the least-squares slope of sample
-/// time against calls per sample, with its bootstrap interval and R².
+/// The time per call of a measurement (the slope of linear sampling, the
+/// median of flat sampling), with its bootstrap interval and R².
 pub fn per_call(measurement: &Measurement, resamples: usize) -> Option<(Estimate, Option<f64>)> {
     linear_sampling_estimate(&measurement.iters, &measurement.times_ns, resamples, measurement.size)
 }
@@ -111,15 +111,14 @@ pub fn per_call(measurement: &Measurement, resamples: usize) -> Option<(Estimate
 pub fn per_call_point(measurement: &Measurement) -> Option<f64> {
     let points: Vec<(f64, f64)> =
         measurement.iters.iter().map(|&i| i as f64).zip(measurement.times_ns.iter().copied()).collect();
-    slope_through_origin(&points).map(|(slope, _)| slope)
+    per_call_time(&points)
 }
 
 /// `baseline / variant` of the times per call, with a bootstrap interval
 /// that resamples both measurements' samples independently.
 pub fn speedup(baseline: &Measurement, variant: &Measurement, resamples: usize) -> Option<Estimate> {
     let pairs = |m: &Measurement| -> Vec<(f64, f64)> { m.iters.iter().map(|&i| i as f64).zip(m.times_ns.iter().copied()).collect() };
-    let slope = |points: &[(f64, f64)]| slope_through_origin(points).map(|(slope, _)| slope);
-    ratio_estimate(&pairs(baseline), &pairs(variant), resamples, baseline.size ^ 0x5eed, slope)
+    ratio_estimate(&pairs(baseline), &pairs(variant), resamples, baseline.size ^ 0x5eed, per_call_time)
 }
 
 /// A duration in nanoseconds, in the unit that reads best: "812 ns",

@@ -16,6 +16,7 @@ pub mod stats;
 #[cfg(feature = "runner")]
 pub mod runner;
 
+mod caching;
 mod duplicates;
 
 use params::ParamSpec;
@@ -23,6 +24,7 @@ use params::ParamSpec;
 /// The registry: one line per exercise.
 pub static EXERCISES: &[&Exercise] = &[
     &duplicates::EXERCISE,
+    &caching::EXERCISE,
 ];
 
 /// Looks an exercise up by its id.

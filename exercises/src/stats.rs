@@ -117,9 +117,22 @@ pub fn slope_through_origin(points: &[(f64, f64)]) -> Option<(f64, f64)> {
     Some((slope, r2))
 }
 
+/// The time per call of `(calls, time)` samples: the least-squares slope
+/// through the origin for linear sampling; for flat sampling (every sample
+/// the same number of calls) the median, which one sample slowed by a
+/// background task cannot drag, as it would the mean.
+pub fn per_call_time(points: &[(f64, f64)]) -> Option<f64> {
+    let flat = points.windows(2).all(|pair| pair[0].0 == pair[1].0);
+    if flat {
+        median(&points.iter().filter(|p| p.0 > 0.0).map(|&(calls, time)| time / calls).collect::<Vec<_>>())
+    } else {
+        slope_through_origin(points).map(|(slope, _)| slope)
+    }
+}
+
 /// The per-call time of linear sampling (samples of `iters[i]` calls took
-/// `times[i]`): the OLS slope and its bootstrap interval over the samples,
-/// with R² of the fit. R² is `None` for flat sampling (every sample the
+/// `times[i]`): [`per_call_time`] and its bootstrap interval over the
+/// samples, with R² of the fit. R² is `None` for flat sampling (every sample the
 /// same number of calls), where it measures nothing.
 pub fn linear_sampling_estimate(
     iters: &[u64],
@@ -130,7 +143,7 @@ pub fn linear_sampling_estimate(
     let points: Vec<(f64, f64)> = iters.iter().map(|&i| i as f64).zip(times_ns.iter().copied()).collect();
     let (_, r2) = slope_through_origin(&points)?;
     let linear = iters.iter().any(|&i| i != iters[0]);
-    let estimate = bootstrap(&points, resamples, seed, |p| slope_through_origin(p).map(|(slope, _)| slope))?;
+    let estimate = bootstrap(&points, resamples, seed, per_call_time)?;
     Some((estimate, linear.then_some(r2)))
 }
 

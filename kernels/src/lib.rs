@@ -9,4 +9,5 @@
 //! Every optimized variant has a naive twin, and a property test in the
 //! exercise's module compares them.
 
+pub mod caching;
 pub mod duplicates;

@@ -149,7 +149,9 @@ async fn bad_parameters_in_the_url_get_inline_errors_and_nothing_runs() {
 async fn the_engine_reports_intervals_a_verdict_fits_and_the_environment() {
     let site = Site::isolated();
     let browser = Browser::start().await;
-    browser.open(&site.url("/exercises/duplicates?sizes=1000,10000&budget_ms=1000")).await;
+    // Thorough: the quick mode caps the budget, and a loaded machine could
+    // then skip naive at n = 10000.
+    browser.open(&site.url("/exercises/duplicates?sizes=1000,10000&budget_ms=3000&mode=thorough")).await;
     browser.testid("run").await.click().await.unwrap();
     browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
 

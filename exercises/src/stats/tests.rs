@@ -129,7 +129,9 @@ fn degenerate_input_gives_none_or_finite_numbers_never_nan() {
     let zero = linear_sampling_estimate(&[1, 2, 3], &[0.0, 0.0, 0.0], 100, 1).unwrap();
     assert_eq!((zero.0.point, zero.1), (0.0, Some(1.0)));
     let flat = linear_sampling_estimate(&[1, 1, 1], &[5.0, 6.0, 7.0], 100, 1).unwrap();
-    assert_eq!((flat.0.point, flat.1), (6.0, None), "flat sampling: the mean, and no R²");
+    assert_eq!((flat.0.point, flat.1), (6.0, None), "flat sampling: the median, and no R²");
+    let slowed = linear_sampling_estimate(&[1, 1, 1, 1, 1], &[5.0, 5.0, 6.0, 5.0, 60.0], 100, 1).unwrap();
+    assert_eq!(slowed.0.point, 5.0, "one slow sample does not move a flat estimate");
     assert_eq!(GrowthFit::fit(&[(100.0, 5.0)]), None);
     assert_eq!(GrowthFit::fit(&[(100.0, 5.0), (100.0, 6.0)]), None);
     assert_eq!(GrowthFit::fit(&[(100.0, 0.0), (1000.0, 0.0)]), None);
