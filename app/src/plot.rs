@@ -153,15 +153,28 @@ pub fn time_vs_size<DB: DrawingBackend>(
             chart.draw_series(DashedLineSeries::new(curve, px(5.0), px(4.0), thin))?;
         }
     }
+    draw_legend(&mut chart, scale)?;
+    area.present()
+}
+
+/// The legend, in the same place and style on every plot.
+fn draw_legend<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged,
+    Y: Ranged,
+{
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
-        .margin(px(8.0))
-        .label_font(font(13.0))
+        .margin((8.0 * scale).round() as i32)
+        .label_font(("sans-serif", 13.0 * scale))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
-        .draw()?;
-    area.present()
+        .draw()
 }
 
 /// The bounds of positive values, widened by `factor` on log axes; `None`
@@ -231,14 +244,7 @@ pub fn speedups<DB: DrawingBackend>(
             .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
         chart.draw_series(points.iter().map(|(x, s)| PathElement::new(vec![(x * nudge, s.low), (x * nudge, s.high)], thin)))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(px(8.0))
-        .label_font(font(13.0))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()?;
+    draw_legend(&mut chart, scale)?;
     area.present()
 }
 
@@ -350,14 +356,7 @@ pub fn scaling<DB: DrawingBackend>(
     chart.draw_series(points.iter().map(|p| {
         PathElement::new(vec![(p.threads as f64, p.speedup.low), (p.threads as f64, p.speedup.high)], thin)
     }))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(px(8.0))
-        .label_font(font(13.0))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()?;
+    draw_legend(&mut chart, scale)?;
     area.present()
 }
 
