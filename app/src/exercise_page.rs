@@ -77,6 +77,8 @@ struct Run {
     hidden: RwSignal<bool>,
     /// What the browser can do, detected once.
     capabilities: LocalResource<crate::capabilities::Capabilities>,
+    /// The exercise's demonstration, if it has one.
+    timeline: RwSignal<Option<exercises::protocol::Timeline>>,
     /// The thread sweep's measurements, by thread count.
     thread_points: RwSignal<Vec<(usize, Measurement)>>,
     /// Which worker build runs: "threaded" or "single".
@@ -98,6 +100,7 @@ impl Run {
             hidden: RwSignal::new(false),
             capabilities: LocalResource::new(crate::capabilities::detect),
             thread_points: RwSignal::new(Vec::new()),
+            timeline: RwSignal::new(None),
             build: RwSignal::new("single"),
             single_reason: RwSignal::new(None),
         }
@@ -110,6 +113,7 @@ impl Run {
         self.measurements.set(Vec::new());
         self.skips.set(Vec::new());
         self.thread_points.set(Vec::new());
+        self.timeline.set(None);
         self.hidden.set(document().hidden());
     }
 
@@ -117,6 +121,7 @@ impl Run {
         match event {
             BridgeEvent::Message(FromWorker::Ready(info)) => self.worker.set(Some(info)),
             BridgeEvent::Message(FromWorker::Checked(report)) => self.check.set(Some(report)),
+            BridgeEvent::Message(FromWorker::Timeline(timeline)) => self.timeline.set(Some(timeline)),
             BridgeEvent::Message(FromWorker::Progress { done, total, label }) => {
                 self.progress.set((done, total, label))
             }
@@ -316,6 +321,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
 
             <Variants exercise run />
             <Results exercise run />
+            <TimelineView run />
         </article>
     }
 }
@@ -553,6 +559,29 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
             <canvas node_ref=distribution_plot data-testid="plot" class="plot"></canvas>
             <ThreadSweep exercise run />
             <Export exercise run />
+        </section>
+    }
+}
+
+#[component]
+fn TimelineView(run: Run) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        if let (Some(timeline), Some(canvas)) = (run.timeline.get(), canvas.get()) {
+            draw(&canvas, 0.3, |area, scale| plot::timeline(area, &timeline, scale));
+        }
+    });
+    let count = move |kind: &str| {
+        run.timeline.read().as_ref().map_or(0, |t| t.events.iter().filter(|e| e.kind == kind).count())
+    };
+    view! {
+        <section class="timeline" class:hidden=move || run.timeline.read().is_none()>
+            <h2>"Demonstration"</h2>
+            <p data-testid="timeline" data-hits=move || count("hit") data-misses=move || count("miss")
+                data-expired=move || count("expired")>
+                {move || format!("{} hits, {} misses, {} expired", count("hit"), count("miss"), count("expired"))}
+            </p>
+            <canvas node_ref=canvas data-testid="plot" class="plot"></canvas>
         </section>
     }
 }

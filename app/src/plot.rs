@@ -6,6 +6,7 @@
 //! the canvas backing store to CSS size × scale, so lines stay crisp.
 
 use exercises::analysis::{amdahl_speedup, format_ns, Row, ScalingPoint};
+use exercises::protocol::Timeline;
 use exercises::stats::{Estimate, GrowthFit};
 use exercises::Exercise;
 use plotters::coord::Shift;
@@ -360,6 +361,66 @@ pub fn scaling<DB: DrawingBackend>(
     area.present()
 }
 
+/// Events over time, one row per lane, a colour per kind of event.
+pub fn timeline<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    timeline: &Timeline,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |value: f64| (value * scale).round() as i32;
+    let font = |size: f64| ("sans-serif", size * scale);
+    area.fill(&WHITE)?;
+    let mut lanes: Vec<&str> = Vec::new();
+    let mut kinds: Vec<&str> = Vec::new();
+    for event in &timeline.events {
+        if !lanes.contains(&event.lane.as_str()) {
+            lanes.push(&event.lane);
+        }
+        if !kinds.contains(&event.kind.as_str()) {
+            kinds.push(&event.kind);
+        }
+    }
+    let end = timeline.events.iter().map(|e| e.at).fold(0.0, f64::max) + 1.0;
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(12.0))
+        .caption(&timeline.title, font(15.0))
+        .x_label_area_size(px(40.0))
+        .y_label_area_size(px(70.0))
+        .build_cartesian_2d(-0.5..end, -0.5..lanes.len() as f64 - 0.5)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (s)")
+        .y_labels(lanes.len())
+        .y_label_formatter(&|y| {
+            let index = y.round();
+            let exact = (y - index).abs() < 1e-6 && index >= 0.0;
+            if exact { lanes.get(index as usize).map(|l| l.to_string()).unwrap_or_default() } else { String::new() }
+        })
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .draw()?;
+    for kind in &kinds {
+        let color = match *kind {
+            "hit" => PALETTE[2],
+            "miss" => PALETTE[4],
+            "expired" => PALETTE[0],
+            _ => PALETTE[1],
+        };
+        let events = timeline.events.iter().filter(|e| e.kind == *kind);
+        chart
+            .draw_series(events.map(|e| {
+                let lane = lanes.iter().position(|l| *l == e.lane).unwrap_or(0) as f64;
+                Circle::new((e.at, lane), px(5.0), color.filled())
+            }))?
+            .label(*kind)
+            .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(5.0), color.filled()));
+    }
+    draw_legend(&mut chart, scale)?;
+    area.present()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,6 +522,23 @@ mod tests {
             speedups(&area, exercise, &[], 1.0).unwrap();
         }
         assert!(out.contains("no speedups yet"));
+    }
+
+    #[test]
+    fn the_timeline_draws_every_event_with_a_legend_per_kind() {
+        use exercises::protocol::TimelineEvent;
+        let event = |at, lane: &str, kind: &str| TimelineEvent { at, lane: lane.into(), kind: kind.into() };
+        let timeline = Timeline {
+            title: "TTL".into(),
+            events: vec![event(0.0, "a", "miss"), event(1.0, "a", "hit"), event(6.0, "a", "expired"), event(0.5, "b", "miss")],
+        };
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (600, 240)).into_drawing_area();
+            super::timeline(&area, &timeline, 1.0).unwrap();
+        }
+        assert_eq!(out.matches("<circle").count(), 4 + 3, "four events and three legend marks");
+        assert!(out.contains(">expired<") || out.contains("expired"));
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub enum FromWorker {
         /// What runs now, e.g. "hash_set at n = 1000".
         label: String,
     },
+    /// An exercise's demonstration, computed deterministically (no timing):
+    /// events on a timeline.
+    Timeline(Timeline),
     /// One variant measured at one size.
     Measured(Measurement),
     /// The thread sweep's variant measured with `threads` threads.
@@ -86,6 +89,27 @@ pub struct VariantCheck {
     pub outputs: Vec<String>,
     /// Whether every output equals the naive variant's.
     pub agrees: bool,
+}
+
+/// Events over time, in lanes: a cache's hits and expiries, requests in
+/// flight.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// What it shows.
+    pub title: String,
+    /// The events, by time.
+    pub events: Vec<TimelineEvent>,
+}
+
+/// One event of a [`Timeline`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    /// When, in seconds.
+    pub at: f64,
+    /// The lane (a key, a request).
+    pub lane: String,
+    /// What happened ("hit", "miss", "expired").
+    pub kind: String,
 }
 
 /// The timing of one variant at one size: `times_ns[i]` is the time of a

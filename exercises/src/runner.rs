@@ -13,6 +13,13 @@ pub trait Runner: Sync {
 
     /// The input for timing at one size.
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload>;
+
+    /// A demonstration to show beside the measurements, if the exercise
+    /// has one.
+    fn timeline(&self, params: &ParamValues) -> Option<crate::protocol::Timeline> {
+        let _ = params;
+        None
+    }
 }
 
 /// One prepared input, on which any variant can run.

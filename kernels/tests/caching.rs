@@ -9,7 +9,9 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use std::cell::Cell;
 use std::rc::Rc;
 
-use kernels::caching::{iterative, lru, memoized_with_stats, naive, CacheStats, Clock, TtlCache, TtlCached, VARIANTS};
+use kernels::caching::{
+    iterative, lru, memoized_with_stats, naive, ttl_demo, CacheStats, Clock, Outcome, TtlCache, TtlCached, VARIANTS,
+};
 
 #[test]
 fn every_variant_matches_naive_up_to_30() {
@@ -94,4 +96,17 @@ fn the_ttl_decorator_calls_the_function_only_on_a_miss() {
     assert_eq!(slow_square.call(3), 9);
     assert_eq!(calls.get(), 3, "expired, so computed again");
     assert_eq!(slow_square.stats().hits, 1);
+}
+
+#[test]
+fn the_ttl_demo_shows_hits_misses_and_expiries() {
+    let calls = ttl_demo(5.0, 0.5, 12.0);
+    let of = |key| calls.iter().filter(|c| c.key == key).map(|c| c.outcome).collect::<Vec<_>>();
+    use Outcome::{Expired, Hit, Miss};
+    // "prices" every second: computed at 0 (done at 0.5), fresh until 5.5,
+    // so the call at 6 finds it expired; recomputed then, and so on.
+    assert_eq!(of("prices"), [Miss, Hit, Hit, Hit, Hit, Hit, Expired, Hit, Hit, Hit, Hit, Hit]);
+    // "rates" every three seconds: at 0 (set at 1.0), 3 hit, 6 expired (6 − 1 ≥ 5), 9 hit.
+    assert_eq!(of("rates"), [Miss, Hit, Expired, Hit]);
+    assert!(calls.windows(2).all(|pair| pair[0].at <= pair[1].at));
 }

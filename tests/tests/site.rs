@@ -225,3 +225,26 @@ async fn an_isolated_site_runs_the_threaded_build_and_a_thread_sweep() {
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn caching_reports_cache_counters_and_the_ttl_timeline() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser.open(&site.url("/exercises/caching?n=20,25&budget_ms=300&ttl_s=5")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    assert_eq!(browser.testid("checked-naive").await.text().await.unwrap(), "6765");
+    let memoized = browser.testid("checked-memoized").await.text().await.unwrap();
+    assert_eq!(memoized, "6765 (18 hits, 21 misses, 0 evictions, 21 entries at most)");
+    let timeline = browser.testid("timeline").await;
+    let count = |name: &'static str| {
+        let timeline = timeline.clone();
+        async move { timeline.attr(name).await.unwrap().unwrap_or_default().parse::<u32>().unwrap() }
+    };
+    let (hits, misses, expired) = (count("data-hits").await, count("data-misses").await, count("data-expired").await);
+    assert_eq!(hits + misses + expired, 30 + 10, "prices every second and rates every third for 30 s");
+    assert_eq!(misses, 2, "each key is computed from scratch once");
+    assert!(expired >= 4 && hits > expired, "{hits} hits, {expired} expired");
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}

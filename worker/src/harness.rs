@@ -217,6 +217,9 @@ pub fn run(
     let report = check(exercise, values);
     let timed: Vec<usize> = (0..exercise.variants.len()).filter(|&v| report.variants[v].agrees).collect();
     post(FromWorker::Checked(report));
+    if let Some(timeline) = exercise.runner.timeline(values) {
+        post(FromWorker::Timeline(timeline));
+    }
 
     let mode = Mode::named(values.text("mode"));
     let sizes = values.list(exercise.size_param);

@@ -30,6 +30,11 @@ pub static EXERCISE: Exercise = Exercise {
          right tool when the same expensive inputs recur across calls (and the seed's TTL cache, \
          in the kernels, adds expiry for values that go stale); when the reuse is inside one \
          computation, restructuring it is usually better.",
+        "The timeline shows the seed's TTL cache (in the kernels: TtlCache, and TtlCached, which \
+         wraps any function like the seed's decorator) in front of a function that takes half a \
+         second, on a simulated clock: \"prices\" is asked for every second, \"rates\" every \
+         three. A value is served from the cache until it is ttl seconds old, then recomputed: \
+         stale data is bounded by the TTL, and the slow function runs once per TTL per key.",
         "Each cached call here starts with an empty cache, so the numbers measure computing \
          fib(n) with a cache. Timing Python's decorated function twice measures a dictionary \
          lookup the second time.",
@@ -41,6 +46,13 @@ pub static EXERCISE: Exercise = Exercise {
             help: "which Fibonacci numbers to compute; the seed uses 35, 40, 45",
             kind: ParamKind::IntList { min: 1, max: kernels_max_n(), max_len: 12 },
             default: "35,40,45",
+        },
+        ParamSpec {
+            name: "ttl_s",
+            label: "TTL (s)",
+            help: "how long the TTL demo keeps a value",
+            kind: ParamKind::Int { min: 1, max: 60 },
+            default: "5",
         },
         ParamSpec {
             name: "maxsize",

@@ -2,9 +2,10 @@
 
 use std::hint::black_box;
 
-use kernels::caching::{lru, memoized_with_stats, CacheStats, VARIANTS};
+use kernels::caching::{lru, memoized_with_stats, ttl_demo, CacheStats, Outcome, VARIANTS};
 
 use crate::params::ParamValues;
+use crate::protocol::{Timeline, TimelineEvent};
 use crate::runner::{Output, Runner, Workload};
 
 pub struct Caching;
@@ -24,6 +25,24 @@ impl Runner for Caching {
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
         Box::new(Input { n: size as u32, maxsize: params.int("maxsize") as usize })
+    }
+
+    fn timeline(&self, params: &ParamValues) -> Option<Timeline> {
+        let ttl = params.int("ttl_s") as f64;
+        let events = ttl_demo(ttl, 0.5, 30.0)
+            .into_iter()
+            .map(|call| TimelineEvent {
+                at: call.at,
+                lane: call.key.to_string(),
+                kind: match call.outcome {
+                    Outcome::Hit => "hit",
+                    Outcome::Miss => "miss",
+                    Outcome::Expired => "expired",
+                }
+                .to_string(),
+            })
+            .collect();
+        Some(Timeline { title: format!("TTL cache (ttl {ttl} s) in front of a function that takes 0.5 s"), events })
     }
 }
 

@@ -213,3 +213,75 @@ impl<K: Eq + Hash, V: Clone, C: Clock, F: FnMut(&K) -> V> TtlCached<K, V, C, F> 
         self.cache.stats()
     }
 }
+
+/// What one call through a TTL cache did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Answered from the cache.
+    Hit,
+    /// Not cached: the function ran.
+    Miss,
+    /// Cached but too old: dropped, and the function ran.
+    Expired,
+}
+
+/// One call of the TTL demo.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemoCall {
+    /// When the call was made, in seconds of simulated time.
+    pub at: f64,
+    /// The key asked for.
+    pub key: &'static str,
+    /// What the cache did.
+    pub outcome: Outcome,
+}
+
+/// The TTL cache in front of a slow function (each computation takes
+/// `work_seconds` of simulated time), asked for "prices" every second and
+/// for "rates" every three seconds, for `duration` seconds: the timeline of
+/// hits, misses and expiries the seed's challenge describes, computed with
+/// the injectable clock, so it is the same on every machine.
+pub fn ttl_demo(ttl_seconds: f64, work_seconds: f64, duration: f64) -> Vec<DemoCall> {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    struct Simulated(Rc<Cell<f64>>);
+    impl Clock for Simulated {
+        fn now(&self) -> f64 {
+            self.0.get()
+        }
+    }
+    let now = Rc::new(Cell::new(0.0));
+    let working = now.clone();
+    let mut slow = TtlCached::new(
+        move |key: &&'static str| {
+            working.set(working.get() + work_seconds);
+            key.len()
+        },
+        ttl_seconds,
+        Simulated(now.clone()),
+    );
+    let mut calls = Vec::new();
+    let mut second = 0u32;
+    while f64::from(second) < duration {
+        for key in ["prices", "rates"] {
+            if key == "rates" && second % 3 != 0 {
+                continue;
+            }
+            now.set(now.get().max(f64::from(second)));
+            let (before, at) = (slow.stats(), now.get());
+            slow.call(key);
+            let after = slow.stats();
+            let outcome = if after.hits > before.hits {
+                Outcome::Hit
+            } else if after.evictions > before.evictions {
+                Outcome::Expired
+            } else {
+                Outcome::Miss
+            };
+            calls.push(DemoCall { at, key, outcome });
+        }
+        second += 1;
+    }
+    calls
+}
