@@ -386,7 +386,8 @@ pub fn timeline<DB: DrawingBackend>(
         .caption(&timeline.title, font(15.0))
         .x_label_area_size(px(40.0))
         .y_label_area_size(px(70.0))
-        .build_cartesian_2d(-0.5..end, -0.5..lanes.len() as f64 - 0.5)?;
+        // Headroom above the top lane keeps the legend off the events.
+        .build_cartesian_2d(-0.5..end, -0.5..lanes.len() as f64 + 0.4)?;
     chart
         .configure_mesh()
         .x_desc("time (s)")
