@@ -113,6 +113,17 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(name, value).expect("valid header")
 }
 
+/// An element's attribute, `""` when it has none.
+pub async fn attr(element: &fantoccini::elements::Element, name: &str) -> String {
+    element.attr(name).await.unwrap_or_else(|error| panic!("attribute {name}: {error}")).unwrap_or_default()
+}
+
+/// An element's attribute as a number; panics if it is not one.
+pub async fn number<T: std::str::FromStr>(element: &fantoccini::elements::Element, name: &str) -> T {
+    let text = attr(element, name).await;
+    text.parse().unwrap_or_else(|_| panic!("attribute {name} is not a number: {text:?}"))
+}
+
 /// The built site's folder.
 pub fn dist() -> PathBuf {
     dist_of("PERFLAB_DIST", "../dist")

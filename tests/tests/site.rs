@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use e2e::{Browser, Site};
+use e2e::{attr, number, Browser, Site};
 use exercises::{find, EXERCISES};
 
 /// The names of the `duplicates` variants, from the registry.
@@ -25,11 +25,7 @@ const INKED_PIXELS: &str = r#"
 async fn result_rows(browser: &Browser) -> Vec<(String, u64, f64)> {
     let mut rows = Vec::new();
     for row in browser.all("result-row").await {
-        let attr = |name| {
-            let row = row.clone();
-            async move { row.attr(name).await.unwrap().unwrap_or_default() }
-        };
-        rows.push((attr("data-variant").await, attr("data-size").await.parse().unwrap(), attr("data-ns-per-call").await.parse().unwrap()));
+        rows.push((attr(&row, "data-variant").await, number(&row, "data-size").await, number(&row, "data-ns-per-call").await));
     }
     rows
 }
@@ -156,34 +152,28 @@ async fn the_engine_reports_intervals_a_verdict_fits_and_the_environment() {
     browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
 
     for row in browser.all("result-row").await {
-        let number = |name: &'static str| {
-            let row = row.clone();
-            async move { row.attr(name).await.unwrap().unwrap().parse::<f64>().unwrap() }
-        };
-        let (low, point, high) = (number("data-ci-low-ns").await, number("data-ns-per-call").await, number("data-ci-high-ns").await);
+        let low: f64 = number(&row, "data-ci-low-ns").await;
+        let point: f64 = number(&row, "data-ns-per-call").await;
+        let high: f64 = number(&row, "data-ci-high-ns").await;
         assert!(0.0 < low && low <= point && point <= high, "{low} {point} {high}");
     }
     let speedups = browser.all("speedup").await;
     assert_eq!(speedups.len(), 2 * duplicates_variants().len(), "every variant at both sizes, naive against itself included");
     let verdict = browser.testid("verdict").await;
-    assert_eq!(verdict.attr("data-pass").await.unwrap().as_deref(), Some("true"), "hash_set is far more than 50× faster at n = 10000");
+    assert_eq!(attr(&verdict, "data-pass").await, "true", "hash_set is far more than 50× faster at n = 10000");
     let naive_fit = browser.wait_for("[data-testid=\"fit\"][data-variant=\"naive\"]").await;
-    assert_eq!(naive_fit.attr("data-class").await.unwrap().as_deref(), Some("n^2"));
+    assert_eq!(attr(&naive_fit, "data-class").await, "n^2");
 
     let panel = browser.testid("capabilities").await;
-    let attr = |name: &'static str| {
-        let panel = panel.clone();
-        async move { panel.attr(name).await.unwrap().unwrap_or_default() }
-    };
-    assert_eq!(attr("data-isolated").await, "true");
-    assert_eq!(attr("data-build").await, "threaded", "isolated pages run the threaded build");
-    assert!(attr("data-pool-threads").await.parse::<u32>().unwrap() > 1, "the machine has 2 cores");
-    let resolution: f64 = attr("data-timer-resolution-us").await.parse().unwrap();
+    assert_eq!(attr(&panel, "data-isolated").await, "true");
+    assert_eq!(attr(&panel, "data-build").await, "threaded", "isolated pages run the threaded build");
+    assert!(number::<u32>(&panel, "data-pool-threads").await > 1, "the machine has 2 cores");
+    let resolution: f64 = number(&panel, "data-timer-resolution-us").await;
     assert!(resolution > 0.0 && resolution <= 20.0, "isolated timers are fine: {resolution} µs");
-    assert!(attr("data-cores").await.parse::<u32>().unwrap() >= 1);
-    assert_eq!(attr("data-simd").await, "true");
-    assert_eq!(attr("data-threads").await, "true");
-    assert!(["none", "software", "hardware"].contains(&attr("data-webgpu").await.as_str()));
+    assert!(number::<u32>(&panel, "data-cores").await >= 1);
+    assert_eq!(attr(&panel, "data-simd").await, "true");
+    assert_eq!(attr(&panel, "data-threads").await, "true");
+    assert!(["none", "software", "hardware"].contains(&attr(&panel, "data-webgpu").await.as_str()));
 
     // The environment is stored with the results.
     let json = browser.testid("results-json").await.prop("textContent").await.unwrap().unwrap_or_default();
@@ -207,9 +197,9 @@ async fn an_isolated_site_runs_the_threaded_build_and_a_thread_sweep() {
     browser.testid("run").await.click().await.unwrap();
     browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
     let panel = browser.testid("capabilities").await;
-    assert_eq!(panel.attr("data-isolated").await.unwrap().as_deref(), Some("true"));
-    assert_eq!(panel.attr("data-build").await.unwrap().as_deref(), Some("threaded"));
-    assert_eq!(panel.attr("data-pool-threads").await.unwrap().as_deref(), Some("2"));
+    assert_eq!(attr(&panel, "data-isolated").await, "true");
+    assert_eq!(attr(&panel, "data-build").await, "threaded");
+    assert_eq!(attr(&panel, "data-pool-threads").await, "2");
 
     // The parallel variant's results equal the naive ones, on every case.
     let card = |variant: &str| format!("[data-testid=\"variant-{variant}\"] .check");
@@ -220,7 +210,7 @@ async fn an_isolated_site_runs_the_threaded_build_and_a_thread_sweep() {
 
     let points = browser.all("thread-point").await;
     assert_eq!(points.len(), 2, "one point per pool thread");
-    let serial: f64 = browser.testid("amdahl").await.attr("data-serial-fraction").await.unwrap().unwrap().parse().unwrap();
+    let serial: f64 = number(&browser.testid("amdahl").await, "data-serial-fraction").await;
     assert!((0.0..=1.0).contains(&serial), "{serial}");
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
@@ -237,11 +227,9 @@ async fn caching_reports_cache_counters_and_the_ttl_timeline() {
     let memoized = browser.testid("checked-memoized").await.text().await.unwrap();
     assert_eq!(memoized, "6765 (18 hits, 21 misses, 0 evictions, 21 entries at most)");
     let timeline = browser.testid("timeline").await;
-    let count = |name: &'static str| {
-        let timeline = timeline.clone();
-        async move { timeline.attr(name).await.unwrap().unwrap_or_default().parse::<u32>().unwrap() }
-    };
-    let (hits, misses, expired) = (count("data-hits").await, count("data-misses").await, count("data-expired").await);
+    let hits: u32 = number(&timeline, "data-hits").await;
+    let misses: u32 = number(&timeline, "data-misses").await;
+    let expired: u32 = number(&timeline, "data-expired").await;
     assert_eq!(hits + misses + expired, 30 + 10, "prices every second and rates every third for 30 s");
     assert_eq!(misses, 2, "each key is computed from scratch once");
     assert!(expired >= 4 && hits > expired, "{hits} hits, {expired} expired");
