@@ -558,7 +558,7 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
             </p>
             <canvas node_ref=distribution_plot data-testid="plot" class="plot"></canvas>
             <ThreadSweep exercise run />
-            <Export exercise run />
+            <Export exercise run rows />
         </section>
     }
 }
@@ -631,12 +631,12 @@ fn ThreadSweep(exercise: &'static Exercise, run: Run) -> impl IntoView {
 /// The run as JSON: parameters, environment, checks, every sample and the
 /// analysed rows, so a result can be kept and compared with what it was
 /// measured on.
-fn results_json(exercise: &'static Exercise, run: Run) -> String {
-    let rows: Vec<_> = analysis::rows(exercise, &run.measurements.read_untracked())
-        .into_iter()
+fn results_json(exercise: &'static Exercise, run: Run, rows: &[Row]) -> String {
+    let rows: Vec<_> = rows
+        .iter()
         .map(|row| {
             serde_json::json!({
-                "variant": row.variant, "size": row.size, "ns_per_call": row.per_call,
+                "variant": row.variant.clone(), "size": row.size, "ns_per_call": row.per_call,
                 "r2": row.r2, "median_ns": row.summary.median, "mad_ns": row.summary.mad,
                 "outliers": row.outliers, "speedup": row.speedup,
             })
@@ -674,12 +674,12 @@ fn download(name: &str, text: &str) -> Result<(), JsValue> {
 }
 
 #[component]
-fn Export(exercise: &'static Exercise, run: Run) -> impl IntoView {
+fn Export(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl IntoView {
     let finished = move || run.state.get() == RunState::Done;
-    let json = move || if finished() { results_json(exercise, run) } else { String::new() };
+    let json = move || if finished() { results_json(exercise, run, &rows.read()) } else { String::new() };
     let save = move |_| {
         let name = format!("perflab-{}-{}.json", exercise.id, js_sys::Date::new_0().to_iso_string());
-        if let Err(error) = download(&name.replace(':', "-"), &results_json(exercise, run)) {
+        if let Err(error) = download(&name.replace(':', "-"), &results_json(exercise, run, &rows.read_untracked())) {
             web_sys::console::error_1(&error);
         }
     };

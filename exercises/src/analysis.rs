@@ -3,7 +3,7 @@
 //! app draws; everything here is tested on the host with synthetic data.
 
 use crate::protocol::Measurement;
-use crate::stats::{linear_sampling_estimate, per_call_time, ratio_estimate, Estimate};
+use crate::stats::{linear_sampling_estimate, per_call_time, quantile_of_sorted, ratio_estimate, Estimate};
 
 /// Robust summary of per-call times.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -25,66 +25,19 @@ impl Summary {
     pub fn of(samples: &[f64]) -> Option<Summary> {
         let mut sorted = samples.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let median = median_of_sorted(&sorted)?;
+        if sorted.is_empty() {
+            return None;
+        }
+        let median = quantile_of_sorted(&sorted, 0.5);
         let mut deviations: Vec<f64> = sorted.iter().map(|x| (x - median).abs()).collect();
         deviations.sort_by(f64::total_cmp);
         Some(Summary {
             median,
-            mad: median_of_sorted(&deviations)?,
+            mad: quantile_of_sorted(&deviations, 0.5),
             min: sorted[0],
             max: sorted[sorted.len() - 1],
             count: sorted.len(),
         })
-    }
-}
-
-fn median_of_sorted(sorted: &[f64]) -> Option<f64> {
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(sorted[n / 2]),
-        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
-    }
-}
-
-/// `time ≈ coefficient × size^exponent`, fitted by least squares on log-log
-/// axes.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PowerFit {
-    /// The growth exponent: about 1 for linear, 2 for quadratic code.
-    pub exponent: f64,
-    /// Time at size 1, in nanoseconds.
-    pub coefficient: f64,
-    /// Coefficient of determination of the log-log fit (1 is perfect).
-    pub r2: f64,
-}
-
-impl PowerFit {
-    /// Fits `(size, ns)` points; needs two distinct positive sizes.
-    pub fn fit(points: &[(f64, f64)]) -> Option<PowerFit> {
-        let logs: Vec<(f64, f64)> = points
-            .iter()
-            .filter(|(x, y)| *x > 0.0 && *y > 0.0)
-            .map(|(x, y)| (x.ln(), y.ln()))
-            .collect();
-        let n = logs.len() as f64;
-        let mean_x = logs.iter().map(|p| p.0).sum::<f64>() / n;
-        let mean_y = logs.iter().map(|p| p.1).sum::<f64>() / n;
-        let sxx: f64 = logs.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
-        let sxy: f64 = logs.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
-        let syy: f64 = logs.iter().map(|p| (p.1 - mean_y).powi(2)).sum();
-        if logs.len() < 2 || sxx <= f64::EPSILON {
-            return None;
-        }
-        let exponent = sxy / sxx;
-        let intercept = mean_y - exponent * mean_x;
-        let r2 = if syy <= f64::EPSILON { 1.0 } else { (sxy * sxy) / (sxx * syy) };
-        Some(PowerFit { exponent, coefficient: intercept.exp(), r2 })
-    }
-
-    /// The fitted time at `size`, in nanoseconds.
-    pub fn predict(&self, size: f64) -> f64 {
-        self.coefficient * size.powf(self.exponent)
     }
 }
 
@@ -162,36 +115,6 @@ mod tests {
         let s = Summary::of(&[10.0, 11.0, 9.0, 10.0, 1000.0]).unwrap();
         assert_eq!(s.median, 10.0);
         assert_eq!(s.mad, 1.0);
-    }
-
-    #[test]
-    fn fit_recovers_exact_power_laws() {
-        for exponent in [1.0, 1.5, 2.0, 3.0] {
-            let points: Vec<(f64, f64)> =
-                [100.0, 500.0, 1000.0, 2000.0].iter().map(|&n: &f64| (n, 7.0 * n.powf(exponent))).collect();
-            let fit = PowerFit::fit(&points).unwrap();
-            assert!(close(fit.exponent, exponent, 1e-9), "{fit:?}");
-            assert!(close(fit.coefficient, 7.0, 1e-6), "{fit:?}");
-            assert!(close(fit.r2, 1.0, 1e-9), "{fit:?}");
-            assert!(close(fit.predict(10_000.0), 7.0 * 10_000f64.powf(exponent), 1e-6));
-        }
-    }
-
-    #[test]
-    fn fit_of_noisy_quadratic_is_near_two_with_r2_below_one() {
-        let noise = [1.1, 0.9, 1.05, 0.97, 1.02];
-        let points: Vec<(f64, f64)> =
-            [100.0, 300.0, 1000.0, 3000.0, 10000.0].iter().zip(noise).map(|(&n, e)| (n, n * n * e)).collect();
-        let fit = PowerFit::fit(&points).unwrap();
-        assert!((fit.exponent - 2.0).abs() < 0.05, "{fit:?}");
-        assert!(fit.r2 < 1.0 && fit.r2 > 0.99, "{fit:?}");
-    }
-
-    #[test]
-    fn fit_needs_two_distinct_sizes() {
-        assert_eq!(PowerFit::fit(&[]), None);
-        assert_eq!(PowerFit::fit(&[(100.0, 5.0)]), None);
-        assert_eq!(PowerFit::fit(&[(100.0, 5.0), (100.0, 6.0)]), None);
     }
 
     #[test]
