@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use exercises::analysis::{self, format_ns, Environment, Row};
+use exercises::analysis::{self, format_bytes, format_ns, Environment, Row};
 use exercises::stats::Estimate;
 use exercises::params::{self, ParamError};
 use exercises::protocol::{CheckReport, FromWorker, Measurement, Skip, ToWorker, WorkerInfo};
@@ -439,6 +439,8 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
     let time_plot = NodeRef::<leptos::html::Canvas>::new();
     let speedup_plot = NodeRef::<leptos::html::Canvas>::new();
     let distribution_plot = NodeRef::<leptos::html::Canvas>::new();
+    let memory_plot = NodeRef::<leptos::html::Canvas>::new();
+    let allocates = move || rows.read().iter().any(|row| row.memory.allocations > 0);
     let chosen_size = RwSignal::new(None::<u64>);
     let sizes = move || {
         let mut sizes: Vec<u64> = run.measurements.read().iter().map(|m| m.size).collect();
@@ -454,6 +456,12 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
         }
         if let Some(canvas) = speedup_plot.get() {
             draw(&canvas, 0.45, |area, scale| plot::speedups(area, exercise, &rows.read(), scale));
+        }
+    });
+    // Its own effect: the canvas exists only once something allocates.
+    Effect::new(move |_| {
+        if let Some(canvas) = memory_plot.get() {
+            draw(&canvas, 0.45, |area, scale| plot::time_vs_memory(area, exercise, &rows.read(), scale));
         }
     });
     Effect::new(move |_| {
@@ -478,7 +486,8 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
             let outliers = format!("{} mild, {} severe", row.outliers.total() - row.outliers.severe(), row.outliers.severe());
             view! {
                 <tr data-testid="result-row" data-variant=row.variant.clone() data-size=row.size
-                    data-ns-per-call=row.per_call.point data-ci-low-ns=row.per_call.low data-ci-high-ns=row.per_call.high>
+                    data-ns-per-call=row.per_call.point data-ci-low-ns=row.per_call.low data-ci-high-ns=row.per_call.high
+                    data-allocations=row.memory.allocations data-peak-bytes=row.memory.peak_bytes>
                     <td><code>{row.variant.clone()}</code></td>
                     <td class="num">{row.size}</td>
                     <td class="num">{format_ns(row.per_call.point)}</td>
@@ -488,6 +497,8 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                     <td class="num">{outliers}</td>
                     <td class="num">{row.summary.count}</td>
                     <td class="num">{exercise.work.map(|work| work.rate(row.size, row.per_call.point))}</td>
+                    <td class="num">{row.memory.allocations}</td>
+                    <td class="num">{format_bytes(row.memory.peak_bytes)}</td>
                     <td class="num">{speedup}</td>
                 </tr>
             }
@@ -543,10 +554,19 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
             <table class="results-table">
                 <thead><tr>
                     <th>"variant"</th><th>"n"</th><th>"time per call"</th><th>"95% interval"</th><th>"R²"</th>
-                    <th>"median ± MAD"</th><th>"outliers"</th><th>"samples"</th><th>"throughput"</th><th>"speedup vs " {target.baseline}</th>
+                    <th>"median ± MAD"</th><th>"outliers"</th><th>"samples"</th><th>"throughput"</th><th>"allocations"</th><th>"peak memory"</th><th>"speedup vs " {target.baseline}</th>
                 </tr></thead>
                 <tbody>{table}</tbody>
             </table>
+            <Show when=allocates>
+                <p class="memory-note" data-testid="memory-note">
+                    "Memory is counted by the worker's allocator during each variant's first call: allocations, and how far \
+                     the live bytes rose (peak). WebAssembly memory only grows, never shrinks, so its size (now "
+                    {move || run.measurements.read().iter().map(|m| m.memory.wasm_memory_bytes).max().map(format_bytes)}
+                    ") says how big the heap once was, not what is in use."
+                </p>
+                <canvas node_ref=memory_plot data-testid="plot" class="plot"></canvas>
+            </Show>
             <p class="distribution-controls">
                 <label>"samples at n = "
                     <select data-testid="distribution-size" on:change=move |event| chosen_size.set(event_target_value(&event).parse().ok())>

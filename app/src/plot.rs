@@ -5,7 +5,7 @@
 //! ratio) multiplies every font size, stroke and margin, and the caller sizes
 //! the canvas backing store to CSS size × scale, so lines stay crisp.
 
-use exercises::analysis::{amdahl_speedup, format_ns, Row, ScalingPoint};
+use exercises::analysis::{amdahl_speedup, format_bytes, format_ns, Row, ScalingPoint};
 use exercises::protocol::Timeline;
 use exercises::stats::{Estimate, GrowthFit};
 use exercises::Exercise;
@@ -361,6 +361,64 @@ pub fn scaling<DB: DrawingBackend>(
     area.present()
 }
 
+/// Time per call against the memory one call allocated at its peak, one
+/// point per variant and size, sizes joined by a line: the trade-off of
+/// spending memory for speed (a cache, a buffer) made visible. Variants
+/// that allocate nothing sit on the left edge at 1 byte.
+pub fn time_vs_memory<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exercise: &Exercise,
+    rows: &[Row],
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |value: f64| (value * scale).round() as i32;
+    let font = |size: f64| ("sans-serif", size * scale);
+    area.fill(&WHITE)?;
+    let bytes = |row: &Row| (row.memory.peak_bytes as f64).max(1.0);
+    if rows.is_empty() {
+        area.draw(&Text::new("no measurements yet", (px(20.0), px(20.0)), font(14.0)))?;
+        return area.present();
+    }
+    let (x0, x1) = rows.iter().map(bytes).fold((f64::MAX, f64::MIN), |(lo, hi), b| (lo.min(b), hi.max(b)));
+    let (y0, y1) = rows
+        .iter()
+        .map(|r| r.per_call.point.max(1e-3))
+        .fold((f64::MAX, f64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(12.0))
+        .caption("time per call vs peak memory per call (log-log)", font(16.0))
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(px(76.0))
+        .build_cartesian_2d((x0 / 2.0..x1 * 2.0).log_scale(), (y0 / 2.0..y1 * 2.0).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("peak bytes allocated by one call")
+        .y_desc("time per call")
+        .x_label_formatter(&|x| format_bytes(*x as u64))
+        .y_label_formatter(&|y| format_ns(*y))
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .draw()?;
+    for (index, variant) in exercise.variants.iter().enumerate() {
+        let points: Vec<(f64, f64)> =
+            rows.iter().filter(|r| r.variant == variant.name).map(|r| (bytes(r), r.per_call.point)).collect();
+        if points.is_empty() {
+            continue;
+        }
+        let color = PALETTE[index % PALETTE.len()];
+        let line = color.stroke_width(px(1.5).max(1) as u32);
+        chart
+            .draw_series(LineSeries::new(points.clone(), line))?
+            .label(variant.name)
+            .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4.0), color.filled())))?;
+    }
+    draw_legend(&mut chart, scale)?;
+    area.present()
+}
+
 /// Events over time, one row per lane, a colour per kind of event.
 pub fn timeline<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -438,6 +496,7 @@ mod tests {
             outliers: Default::default(),
             speedup: None,
             first_call_ns: ns,
+            memory: Default::default(),
         }
     }
 
@@ -556,5 +615,20 @@ mod tests {
         }
         assert!(out.contains("serial fraction 11.1%") && out.contains("ideal"), "legend");
         assert!(out.matches("<circle").count() >= 2);
+    }
+
+    #[test]
+    fn the_memory_plot_places_each_variant_by_its_peak_bytes() {
+        let exercise = find("caching").unwrap();
+        let mut memoized = row("memoized", 35, 2000.0);
+        memoized.memory.peak_bytes = 1536;
+        let rows = [row("naive", 35, 5e7), memoized, row("iterative", 35, 40.0)];
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (600, 300)).into_drawing_area();
+            time_vs_memory(&area, exercise, &rows, 1.0).unwrap();
+        }
+        assert_eq!(out.matches("<circle").count(), 3 + 3, "three points and three legend marks");
+        assert!(out.contains("peak bytes") && out.contains("memoized"));
     }
 }

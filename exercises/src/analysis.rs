@@ -93,9 +93,35 @@ pub fn format_ns(ns: f64) -> String {
     format!("{value:.digits$} {unit}")
 }
 
+/// A byte count in the unit that reads best: "0 B", "812 B", "3.4 KiB",
+/// "27.0 MiB", "1.20 GiB".
+pub fn format_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let digits = if value < 10.0 { 2 } else if value < 100.0 { 1 } else { 0 };
+    format!("{value:.digits$} {}", UNITS[unit])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_counts_read_in_binary_units() {
+        assert_eq!(format_bytes(0), "0 B");
+        assert_eq!(format_bytes(1023), "1023 B");
+        assert_eq!(format_bytes(1536), "1.50 KiB");
+        assert_eq!(format_bytes(27 * 1024 * 1024), "27.0 MiB");
+        assert_eq!(format_bytes(3 << 30), "3.00 GiB");
+    }
 
     fn close(a: f64, b: f64, tolerance: f64) -> bool {
         (a - b).abs() <= tolerance * b.abs().max(1.0)
@@ -132,7 +158,7 @@ mod tests {
     fn linear(variant: &str, size: u64, ns: f64, noise: &[f64]) -> Measurement {
         let iters: Vec<u64> = (1..=noise.len() as u64).map(|r| r * 10).collect();
         let times_ns = iters.iter().zip(noise).map(|(&i, e)| i as f64 * ns * e).collect();
-        Measurement { variant: variant.into(), size, iters, times_ns, first_call_ns: ns }
+        Measurement { variant: variant.into(), size, iters, times_ns, first_call_ns: ns, memory: Default::default() }
     }
 
     const NOISE: [f64; 8] = [1.0, 1.01, 0.99, 1.02, 0.98, 1.0, 1.01, 0.99];
@@ -276,6 +302,8 @@ pub struct Row {
     pub speedup: Option<Estimate>,
     /// The first call, timed alone.
     pub first_call_ns: f64,
+    /// What the first call allocated.
+    pub memory: crate::protocol::MemoryUse,
 }
 
 /// Bootstrap resamples for the page's intervals.
@@ -301,6 +329,7 @@ pub fn rows(exercise: &crate::Exercise, measurements: &[Measurement]) -> Vec<Row
                 outliers: crate::stats::Outliers::of(&per_call_ns),
                 speedup: baseline.and_then(|b| speedup(b, m, RESAMPLES)),
                 first_call_ns: m.first_call_ns,
+                memory: m.memory,
             })
         })
         .collect()

@@ -127,6 +127,24 @@ pub struct Measurement {
     pub times_ns: Vec<f64>,
     /// The first call, timed alone, in nanoseconds.
     pub first_call_ns: f64,
+    /// What the first call allocated (the worker's counting allocator).
+    #[serde(default)]
+    pub memory: MemoryUse,
+}
+
+/// What one call allocated, from the worker's counting allocator.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryUse {
+    /// Allocations (a reallocation counts as one).
+    pub allocations: u64,
+    /// Bytes requested by those allocations, in total.
+    pub allocated_bytes: u64,
+    /// How far the live bytes rose above where they were before the call.
+    pub peak_bytes: u64,
+    /// Bytes still live after the call that were not before (kept, or leaked).
+    pub retained_bytes: u64,
+    /// The size of WebAssembly memory after the call: it grows, never shrinks.
+    pub wasm_memory_bytes: u64,
 }
 
 impl Measurement {

@@ -85,11 +85,20 @@ fn caching_matches_its_kernels() {
     assert_eq!(names, kernels);
     let n = exercise.params.iter().find(|p| p.name == "n").unwrap();
     assert!(matches!(n.kind, ParamKind::IntList { max, .. } if max == u64::from(kernels::caching::MAX_N)));
-    let values = params::parse(exercise.all_params(), &params::from_query("n=35")).unwrap();
+    // A reference as plain as it gets: add up the sequence.
+    let fib = |n: u32| (0..n).fold((0u64, 1u64), |(a, b), _| (b, a + b)).0;
+    let values = params::parse(exercise.all_params(), &params::from_query("n=35,50")).unwrap();
     let (label, mut case) = exercise.runner.check_cases(&values).remove(0);
-    assert_eq!(label, "fib(35)");
-    assert_eq!(case.check(0).text, "9227465");
-    assert_eq!(case.check(1).text, "9227465 (33 hits, 36 misses, 0 evictions, 36 entries at most)");
+    assert_eq!(label, "fib(n) for n = [35, 50]");
+    let naive = case.check(0);
+    assert_eq!(naive.text, format!("fib(35)={}; fib(50) not run: the naive recursion would take seconds", fib(35)));
+    let memoized = case.check(1);
+    assert_eq!(
+        memoized.text,
+        format!("fib(35)={} (33 hits, 36 misses, 0 evictions, 36 entries at most); fib(50)={} (48 hits, 51 misses, 0 evictions, 51 entries at most)", fib(35), fib(50))
+    );
+    assert_eq!(memoized.digest, naive.digest, "compared where the naive one ran");
+    assert_eq!(case.check(3).digest, naive.digest);
 }
 
 #[test]

@@ -220,12 +220,25 @@ async fn an_isolated_site_runs_the_threaded_build_and_a_thread_sweep() {
 async fn caching_reports_cache_counters_and_the_ttl_timeline() {
     let site = Site::isolated();
     let browser = Browser::start().await;
-    browser.open(&site.url("/exercises/caching?n=20,25&budget_ms=300&ttl_s=5")).await;
+    browser.open(&site.url("/exercises/caching?n=20,25,40&budget_ms=300&ttl_ms=5000")).await;
     browser.testid("run").await.click().await.unwrap();
     browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
-    assert_eq!(browser.testid("checked-naive").await.text().await.unwrap(), "6765");
+    // Every n of the run is checked; the naive recursion only where it is cheap.
+    let fib = |n: u32| (0..n).fold((0u64, 1u64), |(a, b), _| (b, a + b)).0;
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(naive.starts_with(&format!("fib(20)={}; fib(25)={}; fib(40) not run", fib(20), fib(25))), "{naive}");
     let memoized = browser.testid("checked-memoized").await.text().await.unwrap();
-    assert_eq!(memoized, "6765 (18 hits, 21 misses, 0 evictions, 21 entries at most)");
+    assert!(memoized.starts_with(&format!("fib(20)={} (18 hits, 21 misses, 0 evictions, 21 entries at most)", fib(20))), "{memoized}");
+    assert!(memoized.contains(&format!("fib(40)={}", fib(40))), "{memoized}");
+    let iterative = browser.testid("variant-iterative").await.text().await.unwrap();
+    assert!(iterative.contains("agrees with naive"), "{iterative}");
+    // The cache's memory is counted: the unbounded memo keeps n + 1 entries.
+    let row = browser.wait_for("[data-testid=result-row][data-variant=memoized][data-size=\"40\"]").await;
+    let peak: u64 = number(&row, "data-peak-bytes").await;
+    let naive_row = browser.wait_for("[data-testid=result-row][data-variant=naive][data-size=\"20\"]").await;
+    assert_eq!(number::<u64>(&naive_row, "data-allocations").await, 0, "the recursion allocates nothing");
+    assert!(peak >= 41 * 12, "41 keys and values at least: {peak} bytes");
+    assert!(browser.testid("memory-note").await.text().await.unwrap().contains("never shrinks"));
     let timeline = browser.testid("timeline").await;
     let hits: u32 = number(&timeline, "data-hits").await;
     let misses: u32 = number(&timeline, "data-misses").await;

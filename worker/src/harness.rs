@@ -153,7 +153,8 @@ impl Sampler {
         call: &mut impl FnMut(),
     ) -> Sampler {
         let start = clock.now_ns();
-        let first_call_ns = time_batch(clock, 1, call);
+        // The first call is also the one whose memory is counted.
+        let (first_call_ns, memory) = crate::memory::region(|| time_batch(clock, 1, call));
         let tick_ns = min_sample_ns / SAMPLE_RESOLUTIONS;
         let mut calls = 1;
         let mut batches = 0;
@@ -172,7 +173,7 @@ impl Sampler {
             }
         }
         let measurement =
-            Measurement { variant: name.into(), size, iters: Vec::new(), times_ns: Vec::new(), first_call_ns };
+            Measurement { variant: name.into(), size, iters: Vec::new(), times_ns: Vec::new(), first_call_ns, memory };
         Sampler { variant, unit: calls, flat: calls == 1, measurement }
     }
 

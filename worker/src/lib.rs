@@ -12,6 +12,10 @@
 //! [`Clock`]: harness::Clock
 
 pub mod harness;
+pub mod memory;
+
+#[global_allocator]
+static ALLOCATOR: memory::Counting = memory::Counting;
 
 use exercises::protocol::{FromWorker, WorkerInfo};
 use wasm_bindgen::prelude::*;

@@ -48,11 +48,11 @@ pub static EXERCISE: Exercise = Exercise {
             default: "35,40,45",
         },
         ParamSpec {
-            name: "ttl_s",
-            label: "TTL (s)",
-            help: "how long the TTL demo keeps a value",
-            kind: ParamKind::Int { min: 1, max: 60 },
-            default: "5",
+            name: "ttl_ms",
+            label: "TTL (ms)",
+            help: "how long the TTL demo keeps a value, in milliseconds",
+            kind: ParamKind::Int { min: 100, max: 60_000 },
+            default: "5000",
         },
         ParamSpec {
             name: "maxsize",

@@ -15,12 +15,15 @@ struct Input {
     maxsize: usize,
 }
 
+/// The largest n the naive recursion computes in the check: fib(35) is
+/// about 30 million calls, tens of milliseconds; fib(45) takes seconds.
+const NAIVE_CHECK_LIMIT: u64 = 35;
+
 impl Runner for Caching {
     fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        // The seed's fib(35), or a smaller n if all are smaller: the naive
-        // variant runs in the check too.
-        let n = params.list("n")[0].min(35);
-        vec![(format!("fib({n})"), self.workload(params, n))]
+        let ns: Vec<u32> = params.list("n").iter().map(|&n| n as u32).collect();
+        let label = format!("fib(n) for n = {ns:?}");
+        vec![(label, Box::new(CheckAll { ns, maxsize: params.int("maxsize") as usize }))]
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
@@ -28,7 +31,7 @@ impl Runner for Caching {
     }
 
     fn timeline(&self, params: &ParamValues) -> Option<Timeline> {
-        let ttl = params.int("ttl_s") as f64;
+        let ttl = params.int("ttl_ms") as f64 / 1000.0;
         let events = ttl_demo(ttl, 0.5, 30.0)
             .into_iter()
             .map(|call| TimelineEvent {
@@ -79,5 +82,49 @@ impl Workload for Input {
             None => value.to_string(),
         };
         output
+    }
+}
+
+/// Every n of the run, in one check. Values the naive recursion computes
+/// are compared with it; above [`NAIVE_CHECK_LIMIT`] the cached variants
+/// are compared with the iterative one instead, and a disagreement
+/// changes the digest, so the page reports it.
+struct CheckAll {
+    ns: Vec<u32>,
+    maxsize: usize,
+}
+
+impl Workload for CheckAll {
+    fn run(&mut self, variant: usize) {
+        for &n in &self.ns {
+            black_box(Input { n, maxsize: self.maxsize }.call(variant));
+        }
+    }
+
+    fn check(&mut self, variant: usize) -> Output {
+        let mut compared = Vec::new();
+        let mut parts = Vec::new();
+        for &n in &self.ns {
+            if VARIANTS[variant].0 == "naive" && u64::from(n) > NAIVE_CHECK_LIMIT {
+                parts.push(format!("fib({n}) not run: the naive recursion would take seconds"));
+                continue;
+            }
+            let (value, stats) = Input { n, maxsize: self.maxsize }.call(variant);
+            let mut part = format!("fib({n})={value}");
+            if u64::from(n) <= NAIVE_CHECK_LIMIT {
+                compared.push(value);
+            } else if value != kernels::caching::iterative(n) {
+                compared.push(u64::MAX);
+                part.push_str(" (differs from iterative)");
+            }
+            if let Some(s) = stats {
+                part.push_str(&format!(
+                    " ({} hits, {} misses, {} evictions, {} entries at most)",
+                    s.hits, s.misses, s.evictions, s.peak_entries
+                ));
+            }
+            parts.push(part);
+        }
+        Output { text: parts.join("; "), digest: Output::list(&compared).digest }
     }
 }
