@@ -77,6 +77,10 @@ struct Run {
     hidden: RwSignal<bool>,
     /// What the browser can do, detected once.
     capabilities: LocalResource<crate::capabilities::Capabilities>,
+    /// The exercise's tables of figures.
+    tables: RwSignal<Vec<exercises::protocol::DemoTable>>,
+    /// The parameters of the run under way or last run.
+    values: RwSignal<Option<params::ParamValues>>,
     /// The exercise's demonstration, if it has one.
     timeline: RwSignal<Option<exercises::protocol::Timeline>>,
     /// The thread sweep's measurements, by thread count.
@@ -101,6 +105,8 @@ impl Run {
             capabilities: LocalResource::new(crate::capabilities::detect),
             thread_points: RwSignal::new(Vec::new()),
             timeline: RwSignal::new(None),
+            values: RwSignal::new(None),
+            tables: RwSignal::new(Vec::new()),
             build: RwSignal::new("single"),
             single_reason: RwSignal::new(None),
         }
@@ -114,6 +120,7 @@ impl Run {
         self.skips.set(Vec::new());
         self.thread_points.set(Vec::new());
         self.timeline.set(None);
+        self.tables.set(Vec::new());
         self.hidden.set(document().hidden());
     }
 
@@ -122,6 +129,7 @@ impl Run {
             BridgeEvent::Message(FromWorker::Ready(info)) => self.worker.set(Some(info)),
             BridgeEvent::Message(FromWorker::Checked(report)) => self.check.set(Some(report)),
             BridgeEvent::Message(FromWorker::Timeline(timeline)) => self.timeline.set(Some(timeline)),
+            BridgeEvent::Message(FromWorker::Table(table)) => self.tables.update(|all| all.push(table)),
             BridgeEvent::Message(FromWorker::Progress { done, total, label }) => {
                 self.progress.set((done, total, label))
             }
@@ -260,6 +268,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         }
         run.reset();
         run.state.set(RunState::Running);
+        run.values.set(params::parse(exercise.all_params(), &raw.read_untracked()).ok());
         let query = query_of(exercise, &raw.read_untracked());
         // The pool size is fixed when a worker starts: a new count needs a new worker.
         let threads = if run.build.get_untracked() == "threaded" { threads_now() } else { 1 };
@@ -322,6 +331,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             <Variants exercise run />
             <Results exercise run />
             <TimelineView run />
+            <DemoTables run />
         </article>
     }
 }
@@ -496,7 +506,7 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                     <td class="num">{format_ns(row.summary.median)} " ± " {format_ns(row.summary.mad)}</td>
                     <td class="num">{outliers}</td>
                     <td class="num">{row.summary.count}</td>
-                    <td class="num">{exercise.work.map(|work| work.rate(row.size, row.per_call.point))}</td>
+                    <td class="num">{exercise.work.zip(run.values.get()).map(|(work, values)| work.rate(row.size, &values, row.per_call.point))}</td>
                     <td class="num">{row.memory.allocations}</td>
                     <td class="num">{format_bytes(row.memory.peak_bytes)}</td>
                     <td class="num">{speedup}</td>
@@ -580,6 +590,26 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
             <ThreadSweep exercise run />
             <Export exercise run rows />
         </section>
+    }
+}
+
+#[component]
+fn DemoTables(run: Run) -> impl IntoView {
+    move || {
+        run.tables.get().into_iter().map(|table| view! {
+            <section class="demo-table">
+                <h2>{table.title}</h2>
+                <p>{table.caption}</p>
+                <table data-testid="demo-table" data-table=table.id>
+                    <thead><tr>{table.columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
+                    <tbody>
+                        {table.rows.into_iter().map(|row| view! {
+                            <tr>{row.into_iter().map(|cell| view! { <td class="num">{cell}</td> }).collect_view()}</tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        }).collect_view()
     }
 }
 

@@ -18,6 +18,8 @@ pub mod runner;
 
 mod caching;
 mod duplicates;
+mod typed;
+mod vectorize;
 
 use params::ParamSpec;
 
@@ -25,6 +27,8 @@ use params::ParamSpec;
 pub static EXERCISES: &[&Exercise] = &[
     &duplicates::EXERCISE,
     &caching::EXERCISE,
+    &vectorize::EXERCISE,
+    &typed::EXERCISE,
 ];
 
 /// Looks an exercise up by its id.
@@ -130,14 +134,15 @@ pub struct Target {
 pub struct Work {
     /// The unit, plural: "elements", "bytes", "FLOP".
     pub unit: &'static str,
-    /// How many units one call at `size` processes.
-    pub per_call: fn(u64) -> f64,
+    /// How many units one call at `size` processes, with the run's
+    /// other parameters.
+    pub per_call: fn(u64, &params::ParamValues) -> f64,
 }
 
 impl Work {
     /// "12.3 M elements/s" for one call of `ns` at `size`.
-    pub fn rate(&self, size: u64, ns: f64) -> String {
-        let per_second = (self.per_call)(size) / (ns * 1e-9);
+    pub fn rate(&self, size: u64, values: &params::ParamValues, ns: f64) -> String {
+        let per_second = (self.per_call)(size, values) / (ns * 1e-9);
         let (value, prefix) = match per_second {
             r if r >= 1e9 => (r / 1e9, "G"),
             r if r >= 1e6 => (r / 1e6, "M"),

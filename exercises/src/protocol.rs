@@ -35,6 +35,9 @@ pub enum FromWorker {
     /// An exercise's demonstration, computed deterministically (no timing):
     /// events on a timeline.
     Timeline(Timeline),
+    /// An exercise's demonstration as a table of figures (computed, not
+    /// timed): a precision comparison, a profile.
+    Table(DemoTable),
     /// One variant measured at one size.
     Measured(Measurement),
     /// The thread sweep's variant measured with `threads` threads.
@@ -99,6 +102,22 @@ pub struct Timeline {
     pub title: String,
     /// The events, by time.
     pub events: Vec<TimelineEvent>,
+}
+
+/// A table shown beside the measurements: a title, a sentence on what to
+/// read in it, column headings and rows of cells.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DemoTable {
+    /// Short name, also the `data-table` hook.
+    pub id: String,
+    /// What it shows.
+    pub title: String,
+    /// What to notice.
+    pub caption: String,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// Rows, as many cells as columns.
+    pub rows: Vec<Vec<String>>,
 }
 
 /// One event of a [`Timeline`].

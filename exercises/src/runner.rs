@@ -20,6 +20,12 @@ pub trait Runner: Sync {
         let _ = params;
         None
     }
+
+    /// Tables of figures to show beside the measurements, if any.
+    fn tables(&self, params: &ParamValues) -> Vec<crate::protocol::DemoTable> {
+        let _ = params;
+        Vec::new()
+    }
 }
 
 /// One prepared input, on which any variant can run.

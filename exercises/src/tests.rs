@@ -179,10 +179,10 @@ fn whole_numbers_check_their_range() {
 
 #[test]
 fn throughput_reads_well() {
-    let work = crate::Work { unit: "elements", per_call: |n| n as f64 };
-    assert_eq!(work.rate(2000, 1_000.0), "2.00 G elements/s");
-    assert_eq!(work.rate(1000, 2_000_000.0), "500 k elements/s");
-    assert_eq!(work.rate(5, 1e9), "5.00 elements/s");
+    let work = crate::Work { unit: "elements", per_call: |n, _| n as f64 };
+    assert_eq!(work.rate(2000, &Default::default(), 1_000.0), "2.00 G elements/s");
+    assert_eq!(work.rate(1000, &Default::default(), 2_000_000.0), "500 k elements/s");
+    assert_eq!(work.rate(5, &Default::default(), 1e9), "5.00 elements/s");
 }
 
 #[test]
@@ -215,4 +215,56 @@ fn query_round_trips() {
     let expected: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     assert_eq!(back, expected);
     assert_eq!(params::from_query("sizes=100%2C1000")["sizes"], "100,1000");
+}
+
+#[cfg(feature = "runner")]
+#[test]
+fn vectorize_checks_the_seeds_statistics_and_shows_the_precision_loss() {
+    let exercise = find("vectorize").unwrap();
+    let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
+    let kernels: Vec<_> = kernels::vectorize::VARIANTS.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, kernels);
+    let values = params::parse(exercise.all_params(), &params::from_query("rows=200&cols=5")).unwrap();
+    let (label, mut case) = exercise.runner.check_cases(&values).remove(0);
+    assert_eq!(label, "seeded 200 × 5 table");
+    let outputs: Vec<_> = (0..names.len()).map(|v| case.check(v)).collect();
+    assert!(outputs.iter().all(|o| o.digest == outputs[0].digest), "{outputs:?}");
+    // col_means[0]=0.xxxxxx col_stds[0]=0.xxxxxx: six significant digits.
+    let text = &outputs[0].text;
+    let numbers: Vec<&str> = text.split(' ').map(|part| part.split('=').nth(1).unwrap()).collect();
+    assert!(text.starts_with("col_means[0]=0.") && numbers.iter().all(|n| n.len() == "0.123456".len()), "{text}");
+    let mean: f64 = numbers[0].parse().unwrap();
+    assert!((0.3..0.7).contains(&mean), "{text}");
+
+    let table = exercise.runner.tables(&values).remove(0);
+    assert_eq!(table.rows.len(), 5, "four fixed offsets and the chosen 1e9");
+    let last = table.rows.last().unwrap();
+    assert_eq!(last[0], "1e9");
+    assert_ne!(last[1], last[3], "the seed's formula is off at 1e9");
+    assert_eq!(&last[2][..6], &last[3][..6], "Welford agrees with two passes");
+}
+
+#[test]
+fn vectorize_refuses_bad_shapes() {
+    let exercise = find("vectorize").unwrap();
+    for query in ["rows=0", "cols=0", "rows=abc", "cols=5000", "offset=-1"] {
+        assert!(params::parse(exercise.all_params(), &params::from_query(query)).is_err(), "{query}");
+    }
+}
+
+#[cfg(feature = "runner")]
+#[test]
+fn typed_checks_the_sum_of_squares() {
+    let exercise = find("typed").unwrap();
+    let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
+    let kernels: Vec<_> = kernels::typed::VARIANTS.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, kernels);
+    let values = params::parse(exercise.all_params(), &params::from_query("n=500")).unwrap();
+    let (_, mut case) = exercise.runner.check_cases(&values).remove(0);
+    let expected: f64 = kernels::typed::generate(500, 11).iter().map(|x| x * x).sum();
+    for v in 0..names.len() {
+        assert_eq!(case.check(v).text, format!("sum={expected}"), "{}", names[v]);
+    }
+    assert!(params::parse(exercise.all_params(), &params::from_query("n=0")).is_err());
+    assert!(params::parse(exercise.all_params(), &params::from_query("n=100000000")).is_err());
 }

@@ -11,3 +11,5 @@
 
 pub mod caching;
 pub mod duplicates;
+pub mod typed;
+pub mod vectorize;

@@ -221,6 +221,9 @@ pub fn run(
     if let Some(timeline) = exercise.runner.timeline(values) {
         post(FromWorker::Timeline(timeline));
     }
+    for table in exercise.runner.tables(values) {
+        post(FromWorker::Table(table));
+    }
 
     let mode = Mode::named(values.text("mode"));
     let sizes = values.list(exercise.size_param);

@@ -4,6 +4,9 @@
 //!   on http://127.0.0.1:8080 with the cross-origin isolation headers.
 //! - `cargo xtask test`: every test: host, in-browser (wasm-bindgen-test)
 //!   and end-to-end against the built site in headless Chromium.
+//! - `cargo xtask bench [exercise …]`: the figures: every variant's time
+//!   and speedup with intervals, at the default parameters, in headless
+//!   Chromium (thorough mode), measured side by side in one run.
 //! - `cargo xtask dist [--public-url /repo/]`: the static site in `dist/`.
 //! - `cargo xtask build-worker`: the benchmark workers; Trunk calls it as a
 //!   pre-build hook so the workers are rebuilt whenever the site is.
@@ -21,10 +24,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(),
         Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
         Some("dist") => dist(public_url(&args[1..]).as_deref().unwrap_or("/"), "dist"),
         Some("build-worker") => build_worker(),
         Some("post-build") => post_build(),
-        _ => Err("usage: cargo xtask serve | test | dist [--public-url /path/] | build-worker | post-build".into()),
+        _ => Err("usage: cargo xtask serve | test | bench [exercise …] | dist [--public-url /path/] | build-worker | post-build".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -131,10 +135,19 @@ fn externalize_boot_script(html: &str) -> Result<(String, String)> {
 /// imply shared memory from `+atomics`; this is the set wasm-bindgen's own
 /// CI uses). Written here and nowhere else: a global `.cargo/config.toml`
 /// with `build-std` would break host builds.
-const THREADED_RUSTFLAGS: &str = "-C target-feature=+atomics,+bulk-memory -C link-arg=--shared-memory \
+const THREADED_RUSTFLAGS: &str = "-C target-feature=+atomics,+bulk-memory,+simd128 -C link-arg=--shared-memory \
      -C link-arg=--max-memory=1073741824 -C link-arg=--import-memory -C link-arg=--export=__heap_base \
      -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size -C link-arg=--export=__tls_align \
      -C link-arg=--export=__tls_base";
+
+/// The kernels' wasm is built with SIMD128 (the `simd` variants use
+/// 128-bit lanes; every current browser has them), added to whatever
+/// RUSTFLAGS the caller set (CI's `-D warnings`). The threaded build's
+/// flags include it too.
+fn simd_rustflags() -> String {
+    let caller = std::env::var("RUSTFLAGS").unwrap_or_default();
+    format!("{caller} -C target-feature=+simd128").trim().to_string()
+}
 
 /// Builds both workers and writes each, with its bootstrap script, to
 /// `$TRUNK_STAGING_DIR/worker/{single,threaded}` (or `dist/worker/…` when
@@ -148,7 +161,7 @@ fn build_worker() -> Result {
     .join("worker");
     let build = ["build", "--release", "--lib", "-p", "worker", "--target", "wasm32-unknown-unknown"];
 
-    run(cargo().args(build))?;
+    run(cargo().args(build).env("RUSTFLAGS", simd_rustflags()))?;
     bindgen(&root().join("target/wasm32-unknown-unknown/release/worker.wasm"), &out.join("single"))?;
 
     // The threaded build: the pinned nightly rebuilds std with atomics, in
@@ -189,6 +202,7 @@ fn test() -> Result {
     std::fs::write(&webdriver_json, tools::webdriver_json()).map_err(|e| format!("webdriver.json: {e}"))?;
     tally.run(cargo()
         .args(["test", "-p", "kernels", "-p", "worker", "--target", "wasm32-unknown-unknown"])
+        .env("RUSTFLAGS", simd_rustflags())
         .env("PATH", tools.path())
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
@@ -208,6 +222,18 @@ fn test() -> Result {
     // binary's, often with zero tests).
     println!("{} passed, {} failed", tally.passed, tally.failed);
     Ok(())
+}
+
+/// Builds the site and runs `e2e`'s `bench` binary against it.
+fn bench(exercises: &[String]) -> Result {
+    let tools = tools::ensure(true)?;
+    dist("/", "dist")?;
+    run(cargo()
+        .args(["run", "--release", "-p", "e2e", "--bin", "bench", "--"])
+        .args(exercises)
+        .env("PERFLAB_DIST", root().join("dist"))
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("CHROMIUM", &tools.chromium))
 }
 
 /// Test counts summed over several `cargo test` runs.

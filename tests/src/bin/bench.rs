@@ -1,0 +1,64 @@
+//! `cargo xtask bench [exercise …]`: runs exercises at their default
+//! parameters in thorough mode, in headless Chromium on the built site,
+//! and prints every variant's time per call and its speedup over the
+//! baseline, each with its 95% interval, measured side by side in the same
+//! run, plus the target's verdict and the allocations of one call.
+
+use std::time::Duration;
+
+use e2e::{Browser, Site};
+use exercises::analysis::{format_bytes, format_ns};
+use exercises::EXERCISES;
+use serde_json::Value;
+
+#[tokio::main]
+async fn main() {
+    let chosen: Vec<String> = std::env::args().skip(1).collect();
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    for exercise in EXERCISES.iter().filter(|e| chosen.is_empty() || chosen.iter().any(|c| c == e.id)) {
+        browser.open(&site.url(&format!("/exercises/{}?mode=thorough", exercise.id))).await;
+        browser.testid("run").await.click().await.expect("run");
+        let state = browser.wait_for_state(&["done", "failed"], Duration::from_secs(1800)).await;
+        let info = browser.testid("capabilities").await;
+        let build = info.attr("data-build").await.ok().flatten().unwrap_or_default();
+        let threads = info.attr("data-pool-threads").await.ok().flatten().unwrap_or_default();
+        println!("\n{} ({state}; {build} build, {threads} pool threads; baseline {})", exercise.id, exercise.target.baseline);
+        let json: Value = serde_json::from_str(&browser.testid("results-json").await.text().await.unwrap_or_default())
+            .unwrap_or(Value::Null);
+        println!("{:<12} {:>8} {:>24} {:>28} {:>12} {:>11}", "variant", "size", "time per call [95%]", "speedup [95%]", "allocations", "peak");
+        let measurements = json["measurements"].as_array().cloned().unwrap_or_default();
+        for row in json["rows"].as_array().into_iter().flatten() {
+            let (variant, size) = (row["variant"].as_str().unwrap_or_default(), row["size"].as_u64().unwrap_or_default());
+            let estimate = |e: &Value, f: &dyn Fn(f64) -> String| match (e["point"].as_f64(), e["low"].as_f64(), e["high"].as_f64()) {
+                (Some(p), Some(l), Some(h)) => format!("{} [{}, {}]", f(p), f(l), f(h)),
+                _ => "—".into(),
+            };
+            let memory = measurements
+                .iter()
+                .find(|m| m["variant"] == variant && m["size"] == size)
+                .map(|m| &m["memory"])
+                .cloned()
+                .unwrap_or(Value::Null);
+            println!(
+                "{variant:<12} {size:>8} {:>24} {:>28} {:>12} {:>11}",
+                estimate(&row["ns_per_call"], &format_ns),
+                estimate(&row["speedup"], &|x| format!("{x:.2}×")),
+                memory["allocations"].as_u64().unwrap_or_default(),
+                format_bytes(memory["peak_bytes"].as_u64().unwrap_or_default()),
+            );
+        }
+        for skip in json["skipped"].as_array().into_iter().flatten() {
+            println!("{:<12} {:>8} skipped (predicted {})", skip["variant"].as_str().unwrap_or_default(), skip["size"], format_ns(skip["predicted_ns"].as_f64().unwrap_or_default()));
+        }
+        for point in json["thread_sweep"].as_array().into_iter().flatten() {
+            println!("thread sweep: {} threads, {}", point[0], format_ns(exercises::analysis::per_call_point(&serde_json::from_value(point[1].clone()).expect("a measurement")).unwrap_or_default()));
+        }
+        let verdict = match browser.client.find(fantoccini::Locator::Css("[data-testid=verdict]")).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => "no verdict (the target size was not measured)".into(),
+        };
+        println!("target: {} ≥ {}× {} at {} = {}: {verdict}", exercise.target.variant, exercise.target.speedup, exercise.target.baseline, exercise.size_param, exercise.target.size);
+    }
+    browser.close().await;
+}
