@@ -18,6 +18,7 @@ pub mod runner;
 
 mod caching;
 mod duplicates;
+mod strings;
 mod typed;
 mod vectorize;
 
@@ -29,6 +30,7 @@ pub static EXERCISES: &[&Exercise] = &[
     &caching::EXERCISE,
     &vectorize::EXERCISE,
     &typed::EXERCISE,
+    &strings::EXERCISE,
 ];
 
 /// Looks an exercise up by its id.

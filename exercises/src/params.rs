@@ -45,6 +45,17 @@ pub enum ParamKind {
         /// Most values allowed.
         max_len: usize,
     },
+    /// A comma-separated list of shapes `<count>x<chars>` (e.g. `100x10`),
+    /// each factor in `1 ..= max_factor`, at most `max_len` of them, their
+    /// products (the sizes of the sweep) at most `max_total` and distinct.
+    ShapeList {
+        /// Largest count or length.
+        max_factor: u64,
+        /// Largest product.
+        max_total: u64,
+        /// Most shapes allowed.
+        max_len: usize,
+    },
     /// One word out of `options`.
     Choice {
         /// The allowed words.
@@ -60,6 +71,10 @@ impl ParamKind {
             ParamKind::IntList { min, max, max_len } => {
                 format!("1 to {max_len} comma-separated whole numbers from {min} to {max}")
             }
+            ParamKind::ShapeList { max_factor, max_total, max_len } => format!(
+                "1 to {max_len} comma-separated <count>x<length> pairs, each from 1 to {max_factor}, \
+                 count × length at most {max_total}"
+            ),
             ParamKind::Choice { options } => format!("one of {}", options.join(", ")),
         }
     }
@@ -74,6 +89,9 @@ pub enum ParamValue {
     IntList(Vec<u64>),
     /// One of the words of a choice.
     Text(String),
+    /// Shapes `(count, length)`, by increasing product; the products are
+    /// the sizes of the sweep.
+    Shapes(Vec<(u64, u64)>, Vec<u64>),
 }
 
 /// Parsed values of all parameters of an exercise, by name.
@@ -101,8 +119,16 @@ impl ParamValues {
     /// A list parameter; panics like [`ParamValues::int`].
     pub fn list(&self, name: &str) -> &[u64] {
         match self.0.get(name) {
-            Some(ParamValue::IntList(values)) => values,
+            Some(ParamValue::IntList(values) | ParamValue::Shapes(_, values)) => values,
             other => panic!("parameter {name} is not a list: {other:?}"),
+        }
+    }
+
+    /// A shape-list parameter; panics like [`ParamValues::int`].
+    pub fn shapes(&self, name: &str) -> &[(u64, u64)] {
+        match self.0.get(name) {
+            Some(ParamValue::Shapes(shapes, _)) => shapes,
+            other => panic!("parameter {name} is not a list of shapes: {other:?}"),
         }
     }
 }
@@ -166,6 +192,34 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
             values.sort_unstable();
             values.dedup();
             Ok(ParamValue::IntList(values))
+        }
+        ParamKind::ShapeList { max_factor, max_total, max_len } => {
+            if text.trim().is_empty() {
+                return Err(error("no value given".into()));
+            }
+            let items: Vec<&str> = text.split(',').collect();
+            if items.len() > max_len {
+                return Err(error(format!("{} values given", items.len())));
+            }
+            let mut shapes = Vec::new();
+            for item in items {
+                let Some((count, length)) = item.trim().to_ascii_lowercase().split_once('x').map(|(a, b)| (a.to_string(), b.to_string())) else {
+                    return Err(error(format!("\"{}\" is not <count>x<length>", shorten(item.trim()))));
+                };
+                let (count, length) = (number(&count, 1, max_factor)?, number(&length, 1, max_factor)?);
+                if count * length > max_total {
+                    return Err(error(format!("{count}x{length} is too large")));
+                }
+                shapes.push((count, length));
+            }
+            shapes.sort_unstable_by_key(|&(count, length)| (count * length, count));
+            shapes.dedup();
+            if let Some(pair) = shapes.windows(2).find(|pair| pair[0].0 * pair[0].1 == pair[1].0 * pair[1].1) {
+                let [(a, b), (c, d)] = [pair[0], pair[1]];
+                return Err(error(format!("{a}x{b} and {c}x{d} have the same total length, the size the sweep is plotted by")));
+            }
+            let sizes = shapes.iter().map(|&(count, length)| count * length).collect();
+            Ok(ParamValue::Shapes(shapes, sizes))
         }
     }
 }

@@ -268,3 +268,37 @@ fn typed_checks_the_sum_of_squares() {
     assert!(params::parse(exercise.all_params(), &params::from_query("n=0")).is_err());
     assert!(params::parse(exercise.all_params(), &params::from_query("n=100000000")).is_err());
 }
+
+#[cfg(feature = "runner")]
+#[test]
+fn strings_checks_every_case_by_its_length() {
+    let exercise = find("strings").unwrap();
+    let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
+    let kernels: Vec<_> = kernels::strings::VARIANTS.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, kernels);
+    let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
+    assert_eq!(values.list("cases"), [100 * 10, 1000 * 100, 10_000 * 500]);
+    let cases = exercise.runner.check_cases(&values);
+    assert_eq!(cases.len(), 2, "the quadratic naive method is checked on the cases it finishes quickly");
+    for ((label, mut case), (count, length)) in cases.into_iter().zip([(100, 10), (1000, 100)]) {
+        assert_eq!(label, format!("{count} strings × {length} characters"));
+        for v in 1..names.len() {
+            assert_eq!(case.check(v), case.check(0), "{}", names[v]);
+        }
+        assert_eq!(case.check(0).text, format!("len={}", count * length));
+    }
+}
+
+#[test]
+fn strings_cases_are_validated_with_reasons() {
+    let exercise = find("strings").unwrap();
+    let error = |query: &str| params::parse(exercise.all_params(), &params::from_query(query)).unwrap_err()[0].message.clone();
+    assert!(error("cases=").contains("no value given"));
+    assert!(error("cases=100").contains("is not <count>x<length>"));
+    assert!(error("cases=0x5").contains("0 is too small"));
+    assert!(error("cases=5000x5000").contains("5000x5000 is too large"));
+    assert!(error("cases=100x10,10x100").contains("the same total length"));
+    assert!(error("cases=ax5").contains("\"a\" is not a whole number"));
+    let values = params::parse(exercise.all_params(), &params::from_query("cases=3X4, 1x2")).unwrap();
+    assert_eq!(values.shapes("cases"), [(1, 2), (3, 4)]);
+}

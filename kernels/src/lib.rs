@@ -11,5 +11,6 @@
 
 pub mod caching;
 pub mod duplicates;
+pub mod strings;
 pub mod typed;
 pub mod vectorize;
