@@ -249,3 +249,50 @@ async fn caching_reports_cache_counters_and_the_ttl_timeline() {
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn vectorize_shows_the_precision_table_and_strings_count_allocations() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser.open(&site.url("/exercises/vectorize?rows=500,2000&cols=10&budget_ms=300&offset=1000000000")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(180)).await;
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(naive.starts_with("col_means[0]=0.") && naive.contains(" col_stds[0]=0.2"), "{naive}");
+    for variant in ["flat", "simd", "parallel", "welford"] {
+        assert_eq!(browser.testid(&format!("checked-{variant}")).await.text().await.unwrap(), naive, "{variant}");
+    }
+    let table = browser.wait_for("[data-testid=demo-table][data-table=precision]").await;
+    let last_row: Vec<String> = browser
+        .js("return [...document.querySelectorAll('[data-table=precision] tbody tr:last-child td')].map(td => td.textContent)")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| cell.as_str().unwrap().to_string())
+        .collect();
+    assert!(table.text().await.unwrap().contains("welford"));
+    assert_eq!(last_row[0], "1e9");
+    assert_ne!(last_row[1], last_row[3], "the seed's formula is off at 1e9: {last_row:?}");
+    assert_eq!(last_row[2][..6], last_row[3][..6], "Welford matches two passes: {last_row:?}");
+
+    browser.open(&site.url("/exercises/strings?cases=50x10,200x20&budget_ms=300")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(180)).await;
+    for variant in ["naive", "push_str", "with_capacity", "concat", "builder"] {
+        assert_eq!(browser.testid(&format!("checked-{variant}")).await.text().await.unwrap(), "len=500", "{variant}");
+    }
+    let allocations = |variant: &'static str| {
+        let browser = &browser;
+        async move {
+            let row = browser.wait_for(&format!("[data-testid=result-row][data-variant={variant}][data-size=\"4000\"]")).await;
+            number::<u64>(&row, "data-allocations").await
+        }
+    };
+    assert_eq!(allocations("naive").await, 200, "one new string per append");
+    assert_eq!(allocations("concat").await, 1, "one exact allocation");
+    assert_eq!(allocations("with_capacity").await, 1);
+    assert!((2..=12).contains(&allocations("push_str").await), "doubling");
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}
