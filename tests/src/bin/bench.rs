@@ -2,7 +2,9 @@
 //! parameters in thorough mode, in headless Chromium on the built site,
 //! and prints every variant's time per call and its speedup over the
 //! baseline, each with its 95% interval, measured side by side in the same
-//! run, plus the target's verdict and the allocations of one call.
+//! run, plus the target's verdict and the allocations of one call. With
+//! `PERFLAB_SCREENSHOTS=<folder>` it also saves each finished page as
+//! `<exercise>.png`.
 
 use std::time::Duration;
 
@@ -24,8 +26,9 @@ async fn main() {
         let build = info.attr("data-build").await.ok().flatten().unwrap_or_default();
         let threads = info.attr("data-pool-threads").await.ok().flatten().unwrap_or_default();
         println!("\n{} ({state}; {build} build, {threads} pool threads; baseline {})", exercise.id, exercise.target.baseline);
-        let json: Value = serde_json::from_str(&browser.testid("results-json").await.text().await.unwrap_or_default())
-            .unwrap_or(Value::Null);
+        // textContent: the JSON's <pre> may sit in a closed <details>.
+        let text = browser.js("return document.querySelector('[data-testid=results-json]').textContent").await;
+        let json: Value = serde_json::from_str(text.as_str().unwrap_or_default()).unwrap_or(Value::Null);
         println!("{:<12} {:>8} {:>24} {:>28} {:>12} {:>11}", "variant", "size", "time per call [95%]", "speedup [95%]", "allocations", "peak");
         let measurements = json["measurements"].as_array().cloned().unwrap_or_default();
         for row in json["rows"].as_array().into_iter().flatten() {
@@ -53,6 +56,13 @@ async fn main() {
         }
         for point in json["thread_sweep"].as_array().into_iter().flatten() {
             println!("thread sweep: {} threads, {}", point[0], format_ns(exercises::analysis::per_call_point(&serde_json::from_value(point[1].clone()).expect("a measurement")).unwrap_or_default()));
+        }
+        if let Ok(folder) = std::env::var("PERFLAB_SCREENSHOTS") {
+            let height = browser.js("return document.documentElement.scrollHeight").await.as_u64().unwrap_or(1000);
+            browser.client.set_window_size(1280, height.min(16_000) as u32).await.expect("resize");
+            let png = browser.client.screenshot().await.expect("a screenshot");
+            std::fs::write(std::path::Path::new(&folder).join(format!("{}.png", exercise.id)), png).expect("written");
+            browser.client.set_window_size(1280, 1000).await.expect("resize");
         }
         let verdict = match browser.client.find(fantoccini::Locator::Css("[data-testid=verdict]")).await {
             Ok(element) => element.text().await.unwrap_or_default(),
