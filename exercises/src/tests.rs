@@ -43,7 +43,9 @@ fn every_default_parses_and_the_size_parameter_is_a_list() {
     for exercise in EXERCISES {
         let values = params::parse(exercise.all_params(), &BTreeMap::new())
             .unwrap_or_else(|errors| panic!("{}: defaults do not parse: {errors:?}", exercise.id));
-        assert!(matches!(values.0.get(exercise.size_param), Some(ParamValue::IntList(_))), "{}", exercise.id);
+        let sized = matches!(values.0.get(exercise.size_param), Some(ParamValue::IntList(_) | ParamValue::Shapes(..)));
+        assert!(sized, "{}", exercise.id);
+        assert!(!values.list(exercise.size_param).is_empty(), "{}", exercise.id);
         let names: HashSet<_> = exercise.all_params().map(|p| p.name).collect();
         assert_eq!(names.len(), exercise.all_params().count(), "{}: duplicate parameter names", exercise.id);
     }
