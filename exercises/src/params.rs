@@ -178,13 +178,7 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
             }
         }
         ParamKind::IntList { min, max, max_len } => {
-            if text.trim().is_empty() {
-                return Err(error("no value given".into()));
-            }
-            let items: Vec<&str> = text.split(',').collect();
-            if items.len() > max_len {
-                return Err(error(format!("{} values given", items.len())));
-            }
+            let items = list_items(text, max_len).map_err(error)?;
             let mut values = items
                 .into_iter()
                 .map(|item| number(item, min, max))
@@ -194,13 +188,7 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
             Ok(ParamValue::IntList(values))
         }
         ParamKind::ShapeList { max_factor, max_total, max_len } => {
-            if text.trim().is_empty() {
-                return Err(error("no value given".into()));
-            }
-            let items: Vec<&str> = text.split(',').collect();
-            if items.len() > max_len {
-                return Err(error(format!("{} values given", items.len())));
-            }
+            let items = list_items(text, max_len).map_err(error)?;
             let mut shapes = Vec::new();
             for item in items {
                 let Some((count, length)) = item.trim().to_ascii_lowercase().split_once('x').map(|(a, b)| (a.to_string(), b.to_string())) else {
@@ -222,6 +210,19 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
             Ok(ParamValue::Shapes(shapes, sizes))
         }
     }
+}
+
+/// The comma-separated items of a list parameter, or what is wrong with
+/// the list as a whole (empty, too long).
+fn list_items(text: &str, max_len: usize) -> Result<Vec<&str>, String> {
+    if text.trim().is_empty() {
+        return Err("no value given".into());
+    }
+    let items: Vec<&str> = text.split(',').collect();
+    if items.len() > max_len {
+        return Err(format!("{} values given", items.len()));
+    }
+    Ok(items)
 }
 
 /// Keeps error messages short when the input is absurdly long.

@@ -69,22 +69,32 @@ fn every_runner_builds_inputs_that_every_variant_agrees_on() {
     }
 }
 
+/// Each exercise's variants are its kernels' `VARIANTS`, in order: the
+/// worker runs variant `i` as kernel `i`, and the page cuts the code by name.
 #[cfg(feature = "runner")]
 #[test]
-fn duplicates_variants_match_the_kernel_list_in_order() {
-    let exercise = find("duplicates").unwrap();
-    let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
-    let kernels: Vec<_> = kernels::duplicates::VARIANTS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, kernels);
+fn every_exercise_lists_its_kernels_in_order() {
+    fn names<K>(variants: &[(&'static str, K)]) -> Vec<&'static str> {
+        variants.iter().map(|(name, _)| *name).collect()
+    }
+    for exercise in EXERCISES {
+        let kernels = match exercise.id {
+            "duplicates" => names(&kernels::duplicates::VARIANTS),
+            "caching" => names(&kernels::caching::VARIANTS),
+            "vectorize" => names(&kernels::vectorize::VARIANTS),
+            "typed" => names(&kernels::typed::VARIANTS),
+            "strings" => names(&kernels::strings::VARIANTS),
+            other => panic!("{other}: add its kernel list here"),
+        };
+        let variants: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
+        assert_eq!(variants, kernels, "{}", exercise.id);
+    }
 }
 
 #[cfg(feature = "runner")]
 #[test]
 fn caching_matches_its_kernels() {
     let exercise = find("caching").unwrap();
-    let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
-    let kernels: Vec<_> = kernels::caching::VARIANTS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, kernels);
     let n = exercise.params.iter().find(|p| p.name == "n").unwrap();
     assert!(matches!(n.kind, ParamKind::IntList { max, .. } if max == u64::from(kernels::caching::MAX_N)));
     // A reference as plain as it gets: add up the sequence.
@@ -224,8 +234,6 @@ fn query_round_trips() {
 fn vectorize_checks_the_seeds_statistics_and_shows_the_precision_loss() {
     let exercise = find("vectorize").unwrap();
     let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
-    let kernels: Vec<_> = kernels::vectorize::VARIANTS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, kernels);
     let values = params::parse(exercise.all_params(), &params::from_query("rows=200&cols=5")).unwrap();
     let (label, mut case) = exercise.runner.check_cases(&values).remove(0);
     assert_eq!(label, "seeded 200 × 5 table");
@@ -259,8 +267,6 @@ fn vectorize_refuses_bad_shapes() {
 fn typed_checks_the_sum_of_squares() {
     let exercise = find("typed").unwrap();
     let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
-    let kernels: Vec<_> = kernels::typed::VARIANTS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, kernels);
     let values = params::parse(exercise.all_params(), &params::from_query("n=500")).unwrap();
     let (_, mut case) = exercise.runner.check_cases(&values).remove(0);
     let expected: f64 = kernels::typed::generate(500, 11).iter().map(|x| x * x).sum();
@@ -276,8 +282,6 @@ fn typed_checks_the_sum_of_squares() {
 fn strings_checks_every_case_by_its_length() {
     let exercise = find("strings").unwrap();
     let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
-    let kernels: Vec<_> = kernels::strings::VARIANTS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, kernels);
     let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
     assert_eq!(values.list("cases"), [100 * 10, 1000 * 100, 10_000 * 500]);
     let cases = exercise.runner.check_cases(&values);
