@@ -81,6 +81,8 @@ struct Run {
     tables: RwSignal<Vec<exercises::protocol::DemoTable>>,
     /// The parameters of the run under way or last run.
     values: RwSignal<Option<params::ParamValues>>,
+    /// Call trees recorded by the exercise's profiler.
+    flames: RwSignal<Vec<exercises::protocol::Flame>>,
     /// The exercise's demonstration, if it has one.
     timeline: RwSignal<Option<exercises::protocol::Timeline>>,
     /// The thread sweep's measurements, by thread count.
@@ -105,6 +107,7 @@ impl Run {
             capabilities: LocalResource::new(crate::capabilities::detect),
             thread_points: RwSignal::new(Vec::new()),
             timeline: RwSignal::new(None),
+            flames: RwSignal::new(Vec::new()),
             values: RwSignal::new(None),
             tables: RwSignal::new(Vec::new()),
             build: RwSignal::new("single"),
@@ -121,6 +124,7 @@ impl Run {
         self.thread_points.set(Vec::new());
         self.timeline.set(None);
         self.tables.set(Vec::new());
+        self.flames.set(Vec::new());
         self.hidden.set(document().hidden());
     }
 
@@ -130,6 +134,7 @@ impl Run {
             BridgeEvent::Message(FromWorker::Checked(report)) => self.check.set(Some(report)),
             BridgeEvent::Message(FromWorker::Timeline(timeline)) => self.timeline.set(Some(timeline)),
             BridgeEvent::Message(FromWorker::Table(table)) => self.tables.update(|all| all.push(table)),
+            BridgeEvent::Message(FromWorker::Flame(flame)) => self.flames.update(|all| all.push(flame)),
             BridgeEvent::Message(FromWorker::Progress { done, total, label }) => {
                 self.progress.set((done, total, label))
             }
@@ -332,6 +337,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             <Results exercise run />
             <TimelineView run />
             <DemoTables run />
+            <FlameGraphs run />
         </article>
     }
 }
@@ -603,12 +609,31 @@ fn DemoTables(run: Run) -> impl IntoView {
                 <table data-testid="demo-table" data-table=table.id>
                     <thead><tr>{table.columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
                     <tbody>
-                        {table.rows.into_iter().map(|row| view! {
-                            <tr>{row.into_iter().map(|cell| view! { <td class="num">{cell}</td> }).collect_view()}</tr>
+                        {table.rows.into_iter().enumerate().map(|(index, row)| view! {
+                            <tr class:highlighted=index < table.highlighted>{row.into_iter().map(|cell| view! { <td class="num">{cell}</td> }).collect_view()}</tr>
                         }).collect_view()}
                     </tbody>
                 </table>
             </section>
+        }).collect_view()
+    }
+}
+
+#[component]
+fn FlameGraphs(run: Run) -> impl IntoView {
+    move || {
+        run.flames.get().into_iter().map(|flame| {
+            let canvas = NodeRef::<leptos::html::Canvas>::new();
+            let spans = flame.spans.len();
+            let id = flame.id.clone();
+            Effect::new(move |_| {
+                if let Some(canvas) = canvas.get() {
+                    draw(&canvas, 0.3, |area, scale| plot::flame(area, &flame, scale));
+                }
+            });
+            view! {
+                <canvas node_ref=canvas data-testid="flame" data-flame=id data-spans=spans class="plot"></canvas>
+            }
         }).collect_view()
     }
 }

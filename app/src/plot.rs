@@ -6,7 +6,7 @@
 //! the canvas backing store to CSS size × scale, so lines stay crisp.
 
 use exercises::analysis::{amdahl_speedup, format_bytes, format_ns, Row, ScalingPoint};
-use exercises::protocol::Timeline;
+use exercises::protocol::{Flame, Timeline};
 use exercises::stats::{Estimate, GrowthFit};
 use exercises::Exercise;
 use plotters::coord::Shift;
@@ -480,6 +480,61 @@ pub fn timeline<DB: DrawingBackend>(
     area.present()
 }
 
+/// A flame graph drawn as an icicle: one row per stack depth from the top,
+/// each box as wide as its time, labelled where the label fits.
+pub fn flame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    flame: &Flame,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |value: f64| (value * scale).round() as i32;
+    let font = |size: f64| ("sans-serif", size * scale);
+    area.fill(&WHITE)?;
+    let depth = flame.spans.iter().map(|s| s.depth + 1).max().unwrap_or(1) as f64;
+    let end = flame.spans.iter().map(|s| s.end_ms).fold(0.0, f64::max).max(1e-6);
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(12.0))
+        .caption(&flame.title, font(15.0))
+        .x_label_area_size(px(40.0))
+        .y_label_area_size(px(20.0))
+        .build_cartesian_2d(0.0..end, depth..0.0)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (ms)")
+        .disable_y_mesh()
+        .y_labels(0)
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .draw()?;
+    let names: Vec<&str> = flame.spans.iter().map(|s| s.name.split(" ×").next().unwrap_or(&s.name)).collect();
+    let plotting = chart.plotting_area();
+    let (width_px, _) = plotting.dim_in_pixel();
+    for (span, name) in flame.spans.iter().zip(&names) {
+        let first = names.iter().position(|n| n == name).unwrap_or(0);
+        let color = PALETTE[first % PALETTE.len()];
+        let top = span.depth as f64;
+        let corners = [(span.start_ms, top + 0.04), (span.end_ms, top + 0.96)];
+        plotting.draw(&Rectangle::new(corners, color.mix(0.75).filled()))?;
+        let box_px = (span.end_ms - span.start_ms) / end * width_px as f64;
+        let label = format!("{} ({:.2} ms)", span.name, span.end_ms - span.start_ms);
+        // About 7 px per character at 12 px: show what fits, else nothing.
+        let fits = if box_px > label.chars().count() as f64 * 7.0 * scale {
+            Some(label)
+        } else if box_px > span.name.chars().count() as f64 * 7.0 * scale {
+            Some(span.name.clone())
+        } else {
+            None
+        };
+        if let Some(text) = fits {
+            let style = TextStyle::from(font(12.0)).color(&WHITE).pos(plotters::style::text_anchor::Pos::new(plotters::style::text_anchor::HPos::Left, plotters::style::text_anchor::VPos::Center));
+            plotting.draw(&Text::new(text, (span.start_ms + end * 0.003, top + 0.5), style))?;
+        }
+    }
+    area.present()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,5 +685,25 @@ mod tests {
         }
         assert_eq!(out.matches("<circle").count(), 3 + 3, "three points and three legend marks");
         assert!(out.contains("peak bytes") && out.contains("memoized"));
+    }
+
+    #[test]
+    fn the_flame_graph_draws_a_box_per_stack_and_labels_the_wide_ones() {
+        use exercises::protocol::FlameSpan;
+        let span = |name: &str, depth, start_ms, end_ms| FlameSpan { name: name.into(), depth, start_ms, end_ms };
+        let flame = Flame {
+            id: "naive".into(),
+            title: "calls".into(),
+            spans: vec![span("main", 0, 0.0, 10.0), span("process_data ×3", 1, 0.0, 9.0), span("tiny", 1, 9.0, 9.01)],
+        };
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (600, 240)).into_drawing_area();
+            super::flame(&area, &flame, 1.0).unwrap();
+        }
+        // The background, the plotting area's and three boxes.
+        assert!(out.matches("<rect").count() >= 3, "{out}");
+        assert!(out.contains("main (10.00 ms)") && out.contains("process_data ×3 (9.00 ms)"));
+        assert!(!out.contains(">tiny"), "a box too narrow for its label has none");
     }
 }

@@ -18,6 +18,7 @@ pub mod runner;
 
 mod caching;
 mod duplicates;
+mod profiling;
 mod strings;
 mod typed;
 mod vectorize;
@@ -26,6 +27,7 @@ use params::ParamSpec;
 
 /// The registry: one line per exercise.
 pub static EXERCISES: &[&Exercise] = &[
+    &profiling::EXERCISE,
     &duplicates::EXERCISE,
     &caching::EXERCISE,
     &vectorize::EXERCISE,

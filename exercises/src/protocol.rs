@@ -38,6 +38,8 @@ pub enum FromWorker {
     /// An exercise's demonstration as a table of figures (computed, not
     /// timed): a precision comparison, a profile.
     Table(DemoTable),
+    /// An exercise's call tree, recorded by a profiler.
+    Flame(Flame),
     /// One variant measured at one size.
     Measured(Measurement),
     /// The thread sweep's variant measured with `threads` threads.
@@ -118,6 +120,34 @@ pub struct DemoTable {
     pub columns: Vec<String>,
     /// Rows, as many cells as columns.
     pub rows: Vec<Vec<String>>,
+    /// The first this many rows are highlighted (a profile's top 5).
+    #[serde(default)]
+    pub highlighted: usize,
+}
+
+/// A call tree as an icicle chart: every call a bar from its entry to its
+/// exit, one row per stack depth.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Flame {
+    /// Short name, also the `data-flame` hook.
+    pub id: String,
+    /// What it shows.
+    pub title: String,
+    /// The calls, in the order they were entered.
+    pub spans: Vec<FlameSpan>,
+}
+
+/// One call of a [`Flame`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlameSpan {
+    /// The function.
+    pub name: String,
+    /// Calls above it on the stack.
+    pub depth: usize,
+    /// Entry, in milliseconds from the start of the run.
+    pub start_ms: f64,
+    /// Exit, in milliseconds from the start of the run.
+    pub end_ms: f64,
 }
 
 /// One event of a [`Timeline`].

@@ -2,6 +2,8 @@
 //! calls the kernels. Compiled only with the `runner` feature.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::pin::Pin;
+use std::rc::Rc;
 
 use crate::params::ParamValues;
 
@@ -26,6 +28,27 @@ pub trait Runner: Sync {
         let _ = params;
         Vec::new()
     }
+
+    /// A demonstration that runs in real time before the measurements (a
+    /// program with real waits, profiled), if the exercise has one. Its
+    /// messages are posted when it finishes.
+    fn live(&self, params: &ParamValues, browser: Rc<dyn Browser>) -> Option<Live> {
+        let _ = (params, browser);
+        None
+    }
+}
+
+/// A running [`Runner::live`] demonstration.
+pub type Live = Pin<Box<dyn Future<Output = Vec<crate::protocol::FromWorker>>>>;
+
+/// What a live demonstration uses from the browser: its clock and timers.
+/// Tests give a fake whose sleeps return at once.
+pub trait Browser {
+    /// `performance.now()`: milliseconds from an arbitrary origin.
+    fn now_ms(&self) -> f64;
+
+    /// Resolves after `ms` milliseconds, on a real timer.
+    fn sleep(&self, ms: u32) -> Pin<Box<dyn Future<Output = ()>>>;
 }
 
 /// One prepared input, on which any variant can run.

@@ -79,6 +79,7 @@ fn every_exercise_lists_its_kernels_in_order() {
     }
     for exercise in EXERCISES {
         let kernels = match exercise.id {
+            "profiling" => names(&kernels::profiling::VARIANTS),
             "duplicates" => names(&kernels::duplicates::VARIANTS),
             "caching" => names(&kernels::caching::VARIANTS),
             "vectorize" => names(&kernels::vectorize::VARIANTS),
@@ -307,4 +308,91 @@ fn strings_cases_are_validated_with_reasons() {
     assert!(error("cases=ax5").contains("\"a\" is not a whole number"));
     let values = params::parse(exercise.all_params(), &params::from_query("cases=3X4, 1x2")).unwrap();
     assert_eq!(values.shapes("cases"), [(1, 2), (3, 4)]);
+}
+
+#[cfg(feature = "runner")]
+#[test]
+fn profiling_checks_the_seeds_total() {
+    let exercise = find("profiling").unwrap();
+    let values = params::parse(exercise.all_params(), &params::from_query("values=100&seed=7")).unwrap();
+    let (label, mut case) = exercise.runner.check_cases(&values).remove(0);
+    assert_eq!(label, "seeded lists of 100 and 200 values");
+    // The seed's arithmetic, written out, on the lists the seed's main() draws.
+    let data = kernels::profiling::Data::generate(7, 100);
+    let squares = |list: &[u64]| -> u64 { list.iter().map(|&n| (0..n).map(|i| i * i).sum::<u64>()).sum() };
+    let expected = 2 * squares(&data.data) + squares(&data.large_data);
+    for v in 0..exercise.variants.len() {
+        assert_eq!(case.check(v).text, format!("total={expected}"), "{}", exercise.variants[v].name);
+    }
+    for bad in ["wait_ms=-1", "wait_ms=5001", "values=0", "values=1,2,3,4,5,6,7,8,9", "seed=x"] {
+        assert!(params::parse(exercise.all_params(), &params::from_query(bad)).is_err(), "{bad}");
+    }
+}
+
+/// A browser whose clock advances 0.5 ms per reading and whose sleeps
+/// advance it by their length at once.
+#[cfg(feature = "runner")]
+struct FakeBrowser(std::cell::Cell<f64>);
+
+#[cfg(feature = "runner")]
+impl crate::runner::Browser for FakeBrowser {
+    fn now_ms(&self) -> f64 {
+        self.0.set(self.0.get() + 0.5);
+        self.0.get()
+    }
+
+    fn sleep(&self, ms: u32) -> std::pin::Pin<Box<dyn Future<Output = ()>>> {
+        self.0.set(self.0.get() + f64::from(ms));
+        Box::pin(std::future::ready(()))
+    }
+}
+
+#[cfg(feature = "runner")]
+#[test]
+fn profiling_reports_the_bottleneck_the_waits_and_the_repeated_pass() {
+    use std::task::{Context, Poll, Waker};
+
+    use crate::protocol::FromWorker;
+
+    let exercise = find("profiling").unwrap();
+    let values = params::parse(exercise.all_params(), &params::from_query("values=20&wait_ms=100")).unwrap();
+    let browser = std::rc::Rc::new(FakeBrowser(std::cell::Cell::new(0.0)));
+    let mut live = exercise.runner.live(&values, browser).expect("profiling has a live demonstration");
+    let Poll::Ready(messages) = live.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {
+        panic!("the fake browser's sleeps never wait");
+    };
+    let tables: BTreeMap<_, _> = messages
+        .iter()
+        .filter_map(|m| if let FromWorker::Table(t) = m { Some((t.id.as_str(), t)) } else { None })
+        .collect();
+    let flames: Vec<_> = messages.iter().filter_map(|m| if let FromWorker::Flame(f) = m { Some(f) } else { None }).collect();
+    assert_eq!(flames.len(), 2);
+    assert!(flames[0].spans.iter().any(|s| s.name == "slow_calculation ×80"), "{:?}", flames[0].spans);
+
+    let profile = tables["profile-naive"];
+    assert_eq!(profile.highlighted, 5);
+    assert_eq!(profile.rows[0][5], "main", "sorted by cumulative time");
+    let row = |name: &str| profile.rows.iter().find(|r| r[5] == name).unwrap().clone();
+    assert_eq!(row("slow_calculation")[0], "80");
+    assert_eq!(row("process_data")[0], "3");
+    assert_eq!(row("time.sleep")[0], "2");
+    // Two sleeps of 100 ms on the fake clock, plus a reading each.
+    assert_eq!(row("time.sleep")[3], "201.000");
+
+    let report = tables["report"];
+    let finding = |name: &str| report.rows.iter().find(|r| r[0] == name).unwrap_or_else(|| panic!("no {name}: {report:?}"));
+    // The fake clock makes every reading cost the same, so the bottleneck
+    // is whichever line the table says spends most in its own code.
+    let busiest = profile.rows.iter().filter(|r| r[5] != "time.sleep").max_by(|a, b| {
+        a[1].parse::<f64>().unwrap().total_cmp(&b[1].parse::<f64>().unwrap())
+    });
+    assert!(finding("bottleneck")[1].starts_with(&format!("{}:", busiest.unwrap()[5])), "{:?}", finding("bottleneck"));
+    assert!(finding("waiting")[1].starts_with("time.sleep: 201.0 ms"), "{:?}", finding("waiting"));
+    assert!(report.rows.iter().any(|r| r[0] == "repeated input" && r[1] == "process_data: 3 calls, 2 distinct inputs"));
+    assert!(finding("after the fix")[1].ends_with("totals equal"));
+
+    let optimized = tables["profile-optimized"];
+    assert!(optimized.rows.iter().any(|r| r[5] == "sum_of_squares" && r[0] == "60"), "the third pass is cached");
+    assert_eq!(tables["wall-time"].rows.len(), 2);
+    assert_eq!(tables["overhead"].rows[0][3], (20 + 40 + 20 + 3).to_string(), "spans in one profiled compute");
 }

@@ -11,6 +11,7 @@
 
 pub mod caching;
 pub mod duplicates;
+pub mod profiling;
 pub mod strings;
 pub mod typed;
 pub mod vectorize;

@@ -102,21 +102,24 @@ pub fn timer_resolution_ns(clock: &mut impl Clock) -> f64 {
 /// Handles one message's text from the page; every outcome, including bad
 /// input, is posted as a [`FromWorker`] message.
 pub fn handle(text: &str, clock: &mut impl Clock, bench: Bench, post: &mut impl FnMut(FromWorker)) {
-    let request = match serde_json::from_str::<ToWorker>(text) {
-        Ok(request) => request,
-        Err(error) => return post(FromWorker::Failed { message: format!("unreadable request: {error}") }),
-    };
-    let ToWorker::Run { exercise, query } = request;
-    let Some(exercise) = find(&exercise) else {
-        return post(FromWorker::Failed { message: format!("no exercise named {exercise:?}") });
-    };
-    match params::parse(exercise.all_params(), &params::from_query(&query)) {
-        Ok(values) => run(exercise, &values, clock, bench, post),
-        Err(errors) => {
-            let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
-            post(FromWorker::Failed { message: messages.join("; ") });
-        }
+    match request(text) {
+        Ok((exercise, values)) => run(exercise, &values, clock, bench, post),
+        Err(failed) => post(failed),
     }
+}
+
+/// Reads a request: the exercise and its validated parameters, or the
+/// `Failed` message that says what is wrong with it.
+pub fn request(text: &str) -> Result<(&'static Exercise, ParamValues), FromWorker> {
+    let failed = |message: String| FromWorker::Failed { message };
+    let request = serde_json::from_str::<ToWorker>(text).map_err(|error| failed(format!("unreadable request: {error}")))?;
+    let ToWorker::Run { exercise, query } = request;
+    let exercise = find(&exercise).ok_or_else(|| failed(format!("no exercise named {exercise:?}")))?;
+    let values = params::parse(exercise.all_params(), &params::from_query(&query)).map_err(|errors| {
+        let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
+        failed(messages.join("; "))
+    })?;
+    Ok((exercise, values))
 }
 
 /// Times `calls` back-to-back calls.

@@ -17,7 +17,11 @@ pub mod memory;
 #[global_allocator]
 static ALLOCATOR: memory::Counting = memory::Counting;
 
+use std::pin::Pin;
+use std::rc::Rc;
+
 use exercises::protocol::{FromWorker, WorkerInfo};
+use exercises::runner::Browser;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Performance};
 
@@ -45,6 +49,19 @@ impl harness::Clock for PerformanceClock {
     }
 }
 
+/// The browser's clock and timers, for live demonstrations.
+struct Timers(PerformanceClock);
+
+impl Browser for Timers {
+    fn now_ms(&self) -> f64 {
+        self.0.0.now()
+    }
+
+    fn sleep(&self, ms: u32) -> Pin<Box<dyn Future<Output = ()>>> {
+        Box::pin(gloo_timers::future::TimeoutFuture::new(ms))
+    }
+}
+
 /// Starts the Web Worker pool (threaded build only); `bootstrap.js` awaits
 /// it before `start_worker`, so no rayon call runs before the pool exists.
 #[cfg(target_feature = "atomics")]
@@ -64,10 +81,26 @@ pub fn start_worker() {
     let empty_kernel_ns = harness::empty_kernel_ns(&mut clock, resolution_ns);
     let pool_threads = rayon::current_num_threads();
     let post_scope = scope.clone();
+    let bench = harness::Bench { resolution_ns, pool_threads };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
-        let bench = harness::Bench { resolution_ns, pool_threads };
-        harness::handle(&text, &mut clock, bench, &mut |message| post(&post_scope, &message));
+        let scope = post_scope.clone();
+        let (exercise, values) = match harness::request(&text) {
+            Ok(request) => request,
+            Err(failed) => return post(&scope, &failed),
+        };
+        match exercise.runner.live(&values, Rc::new(Timers(PerformanceClock::new()))) {
+            None => harness::run(exercise, &values, &mut PerformanceClock::new(), bench, &mut |m| post(&scope, &m)),
+            // A live demonstration awaits real timers, so the run continues
+            // on the event loop; the page sends one request per worker.
+            Some(live) => wasm_bindgen_futures::spawn_local(async move {
+                post(&scope, &FromWorker::Progress { done: 0, total: 0, label: "the live demonstration, in real time".into() });
+                for message in live.await {
+                    post(&scope, &message);
+                }
+                harness::run(exercise, &values, &mut PerformanceClock::new(), bench, &mut |m| post(&scope, &m));
+            }),
+        }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.

@@ -55,6 +55,7 @@ impl Runner for Vectorize {
                     vec![format!("{offset:e}"), cell(p.seed_formula), cell(p.welford), cell(p.two_pass), cell(error)]
                 })
                 .collect(),
+            highlighted: 0,
         }]
     }
 }
