@@ -456,6 +456,7 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
     let speedup_plot = NodeRef::<leptos::html::Canvas>::new();
     let distribution_plot = NodeRef::<leptos::html::Canvas>::new();
     let memory_plot = NodeRef::<leptos::html::Canvas>::new();
+    let throughput_plot = NodeRef::<leptos::html::Canvas>::new();
     let allocates = move || rows.read().iter().any(|row| row.memory.allocations > 0);
     let chosen_size = RwSignal::new(None::<u64>);
     let sizes = move || {
@@ -473,6 +474,11 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
         if let Some(canvas) = speedup_plot.get() {
             draw(&canvas, 0.45, |area, scale| plot::speedups(area, exercise, &rows.read(), scale));
         }
+    });
+    Effect::new(move |_| {
+        let (Some(canvas), Some(work), Some(values)) = (throughput_plot.get(), exercise.work, run.values.get()) else { return };
+        let per_call = move |size: u64| (work.per_call)(size, &values);
+        draw(&canvas, 0.45, |area, scale| plot::throughput_vs_size(area, exercise, &rows.read(), work.unit, &per_call, scale));
     });
     // Its own effect: the canvas exists only once something allocates.
     Effect::new(move |_| {
@@ -574,6 +580,9 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                 </tr></thead>
                 <tbody>{table}</tbody>
             </table>
+            {exercise.work.is_some().then(|| view! {
+                <canvas node_ref=throughput_plot data-testid="plot" data-plot="throughput" class="plot"></canvas>
+            })}
             <Show when=allocates>
                 <p class="memory-note" data-testid="memory-note">
                     "Memory is counted by the worker's allocator during each variant's first call: allocations, and how far \

@@ -480,6 +480,72 @@ pub fn timeline<DB: DrawingBackend>(
     area.present()
 }
 
+/// Throughput vs size (log-log), one series per variant: the work one
+/// call does (`per_call(size)` units) divided by its time.
+pub fn throughput_vs_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exercise: &Exercise,
+    rows: &[Row],
+    unit: &str,
+    per_call: &dyn Fn(u64) -> f64,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |value: f64| (value * scale).round() as i32;
+    let font = |size: f64| ("sans-serif", size * scale);
+    area.fill(&WHITE)?;
+    let rate = |row: &Row| per_call(row.size) / (row.per_call.point.max(1e-3) * 1e-9);
+    if rows.is_empty() {
+        area.draw(&Text::new("no measurements yet", (px(20.0), px(20.0)), font(14.0)))?;
+        return area.present();
+    }
+    let (x0, x1) = rows.iter().map(|r| r.size as f64).fold((f64::MAX, f64::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    let (y0, y1) = rows.iter().map(rate).fold((f64::MAX, f64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(12.0))
+        .caption(format!("throughput vs size ({unit}/s, log-log)"), font(16.0))
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(px(76.0))
+        .build_cartesian_2d((x0 / 1.5..x1 * 1.5).log_scale(), (y0 / 2.0..y1 * 2.0).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc(exercise.size_param)
+        .y_desc(format!("{unit}/s"))
+        .y_label_formatter(&|y| format_rate(*y))
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .draw()?;
+    for (index, variant) in exercise.variants.iter().enumerate() {
+        let mut points: Vec<(f64, f64)> =
+            rows.iter().filter(|r| r.variant == variant.name).map(|r| (r.size as f64, rate(r))).collect();
+        if points.is_empty() {
+            continue;
+        }
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let color = PALETTE[index % PALETTE.len()];
+        let line = color.stroke_width(px(1.5).max(1) as u32);
+        chart
+            .draw_series(LineSeries::new(points.clone(), line))?
+            .label(variant.name)
+            .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4.0), color.filled())))?;
+    }
+    draw_legend(&mut chart, scale)?;
+    area.present()
+}
+
+/// 1.2 G, 340 M, 5.6 k: a rate's axis label.
+fn format_rate(value: f64) -> String {
+    match value {
+        v if v >= 1e9 => format!("{:.3} G", v / 1e9),
+        v if v >= 1e6 => format!("{:.3} M", v / 1e6),
+        v if v >= 1e3 => format!("{:.3} k", v / 1e3),
+        v => format!("{v:.3}"),
+    }
+    .replace(".000 ", " ")
+}
+
 /// A flame graph drawn as an icicle: one row per stack depth from the top,
 /// each box as wide as its time, labelled where the label fits.
 pub fn flame<DB: DrawingBackend>(
@@ -705,5 +771,21 @@ mod tests {
         assert!(out.matches("<rect").count() >= 3, "{out}");
         assert!(out.contains("main (10.00 ms)") && out.contains("process_data ×3 (9.00 ms)"));
         assert!(!out.contains(">tiny"), "a box too narrow for its label has none");
+    }
+
+    #[test]
+    fn throughput_is_work_over_time_per_variant() {
+        let exercise = find("typed").unwrap();
+        // 1000 elements in 1 µs and 10 000 in 20 µs: 1 G/s and 0.5 G/s.
+        let rows = [row("naive", 1000, 1000.0), row("naive", 10_000, 20_000.0), row("simd", 1000, 100.0)];
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (600, 300)).into_drawing_area();
+            throughput_vs_size(&area, exercise, &rows, "elements", &|n| n as f64, 1.0).unwrap();
+        }
+        assert_eq!(out.matches("<circle").count(), 3 + 2, "three points and two legend marks");
+        assert!(out.contains("elements/s") && out.contains("simd"));
+        assert_eq!(format_rate(1e9), "1 G");
+        assert_eq!(format_rate(2.5e8), "250 M");
     }
 }

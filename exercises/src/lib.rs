@@ -22,6 +22,7 @@ mod profiling;
 mod strings;
 mod typed;
 mod vectorize;
+mod zerocopy;
 
 use params::ParamSpec;
 
@@ -33,6 +34,7 @@ pub static EXERCISES: &[&Exercise] = &[
     &vectorize::EXERCISE,
     &typed::EXERCISE,
     &strings::EXERCISE,
+    &zerocopy::EXERCISE,
 ];
 
 /// Looks an exercise up by its id.

@@ -29,6 +29,12 @@ pub trait Runner: Sync {
         Vec::new()
     }
 
+    /// Whether the variants call JavaScript, so they run only in a browser
+    /// (the host's tests leave them to the browser's).
+    fn needs_browser(&self) -> bool {
+        false
+    }
+
     /// A demonstration that runs in real time before the measurements (a
     /// program with real waits, profiled), if the exercise has one. Its
     /// messages are posted when it finishes.

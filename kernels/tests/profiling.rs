@@ -59,10 +59,11 @@ fn the_profile_counts_calls_and_splits_own_from_cumulative_time() {
     // Each clock reading advances 1 ns, so a span's duration counts the
     // readings inside it, and callees' readings are not the caller's own.
     let now = Cell::new(0.0);
-    let profiler = Profiler::new(|| {
+    let tick = || {
         now.set(now.get() + 1.0);
         now.get()
-    });
+    };
+    let profiler = Profiler::new(&tick);
     let total = block_on(main(&profiler, 5, 10, 0, |_| std::future::ready(())));
     assert_eq!(total, reference(&Data::generate(5, 10)));
     let calls = profiler.calls();
@@ -79,6 +80,8 @@ fn the_profile_counts_calls_and_splits_own_from_cumulative_time() {
     assert_eq!(line("slow_calculation").tottime_ns, 40.0);
     assert_eq!(line("process_data").cumtime_ns, 3.0 + 2.0 * 40.0);
     assert_eq!(line("process_data").tottime_ns, line("process_data").cumtime_ns - 40.0);
+    assert_eq!((line("process_data").callees, line("slow_calculation").callees), (40, 0));
+    assert_eq!(line("main").callees, 30 + 3 + 2);
     // The whole run: 2 readings per call, and main's span covers all but its own.
     assert_eq!(line("main").cumtime_ns, 2.0 * calls.len() as f64 - 1.0);
     let own: f64 = lines.iter().map(|l| l.tottime_ns).sum();
@@ -89,7 +92,7 @@ fn the_profile_counts_calls_and_splits_own_from_cumulative_time() {
 
 #[test]
 fn the_optimized_program_computes_each_list_once() {
-    let profiler = Profiler::new(|| 0.0);
+    let profiler = Profiler::new(&|| 0.0);
     block_on(main_optimized(&profiler, 9, 50, 0, |_| std::future::ready(())));
     let lines = stats(&profiler.calls());
     let line = |name: &str| lines.iter().find(|l| l.name == name).map(|l| l.ncalls);
@@ -107,10 +110,11 @@ fn a_recursive_function_counts_its_outermost_calls_in_cumulative_time() {
         }
     }
     let now = Cell::new(0.0);
-    let profiler = Profiler::new(|| {
+    let tick = || {
         now.set(now.get() + 1.0);
         now.get()
-    });
+    };
+    let profiler = Profiler::new(&tick);
     recurse(&profiler, 3);
     let lines = stats(&profiler.calls());
     assert_eq!(lines.len(), 1);
@@ -123,12 +127,13 @@ fn a_recursive_function_counts_its_outermost_calls_in_cumulative_time() {
 fn the_flame_graph_merges_equal_stacks_and_nests_children_inside_parents() {
     use kernels::profiling::flame_graph;
     let now = Cell::new(0.0);
-    let profiler = Profiler::new(|| {
+    let tick = || {
         now.set(now.get() + 1.0);
         now.get()
-    });
+    };
+    let profiler = Profiler::new(&tick);
     block_on(main(&profiler, 3, 4, 0, |_| std::future::ready(())));
-    let nodes = flame_graph(&profiler.calls());
+    let nodes = flame_graph(&profiler.calls(), None);
     let names: Vec<_> = nodes.iter().map(|n| (n.name, n.depth, n.calls)).collect();
     assert_eq!(names, [
         ("main", 0, 1),
@@ -147,4 +152,12 @@ fn the_flame_graph_merges_equal_stacks_and_nests_children_inside_parents() {
     let (process, slow) = (&nodes[2], &nodes[3]);
     assert_eq!(slow.start_ns, process.start_ns);
     assert!(slow.width_ns < process.width_ns);
+
+    // Without the waits: no sleep box, and main is narrower by their time.
+    let sleeps = nodes[4].width_ns;
+    let compute = flame_graph(&profiler.calls(), Some("time.sleep"));
+    assert_eq!(compute.len(), 4);
+    assert!(compute.iter().all(|n| n.name != "time.sleep"));
+    assert_eq!(compute[0].width_ns, main.width_ns - sleeps);
+    assert_eq!(&compute[1..], &nodes[1..4]);
 }

@@ -296,3 +296,68 @@ async fn vectorize_shows_the_precision_table_and_strings_count_allocations() {
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
 }
+
+/// The cells of a demonstration table, row by row.
+async fn table_cells(browser: &Browser, id: &str) -> Vec<Vec<String>> {
+    browser.wait_for(&format!("[data-testid=demo-table][data-table={id}]")).await;
+    let script = format!(
+        "return [...document.querySelectorAll('[data-table={id}] tbody tr')].map(tr => [...tr.children].map(td => td.textContent))"
+    );
+    serde_json::from_value(browser.js(&script).await).unwrap()
+}
+
+#[tokio::test]
+async fn profiling_names_its_bottleneck_and_zerocopy_shows_a_view_outlived() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser.open(&site.url("/exercises/profiling?values=100,200&wait_ms=80&budget_ms=300")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(naive.starts_with("total=") && naive.len() > 8, "{naive}");
+    for variant in ["memoized", "closed_form", "optimized"] {
+        assert_eq!(browser.testid(&format!("checked-{variant}")).await.text().await.unwrap(), naive, "{variant}");
+    }
+    // The pstats table: by cumulative time, main first, the top 5 highlighted.
+    let profile = table_cells(&browser, "profile-naive").await;
+    assert_eq!(profile[0][5], "main");
+    let calls = |name: &str| profile.iter().find(|row| row[5] == name).map(|row| row[0].clone());
+    assert_eq!(calls("slow_calculation").as_deref(), Some("400"));
+    assert_eq!(calls("random.randint").as_deref(), Some("300"));
+    let highlighted = browser.js("return document.querySelectorAll('[data-table=profile-naive] tr.highlighted').length").await;
+    assert_eq!(highlighted.as_u64(), Some(5));
+    // Real waits: two of 80 ms.
+    let wall = table_cells(&browser, "wall-time").await;
+    let waiting: f64 = wall[0][2].parse().unwrap();
+    assert!(waiting >= 159.0, "{wall:?}");
+    let report = table_cells(&browser, "report").await;
+    let overhead = table_cells(&browser, "overhead").await;
+    assert!(report[0][1].starts_with("slow_calculation:") && report[0][2].contains("closed form"), "{report:?} {overhead:?} {profile:?}");
+    assert!(report.iter().any(|row| row[1] == "process_data: 3 calls, 2 distinct inputs"), "{report:?}");
+    assert!(table_cells(&browser, "overhead").await[0][2].ends_with('%'));
+    let flames = browser.all("flame").await;
+    assert_eq!(flames.len(), 3, "the seed's main(), its compute, the optimized compute");
+    assert!(number::<u32>(&flames[0], "data-spans").await >= 5, "main, randint, process_data, slow_calculation, sleep");
+
+    browser.open(&site.url("/exercises/zerocopy?n=1000,20000&budget_ms=300")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(naive.starts_with("sum="), "{naive}");
+    for variant in ["copy", "view", "shared"] {
+        assert_eq!(browser.testid(&format!("checked-{variant}")).await.text().await.unwrap(), naive, "{variant}");
+    }
+    // The isolated page runs the threaded build: its memory is a
+    // SharedArrayBuffer, which growth replaces but cannot detach.
+    let growth = table_cells(&browser, "view-growth").await;
+    assert_eq!((growth[0][1].as_str(), growth[0][3].as_str()), ("1000", "yes"), "{growth:?}");
+    assert_eq!((growth[1][1].as_str(), growth[1][3].as_str()), ("1000", "no"), "{growth:?}");
+    assert_eq!(result_rows(&browser).await.len(), 2 * 4);
+    // Bytes per call are declared, so throughput is plotted against size.
+    let inked = browser
+        .js(&INKED_PIXELS.replace(r#"[data-testid="plot"]"#, r#"[data-plot="throughput"]"#))
+        .await;
+    assert!(inked.as_u64().unwrap() > 2000, "the throughput plot is blank");
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}

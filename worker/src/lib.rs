@@ -50,7 +50,25 @@ impl harness::Clock for PerformanceClock {
 }
 
 /// The browser's clock and timers, for live demonstrations.
-struct Timers(PerformanceClock);
+pub struct Timers(PerformanceClock);
+
+impl Timers {
+    /// The current scope's clock and timers.
+    pub fn new() -> Timers {
+        Timers(PerformanceClock::new())
+    }
+
+    /// `performance.now()`, in milliseconds.
+    pub fn now(&self) -> f64 {
+        self.0.0.now()
+    }
+}
+
+impl Default for Timers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Browser for Timers {
     fn now_ms(&self) -> f64 {
@@ -89,7 +107,7 @@ pub fn start_worker() {
             Ok(request) => request,
             Err(failed) => return post(&scope, &failed),
         };
-        match exercise.runner.live(&values, Rc::new(Timers(PerformanceClock::new()))) {
+        match exercise.runner.live(&values, Rc::new(Timers::new())) {
             None => harness::run(exercise, &values, &mut PerformanceClock::new(), bench, &mut |m| post(&scope, &m)),
             // A live demonstration awaits real timers, so the run continues
             // on the event loop; the page sends one request per worker.

@@ -112,23 +112,30 @@ impl Call {
 }
 
 /// A deterministic profiler, like cProfile: every call to an instrumented
-/// function is recorded with its entry and exit times.
-pub struct Profiler<C: Fn() -> f64> {
-    clock: C,
+/// function is recorded with its entry and exit times. The clock is a
+/// `dyn` function so that every profiler is one type, and the code it
+/// instruments is compiled (and, in a browser, optimized) once.
+pub struct Profiler<'c> {
+    clock: &'c dyn Fn() -> f64,
     calls: RefCell<Vec<Call>>,
     stack: RefCell<Vec<usize>>,
 }
 
 /// An open span of a [`Profiler`]; dropping it records the exit.
-pub struct Span<'a, C: Fn() -> f64> {
-    profiler: &'a Profiler<C>,
+pub struct Span<'a, 'c> {
+    profiler: &'a Profiler<'c>,
     index: usize,
 }
 
-impl<C: Fn() -> f64> Profiler<C> {
+impl<'c> Profiler<'c> {
     /// A profiler reading `clock`, in nanoseconds.
-    pub fn new(clock: C) -> Self {
+    pub fn new(clock: &'c dyn Fn() -> f64) -> Self {
         Profiler { clock, calls: RefCell::new(Vec::new()), stack: RefCell::new(Vec::new()) }
+    }
+
+    /// How many calls were recorded.
+    pub fn recorded(&self) -> usize {
+        self.calls.borrow().len()
     }
 
     /// Every call recorded, in the order they were entered.
@@ -136,7 +143,7 @@ impl<C: Fn() -> f64> Profiler<C> {
         self.calls.borrow().clone()
     }
 
-    fn open(&self, name: &'static str, key: Option<u64>) -> Span<'_, C> {
+    fn open(&self, name: &'static str, key: Option<u64>) -> Span<'_, 'c> {
         let parent = self.stack.borrow().last().copied();
         let depth = self.stack.borrow().len();
         let mut calls = self.calls.borrow_mut();
@@ -150,7 +157,7 @@ impl<C: Fn() -> f64> Profiler<C> {
     }
 }
 
-impl<C: Fn() -> f64> Drop for Span<'_, C> {
+impl Drop for Span<'_, '_> {
     fn drop(&mut self) {
         let end_ns = (self.profiler.clock)();
         self.profiler.calls.borrow_mut()[self.index].end_ns = end_ns;
@@ -158,17 +165,17 @@ impl<C: Fn() -> f64> Drop for Span<'_, C> {
     }
 }
 
-impl<C: Fn() -> f64> Probe for Profiler<C> {
+impl<'c> Probe for Profiler<'c> {
     type Span<'a>
-        = Span<'a, C>
+        = Span<'a, 'c>
     where
-        C: 'a;
+        'c: 'a;
 
-    fn enter(&self, name: &'static str) -> Span<'_, C> {
+    fn enter(&self, name: &'static str) -> Span<'_, 'c> {
         self.open(name, None)
     }
 
-    fn enter_with(&self, name: &'static str, key: u64) -> Span<'_, C> {
+    fn enter_with(&self, name: &'static str, key: u64) -> Span<'_, 'c> {
         self.open(name, Some(key))
     }
 }
@@ -189,15 +196,20 @@ pub struct FunctionStats {
     pub distinct_keys: u64,
     /// Calls that identified their argument.
     pub keyed_calls: u64,
+    /// Calls it made to profiled functions: each costs the caller the
+    /// profiler's bookkeeping, counted in its own time.
+    pub callees: u64,
 }
 
 /// The profile of `calls`, one line per function, by cumulative time
 /// (highest first), as `sort_stats('cumulative')` orders it.
 pub fn stats(calls: &[Call]) -> Vec<FunctionStats> {
     let mut children_ns = vec![0.0; calls.len()];
+    let mut children = vec![0; calls.len()];
     for call in calls {
         if let Some(parent) = call.parent {
             children_ns[parent] += call.duration_ns();
+            children[parent] += 1;
         }
     }
     let mut lines: Vec<FunctionStats> = Vec::new();
@@ -213,12 +225,14 @@ pub fn stats(calls: &[Call]) -> Vec<FunctionStats> {
                     cumtime_ns: 0.0,
                     distinct_keys: 0,
                     keyed_calls: 0,
+                    callees: 0,
                 };
                 lines.push(empty);
                 lines.last_mut().expect("just pushed")
             }
         };
         line.ncalls += 1;
+        line.callees += children[index];
         line.tottime_ns += call.duration_ns() - children_ns[index];
         if !has_ancestor_named(calls, index, call.name) {
             line.cumtime_ns += call.duration_ns();
@@ -252,13 +266,34 @@ pub struct FlameNode {
 
 /// The flame graph of `calls`: calls with the same stack (the same chain
 /// of function names) merged into one box as wide as their total time,
-/// children under their parent in order of first call.
-pub fn flame_graph(calls: &[Call]) -> Vec<FlameNode> {
+/// children under their parent in order of first call. Calls named
+/// `leave_out` (and what they call) are left out, and their time with
+/// them, so the rest can be seen: the compute without the waits.
+pub fn flame_graph(calls: &[Call], leave_out: Option<&str>) -> Vec<FlameNode> {
     // The box of each call: the parent's box and the name identify it.
     let mut nodes: Vec<(Option<usize>, FlameNode)> = Vec::new();
-    let mut node_of_call = Vec::with_capacity(calls.len());
+    let mut node_of_call: Vec<Option<usize>> = Vec::with_capacity(calls.len());
     for call in calls {
-        let parent = call.parent.map(|p| node_of_call[p]);
+        let parent = match call.parent {
+            Some(p) => match node_of_call[p] {
+                Some(node) => Some(node),
+                None => {
+                    // Inside a call left out.
+                    node_of_call.push(None);
+                    continue;
+                }
+            },
+            None => None,
+        };
+        if Some(call.name) == leave_out {
+            let mut ancestor = parent;
+            while let Some(at) = ancestor {
+                nodes[at].1.width_ns -= call.duration_ns();
+                ancestor = nodes[at].0;
+            }
+            node_of_call.push(None);
+            continue;
+        }
         let found = nodes.iter().position(|(p, node)| *p == parent && node.name == call.name);
         let at = found.unwrap_or_else(|| {
             let node = FlameNode { name: call.name, depth: call.depth, calls: 0, start_ns: 0.0, width_ns: 0.0 };
@@ -267,7 +302,7 @@ pub fn flame_graph(calls: &[Call]) -> Vec<FlameNode> {
         });
         nodes[at].1.calls += 1;
         nodes[at].1.width_ns += call.duration_ns();
-        node_of_call.push(at);
+        node_of_call.push(Some(at));
     }
     // Lay out: boxes come after their parents, so one pass places them.
     let mut next_child_start: Vec<f64> = vec![0.0; nodes.len()];

@@ -1,0 +1,72 @@
+//! Bonus exercise C: moving numbers between WebAssembly and JavaScript.
+
+use crate::params::{ParamKind, ParamSpec};
+use crate::{Exercise, Growth, Target, Variant, Work};
+
+#[cfg(feature = "runner")]
+pub(crate) mod run;
+
+pub static EXERCISE: Exercise = Exercise {
+    id: "zerocopy",
+    title: "Zero-copy: views instead of copies across the WebAssembly boundary",
+    seed: "Performance Optimization Practice, bonus exercise C (memoryview and the buffer protocol)",
+    summary: "WebAssembly hands n numbers to JavaScript as JSON text, as a copied typed array, as a \
+              view of its own memory, and through memory shared between workers: throughput vs size, \
+              and the rule a view must obey.",
+    explanation: &[
+        "WebAssembly and JavaScript run in the same thread but keep numbers in different places: \
+         WebAssembly in its linear memory (one ArrayBuffer), JavaScript in its own heap. Every \
+         variant here starts with n numbers in WebAssembly memory and ends with JavaScript having \
+         added them up; what differs is how the numbers get across.",
+        "naive serializes: Rust writes JSON text (about 20 bytes per number), the text is copied \
+         into a JavaScript string, and JSON.parse turns it back into numbers, one by one. It is \
+         what json.dumps and json.loads, or pickling across a process boundary, cost in Python. \
+         copy moves the bytes once, 8 per number, into a new Float64Array: one memcpy, like \
+         bytes(view) or array.tobytes(). view moves nothing: a Float64Array over WebAssembly's \
+         memory, made in constant time, is what a memoryview over an object that exports the \
+         buffer protocol (NumPy's arrays, bytearray, a class with __buffer__) gives Python. \
+         shared goes one step further: in the threaded build WebAssembly memory is a \
+         SharedArrayBuffer, and the pool's Web Workers each add up a block of the same numbers \
+         in place; posting the array to another worker instead would copy it.",
+        "Read the throughput column: JSON moves tens to hundreds of MB/s, a copy GB/s, and a view \
+         is limited only by the loop that reads it. For small n the fixed cost of crossing into \
+         JavaScript dominates every variant alike.",
+        "The rule of views: a view is only valid while the memory under it stays put. When \
+         WebAssembly memory grows (any allocation may grow it), its ArrayBuffer is replaced and \
+         every old view is detached and reads as empty; the table below shows it happen. Rust's \
+         borrow checker enforces the same rule for slices at compile time (no reallocation while \
+         a slice is borrowed), but it cannot see JavaScript's references, which is why making a \
+         view is unsafe: make it, use it, drop it, before anything allocates.",
+        "The numbers are multiples of 2⁻¹⁶ below 1000, so every sum is exact in any order and the \
+         variants agree to the last bit; JSON's decimal text round-trips every one of them.",
+    ],
+    params: &[
+        ParamSpec {
+            name: "n",
+            label: "n",
+            help: "how many numbers cross",
+            kind: ParamKind::IntList { min: 1, max: 4_000_000, max_len: 8 },
+            default: "1000,10000,100000,1000000",
+        },
+        ParamSpec {
+            name: "seed",
+            label: "random seed",
+            help: "the same seed gives the same numbers",
+            kind: ParamKind::Int { min: 0, max: u32::MAX as u64 },
+            default: "42",
+        },
+    ],
+    size_param: "n",
+    variants: &[
+        Variant { name: "naive", technique: "JSON text: serde_json writes, JSON.parse reads", growth: Growth::Linear },
+        Variant { name: "copy", technique: "one memcpy into a new Float64Array", growth: Growth::Linear },
+        Variant { name: "view", technique: "a Float64Array over WebAssembly memory: nothing moves", growth: Growth::Linear },
+        Variant { name: "shared", technique: "memory shared by the pool's workers, each summing a block in place", growth: Growth::Linear },
+    ],
+    source: include_str!("run.rs"),
+    target: Target { variant: "view", baseline: "naive", speedup: 20.0, size: 100_000 },
+    thread_sweep: Some("shared"),
+    work: Some(Work { unit: "bytes", per_call: |n, _| 8.0 * n as f64 }),
+    #[cfg(feature = "runner")]
+    runner: &run::Zerocopy,
+};

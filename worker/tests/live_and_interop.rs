@@ -1,0 +1,77 @@
+//! In headless Chromium: the profiling exercise's live run with real
+//! timers, and zerocopy's transfers, which call JavaScript and so can only
+//! be checked in a browser.
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use exercises::params;
+use exercises::protocol::FromWorker;
+use exercises::find;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use worker::Timers;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// Property test in the browser: for random sizes and seeds, every
+/// transfer's sum equals JSON's, bit for bit, and equals Rust's own sum.
+#[wasm_bindgen_test]
+fn every_transfer_delivers_the_same_numbers_as_json() {
+    let exercise = find("zerocopy").unwrap();
+    let mut rng = Pcg64::seed_from_u64(5);
+    for case in 0..40 {
+        let n = if case < 4 { [1, 2, 3, 65_536][case] } else { rng.random_range(1..20_000) };
+        let seed = rng.random_range(0..1000u32);
+        let values = params::parse(exercise.all_params(), &params::from_query(&format!("n={n}&seed={seed}"))).unwrap();
+        let (_, mut workload) = exercise.runner.check_cases(&values).remove(0);
+        let naive = workload.check(0);
+        for (index, variant) in exercise.variants.iter().enumerate() {
+            let output = workload.check(index);
+            assert_eq!(output, naive, "{} at n = {n}, seed {seed}", variant.name);
+        }
+        assert!(naive.text.starts_with("sum="), "{}", naive.text);
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_view_is_detached_when_memory_grows() {
+    let exercise = find("zerocopy").unwrap();
+    let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
+    let tables = exercise.runner.tables(&values);
+    let growth = tables.iter().find(|t| t.id == "view-growth").expect("the growth table");
+    assert_eq!(growth.rows[0][1], "1000");
+    assert_eq!(growth.rows[0][3], "yes");
+    // This test build is single-threaded: the old ArrayBuffer is detached.
+    assert_eq!(growth.rows[1][1], "0");
+    assert_eq!(growth.rows[1][3], "no");
+}
+
+#[wasm_bindgen_test]
+async fn the_profiled_program_really_waits_and_names_its_bottleneck() {
+    let exercise = find("profiling").unwrap();
+    let values = params::parse(exercise.all_params(), &params::from_query("values=100&wait_ms=60")).unwrap();
+    let timers = Rc::new(Timers::new());
+    let started = timers.now();
+    let messages = exercise.runner.live(&values, timers.clone()).expect("a live run").await;
+    let elapsed_ms = timers.now() - started;
+    assert!(elapsed_ms >= 120.0, "two real waits of 60 ms took {elapsed_ms} ms");
+    let table = |id: &str| {
+        messages
+            .iter()
+            .find_map(|m| match m {
+                FromWorker::Table(t) if t.id == id => Some(t.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no table {id}"))
+    };
+    let profile = table("profile-naive");
+    let sleep = profile.rows.iter().find(|r| r[5] == "time.sleep").unwrap();
+    let slept: f64 = sleep[3].parse().unwrap();
+    assert!((119.0..1000.0).contains(&slept), "time.sleep cumulative {slept} ms");
+    let report = table("report");
+    assert!(report.rows[0][1].starts_with("slow_calculation:"), "{:?}", report.rows[0]);
+    assert!(report.rows.iter().any(|r| r[1] == "process_data: 3 calls, 2 distinct inputs"));
+}
