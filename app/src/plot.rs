@@ -510,6 +510,7 @@ pub fn throughput_vs_size<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(exercise.size_param)
         .y_desc(format!("{unit}/s"))
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| format_rate(*y))
         .label_style(font(12.0))
         .axis_desc_style(font(13.0))

@@ -27,7 +27,9 @@ pub static EXERCISE: Exercise = Exercise {
          buffer protocol (NumPy's arrays, bytearray, a class with __buffer__) gives Python. \
          shared goes one step further: in the threaded build WebAssembly memory is a \
          SharedArrayBuffer, and the pool's Web Workers each add up a block of the same numbers \
-         in place; posting the array to another worker instead would copy it.",
+         in place; posting the array to another worker instead would copy it. Waking the pool \
+         costs tens of microseconds, so sharing pays only for large arrays and only when cores \
+         are free: compare shared with view at each size, and read the thread sweep.",
         "Read the throughput column: JSON moves tens to hundreds of MB/s, a copy GB/s, and a view \
          is limited only by the loop that reads it. For small n the fixed cost of crossing into \
          JavaScript dominates every variant alike.",
@@ -37,6 +39,9 @@ pub static EXERCISE: Exercise = Exercise {
          borrow checker enforces the same rule for slices at compile time (no reallocation while \
          a slice is borrowed), but it cannot see JavaScript's references, which is why making a \
          view is unsafe: make it, use it, drop it, before anything allocates.",
+        "The allocations and peak memory columns count WebAssembly's heap only: JSON's text is \
+         there, but the copy's Float64Array and the parsed Array live in JavaScript's heap, which \
+         the worker's allocator cannot see.",
         "The numbers are multiples of 2⁻¹⁶ below 1000, so every sum is exact in any order and the \
          variants agree to the last bit; JSON's decimal text round-trips every one of them.",
     ],

@@ -148,8 +148,11 @@ fn growth_demo() -> DemoTable {
         id: "view-growth".into(),
         title: "A view must not outlive a memory growth".into(),
         caption: "A Float64Array view over 1000 numbers in WebAssembly memory, before and after the memory grows by \
-                  one 64 KiB page. A detached view reads as length 0: its numbers are gone from JavaScript's \
-                  sight, though they are still in memory. Make a new view after anything that may allocate."
+                  one 64 KiB page. In the single-threaded build the old buffer is detached and the view reads as \
+                  length 0: the numbers are still in memory, gone from JavaScript's sight. In the threaded build \
+                  the memory is a SharedArrayBuffer, which cannot be detached: the view keeps its length but is \
+                  no longer on the memory's current buffer. Either way, make a new view after anything that may \
+                  allocate."
             .into(),
         columns: ["", "view length", "memory size", "view on the current buffer"].map(String::from).to_vec(),
         rows: vec![row("before growth", before, same_before), row("after growth", after, same_after)],
