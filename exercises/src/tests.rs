@@ -398,3 +398,14 @@ fn profiling_reports_the_bottleneck_the_waits_and_the_repeated_pass() {
     assert_eq!(tables["wall-time"].rows.len(), 2);
     assert_eq!(tables["overhead"].rows[0][3], (20 + 40 + 20 + 3).to_string(), "spans in one profiled compute");
 }
+
+#[test]
+fn zerocopy_sizes_are_validated() {
+    let exercise = find("zerocopy").unwrap();
+    let parse = |query: &str| params::parse(exercise.all_params(), &params::from_query(query));
+    assert!(parse("n=1,4000000").is_ok());
+    for bad in ["n=0", "n=4000001", "n=", "n=1e6", "n=1,2,3,4,5,6,7,8,9", "seed=-1"] {
+        let errors = parse(bad).expect_err(bad);
+        assert!(errors.iter().all(|e| !e.message.is_empty()), "{bad}: {errors:?}");
+    }
+}
