@@ -371,52 +371,15 @@ pub fn time_vs_memory<DB: DrawingBackend>(
     rows: &[Row],
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
-    let bytes = |row: &Row| (row.memory.peak_bytes as f64).max(1.0);
-    if rows.is_empty() {
-        area.draw(&Text::new("no measurements yet", (px(20.0), px(20.0)), font(14.0)))?;
-        return area.present();
-    }
-    let (x0, x1) = rows.iter().map(bytes).fold((f64::MAX, f64::MIN), |(lo, hi), b| (lo.min(b), hi.max(b)));
-    let (y0, y1) = rows
-        .iter()
-        .map(|r| r.per_call.point.max(1e-3))
-        .fold((f64::MAX, f64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
-    let mut chart = ChartBuilder::on(area)
-        .margin(px(12.0))
-        .caption("time per call vs peak memory per call (log-log)", font(16.0))
-        .x_label_area_size(px(44.0))
-        .y_label_area_size(px(76.0))
-        .build_cartesian_2d((x0 / 2.0..x1 * 2.0).log_scale(), (y0 / 2.0..y1 * 2.0).log_scale())?;
-    chart
-        .configure_mesh()
-        .x_desc("peak bytes allocated by one call")
-        .y_desc("time per call")
-        .x_label_formatter(&|x| format_bytes(*x as u64))
-        .y_label_formatter(&|y| format_ns(*y))
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
-        .draw()?;
-    for (index, variant) in exercise.variants.iter().enumerate() {
-        let points: Vec<(f64, f64)> =
-            rows.iter().filter(|r| r.variant == variant.name).map(|r| (bytes(r), r.per_call.point)).collect();
-        if points.is_empty() {
-            continue;
-        }
-        let color = PALETTE[index % PALETTE.len()];
-        let line = color.stroke_width(px(1.5).max(1) as u32);
-        chart
-            .draw_series(LineSeries::new(points.clone(), line))?
-            .label(variant.name)
-            .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
-        chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4.0), color.filled())))?;
-    }
-    draw_legend(&mut chart, scale)?;
-    area.present()
+    let axes = LogAxes {
+        caption: "time per call vs peak memory per call (log-log)".into(),
+        x_desc: "peak bytes allocated by one call".into(),
+        y_desc: "time per call".into(),
+        x_label: &|x| format_bytes(x as u64),
+        y_label: &|y| format_ns(y),
+    };
+    let point = |row: &Row| ((row.memory.peak_bytes as f64).max(1.0), row.per_call.point.max(1e-3));
+    variant_lines(area, exercise, rows, &axes, &point, (2.0, 2.0), scale)
 }
 
 /// Events over time, one row per lane, a colour per kind of event.
@@ -490,40 +453,73 @@ pub fn throughput_vs_size<DB: DrawingBackend>(
     per_call: &dyn Fn(u64) -> f64,
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let axes = LogAxes {
+        caption: format!("throughput vs size ({unit}/s, log-log)"),
+        x_desc: exercise.size_param.into(),
+        y_desc: format!("{unit}/s"),
+        x_label: &|x| format!("{x:.0}"),
+        y_label: &format_rate,
+    };
+    let point = |row: &Row| (row.size as f64, per_call(row.size) / (row.per_call.point.max(1e-3) * 1e-9));
+    variant_lines(area, exercise, rows, &axes, &point, (1.5, 2.0), scale)
+}
+
+/// The words and label formats of a [`variant_lines`] plot.
+struct LogAxes<'a> {
+    caption: String,
+    x_desc: String,
+    y_desc: String,
+    x_label: &'a dyn Fn(f64) -> String,
+    y_label: &'a dyn Fn(f64) -> String,
+}
+
+/// Each row as a point on log-log axes, joined per variant in order of
+/// size; `margins` widen the x and y ranges by these factors each side.
+fn variant_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exercise: &Exercise,
+    rows: &[Row],
+    axes: &LogAxes,
+    point: &dyn Fn(&Row) -> (f64, f64),
+    margins: (f64, f64),
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
     let font = |size: f64| ("sans-serif", size * scale);
     area.fill(&WHITE)?;
-    let rate = |row: &Row| per_call(row.size) / (row.per_call.point.max(1e-3) * 1e-9);
     if rows.is_empty() {
         area.draw(&Text::new("no measurements yet", (px(20.0), px(20.0)), font(14.0)))?;
         return area.present();
     }
-    let (x0, x1) = rows.iter().map(|r| r.size as f64).fold((f64::MAX, f64::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
-    let (y0, y1) = rows.iter().map(rate).fold((f64::MAX, f64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let range = |coordinate: fn((f64, f64)) -> f64| {
+        rows.iter().map(|r| coordinate(point(r))).fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
+    };
+    let ((x0, x1), (y0, y1)) = (range(|p| p.0), range(|p| p.1));
+    let (mx, my) = margins;
     let mut chart = ChartBuilder::on(area)
         .margin(px(12.0))
-        .caption(format!("throughput vs size ({unit}/s, log-log)"), font(16.0))
+        .caption(&axes.caption, font(16.0))
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(76.0))
-        .build_cartesian_2d((x0 / 1.5..x1 * 1.5).log_scale(), (y0 / 2.0..y1 * 2.0).log_scale())?;
+        .build_cartesian_2d((x0 / mx..x1 * mx).log_scale(), (y0 / my..y1 * my).log_scale())?;
     chart
         .configure_mesh()
-        .x_desc(exercise.size_param)
-        .y_desc(format!("{unit}/s"))
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format_rate(*y))
+        .x_desc(&axes.x_desc)
+        .y_desc(&axes.y_desc)
+        .x_label_formatter(&|x| (axes.x_label)(*x))
+        .y_label_formatter(&|y| (axes.y_label)(*y))
         .label_style(font(12.0))
         .axis_desc_style(font(13.0))
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.12))
         .draw()?;
     for (index, variant) in exercise.variants.iter().enumerate() {
-        let mut points: Vec<(f64, f64)> =
-            rows.iter().filter(|r| r.variant == variant.name).map(|r| (r.size as f64, rate(r))).collect();
-        if points.is_empty() {
+        let mut mine: Vec<&Row> = rows.iter().filter(|r| r.variant == variant.name).collect();
+        if mine.is_empty() {
             continue;
         }
-        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        mine.sort_by_key(|r| r.size);
+        let points: Vec<(f64, f64)> = mine.into_iter().map(point).collect();
         let color = PALETTE[index % PALETTE.len()];
         let line = color.stroke_width(px(1.5).max(1) as u32);
         chart

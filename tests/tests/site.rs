@@ -262,15 +262,8 @@ async fn vectorize_shows_the_precision_table_and_strings_count_allocations() {
     for variant in ["flat", "simd", "parallel", "welford"] {
         assert_eq!(browser.testid(&format!("checked-{variant}")).await.text().await.unwrap(), naive, "{variant}");
     }
-    let table = browser.wait_for("[data-testid=demo-table][data-table=precision]").await;
-    let last_row: Vec<String> = browser
-        .js("return [...document.querySelectorAll('[data-table=precision] tbody tr:last-child td')].map(td => td.textContent)")
-        .await
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|cell| cell.as_str().unwrap().to_string())
-        .collect();
+    let last_row = table_cells(&browser, "precision").await.pop().unwrap();
+    let table = browser.testid("demo-table").await;
     assert!(table.text().await.unwrap().contains("welford"));
     assert_eq!(last_row[0], "1e9");
     assert_ne!(last_row[1], last_row[3], "the seed's formula is off at 1e9: {last_row:?}");

@@ -107,18 +107,18 @@ pub fn start_worker() {
             Ok(request) => request,
             Err(failed) => return post(&scope, &failed),
         };
-        match exercise.runner.live(&values, Rc::new(Timers::new())) {
-            None => harness::run(exercise, &values, &mut PerformanceClock::new(), bench, &mut |m| post(&scope, &m)),
-            // A live demonstration awaits real timers, so the run continues
-            // on the event loop; the page sends one request per worker.
-            Some(live) => wasm_bindgen_futures::spawn_local(async move {
+        let live = exercise.runner.live(&values, Rc::new(Timers::new()));
+        // A live demonstration awaits real timers, so the run goes on the
+        // event loop; the page sends one request per worker.
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(live) = live {
                 post(&scope, &FromWorker::Progress { done: 0, total: 0, label: "the live demonstration, in real time".into() });
                 for message in live.await {
                     post(&scope, &message);
                 }
-                harness::run(exercise, &values, &mut PerformanceClock::new(), bench, &mut |m| post(&scope, &m));
-            }),
-        }
+            }
+            harness::run(exercise, &values, &mut PerformanceClock::new(), bench, &mut |m| post(&scope, &m));
+        });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.

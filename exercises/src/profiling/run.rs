@@ -54,6 +54,11 @@ struct Profile {
 }
 
 impl Profile {
+    fn new(total: u64, profiler: &Profiler) -> Profile {
+        let calls = profiler.calls();
+        Profile { total, stats: stats(&calls), calls }
+    }
+
     fn cumtime_ms(&self, name: &str) -> f64 {
         self.stats.iter().find(|line| line.name == name).map_or(0.0, |line| line.cumtime_ns / 1e6)
     }
@@ -83,11 +88,11 @@ async fn profile(seed: u64, values: usize, wait_ms: u32, browser: Rc<dyn Browser
 
     let profiler = Profiler::new(&clock);
     let total = main(&profiler, seed, values, wait_ms, sleep).await;
-    let naive = Profile { total, calls: profiler.calls(), stats: stats(&profiler.calls()) };
+    let naive = Profile::new(total, &profiler);
 
     let profiler = Profiler::new(&clock);
     let total = main_optimized(&profiler, seed, values, wait_ms, sleep).await;
-    let optimized = Profile { total, calls: profiler.calls(), stats: stats(&profiler.calls()) };
+    let optimized = Profile::new(total, &profiler);
 
     vec![
         FromWorker::Table(profile_table("profile-naive", "The seed's main(), profiled", &naive)),
