@@ -4,7 +4,11 @@
 // before that, so no message is lost during start-up.
 import init, * as worker from "./worker.js";
 
+// Compiling and instantiating the module: the start-up cost a cached
+// compiled module saves (Numba's cache=True).
+const loadStart = performance.now();
 await init();
+const moduleLoadMs = performance.now() - loadStart;
 if (worker.initThreadPool) {
   // Threads are Web Workers started from this worker: nested workers.
   if (typeof Worker === "undefined") {
@@ -13,4 +17,4 @@ if (worker.initThreadPool) {
   const requested = Number(new URL(import.meta.url).searchParams.get("threads"));
   await worker.initThreadPool(requested > 0 ? requested : navigator.hardwareConcurrency);
 }
-worker.start_worker();
+worker.start_worker(moduleLoadMs);

@@ -83,6 +83,11 @@ struct Run {
     values: RwSignal<Option<params::ParamValues>>,
     /// Call trees recorded by the exercise's profiler.
     flames: RwSignal<Vec<exercises::protocol::Flame>>,
+    /// Images computed by the run (the Mandelbrot set).
+    images: RwSignal<Vec<exercises::protocol::Image>>,
+    /// The module load time of the page's first worker: later workers load
+    /// the module from the browser's cache.
+    first_module_load_ms: RwSignal<Option<f64>>,
     /// The exercise's demonstration, if it has one.
     timeline: RwSignal<Option<exercises::protocol::Timeline>>,
     /// The thread sweep's measurements, by thread count.
@@ -108,6 +113,8 @@ impl Run {
             thread_points: RwSignal::new(Vec::new()),
             timeline: RwSignal::new(None),
             flames: RwSignal::new(Vec::new()),
+            images: RwSignal::new(Vec::new()),
+            first_module_load_ms: RwSignal::new(None),
             values: RwSignal::new(None),
             tables: RwSignal::new(Vec::new()),
             build: RwSignal::new("single"),
@@ -125,16 +132,23 @@ impl Run {
         self.timeline.set(None);
         self.tables.set(Vec::new());
         self.flames.set(Vec::new());
+        self.images.set(Vec::new());
         self.hidden.set(document().hidden());
     }
 
     fn receive(&self, event: BridgeEvent) {
         match event {
-            BridgeEvent::Message(FromWorker::Ready(info)) => self.worker.set(Some(info)),
+            BridgeEvent::Message(FromWorker::Ready(info)) => {
+                if self.first_module_load_ms.get_untracked().is_none() {
+                    self.first_module_load_ms.set(Some(info.module_load_ms));
+                }
+                self.worker.set(Some(info))
+            }
             BridgeEvent::Message(FromWorker::Checked(report)) => self.check.set(Some(report)),
             BridgeEvent::Message(FromWorker::Timeline(timeline)) => self.timeline.set(Some(timeline)),
             BridgeEvent::Message(FromWorker::Table(table)) => self.tables.update(|all| all.push(table)),
             BridgeEvent::Message(FromWorker::Flame(flame)) => self.flames.update(|all| all.push(flame)),
+            BridgeEvent::Message(FromWorker::Image(image)) => self.images.update(|all| all.push(image)),
             BridgeEvent::Message(FromWorker::Progress { done, total, label }) => {
                 self.progress.set((done, total, label))
             }
@@ -336,8 +350,10 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             <Variants exercise run />
             <Results exercise run />
             <TimelineView run />
+            <Images run />
             <DemoTables run />
             <FlameGraphs run />
+            <StartupCosts exercise run />
         </article>
     }
 }
@@ -625,6 +641,84 @@ fn DemoTables(run: Run) -> impl IntoView {
                 </table>
             </section>
         }).collect_view()
+    }
+}
+
+#[component]
+fn Images(run: Run) -> impl IntoView {
+    move || {
+        run.images.get().into_iter().map(|image| {
+            let canvas = NodeRef::<leptos::html::Canvas>::new();
+            let (id, title, caption) = (image.id.clone(), image.title.clone(), image.caption.clone());
+            Effect::new(move |_| {
+                if let Some(canvas) = canvas.get() {
+                    if let Err(error) = put_image(&canvas, &image) {
+                        web_sys::console::error_1(&error);
+                    }
+                }
+            });
+            view! {
+                <section class="image">
+                    <h2>{title}</h2>
+                    <p>{caption}</p>
+                    <canvas node_ref=canvas data-testid="image" data-image=id class="counts"></canvas>
+                </section>
+            }
+        }).collect_view()
+    }
+}
+
+/// Draws an image of counts pixel for pixel; CSS scales it to a square.
+fn put_image(canvas: &web_sys::HtmlCanvasElement, image: &exercises::protocol::Image) -> Result<(), JsValue> {
+    canvas.set_width(image.width);
+    canvas.set_height(image.height);
+    let rgba = plot::colour_map(&image.counts, image.max);
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&rgba), image.width, image.height)?;
+    let context: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d")?.ok_or("no 2d context")?.unchecked_into();
+    context.put_image_data(&data, 0.0, 0.0)
+}
+
+/// What starting costs before the first result: loading the worker's
+/// module (compile and instantiate), and each variant's first call, cold,
+/// beside its warm time per call.
+#[component]
+fn StartupCosts(exercise: &'static Exercise, run: Run) -> impl IntoView {
+    let rows = Memo::new(move |_| analysis::rows(exercise, &run.measurements.read()));
+    move || {
+        let info = run.worker.get()?;
+        let first = run.first_module_load_ms.get().unwrap_or(info.module_load_ms);
+        let smallest: Vec<Row> = exercise
+            .variants
+            .iter()
+            .filter_map(|variant| rows.read().iter().filter(|row| row.variant == variant.name).min_by_key(|row| row.size).cloned())
+            .collect();
+        Some(view! {
+            <section class="demo-table">
+                <h2>"Start-up costs: compiling, caching, the first call"</h2>
+                <p>"The worker's module is compiled and instantiated when a worker starts; every run starts a \
+                    fresh worker, and after the first the browser reuses the compiled code it cached. A \
+                    variant's first call runs on code V8 compiled quickly (Liftoff) and pays for any \
+                    first-time allocation; the warm time is after its hot code was recompiled optimized."</p>
+                <table data-testid="demo-table" data-table="startup">
+                    <thead><tr><th>"what"</th><th>"first"</th><th>"later"</th></tr></thead>
+                    <tbody>
+                        <tr data-testid="module-load">
+                            <td>"worker module: compile and instantiate"</td>
+                            <td class="num">{format!("{first:.1} ms (page's first worker)")}</td>
+                            <td class="num">{format!("{:.1} ms (this run's worker)", info.module_load_ms)}</td>
+                        </tr>
+                        {smallest.into_iter().map(|row| view! {
+                            <tr>
+                                <td>{format!("{}: one call at n = {}", row.variant, row.size)}</td>
+                                <td class="num">{format!("{} (cold)", format_ns(row.first_call_ns))}</td>
+                                <td class="num">{format!("{} (warm)", format_ns(row.per_call.point))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })
     }
 }
 

@@ -44,7 +44,20 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The list of exercises, generated from the registry.
+/// The seed exercises, in the order their first exercise is registered:
+/// exercises from the same seed are listed together under it.
+fn seeds() -> Vec<&'static str> {
+    let mut seeds: Vec<&'static str> = Vec::new();
+    for exercise in EXERCISES {
+        if !seeds.contains(&exercise.seed) {
+            seeds.push(exercise.seed);
+        }
+    }
+    seeds
+}
+
+/// The list of exercises, generated from the registry, grouped by the seed
+/// exercise they come from.
 #[component]
 fn Home() -> impl IntoView {
     let base = base_path();
@@ -54,24 +67,29 @@ fn Home() -> impl IntoView {
             "Each exercise runs a faithful port of slow code and its optimized variants in a Web \
              Worker, checks that they agree, and plots how their times grow."
         </p>
-        <ul class="exercise-list">
-            {EXERCISES
-                .iter()
-                .map(|exercise| {
-                    view! {
-                        <li>
-                            <a
-                                href=format!("{base}/exercises/{}", exercise.id)
-                                data-testid=format!("exercise-link-{}", exercise.id)
-                            >
-                                {exercise.title}
-                            </a>
-                            <p class="seed">{exercise.seed}</p>
-                            <p>{exercise.summary}</p>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
+        {seeds().into_iter().map(|seed| view! {
+            <section class="seed-group" data-testid="seed-group">
+                <h2 class="seed">{seed}</h2>
+                <ul class="exercise-list">
+                    {EXERCISES
+                        .iter()
+                        .filter(|exercise| exercise.seed == seed)
+                        .map(|exercise| {
+                            view! {
+                                <li>
+                                    <a
+                                        href=format!("{base}/exercises/{}", exercise.id)
+                                        data-testid=format!("exercise-link-{}", exercise.id)
+                                    >
+                                        {exercise.title}
+                                    </a>
+                                    <p>{exercise.summary}</p>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }).collect_view()}
     }
 }

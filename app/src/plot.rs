@@ -598,10 +598,43 @@ pub fn flame<DB: DrawingBackend>(
     area.present()
 }
 
+/// Colour stops from dark blue through orange to pale yellow.
+const IMAGE_PALETTE: [[u8; 3]; 5] = [[20, 24, 82], [96, 36, 140], [212, 72, 66], [250, 160, 40], [252, 250, 200]];
+
+/// An image of counts as RGBA bytes: 0 (never escaped, inside the set)
+/// black, and counts 1 … `max` along [`IMAGE_PALETTE`] on a logarithmic scale,
+/// since most pixels escape within a few steps.
+pub fn colour_map(counts: &[u32], max: u32) -> Vec<u8> {
+    let top = (max.max(2) as f64).ln();
+    counts
+        .iter()
+        .flat_map(|&count| {
+            if count == 0 {
+                return [0, 0, 0, 255];
+            }
+            let t = ((count as f64).ln() / top).clamp(0.0, 1.0) * (IMAGE_PALETTE.len() - 1) as f64;
+            let (low, frac) = ((t.floor() as usize).min(IMAGE_PALETTE.len() - 2), t - t.floor().min((IMAGE_PALETTE.len() - 2) as f64));
+            let channel = |c: usize| (IMAGE_PALETTE[low][c] as f64 + (IMAGE_PALETTE[low + 1][c] as f64 - IMAGE_PALETTE[low][c] as f64) * frac).round() as u8;
+            [channel(0), channel(1), channel(2), 255]
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use exercises::find;
+
+    #[test]
+    fn the_colour_map_is_black_inside_and_brightens_with_the_count() {
+        let rgba = colour_map(&[0, 1, 10, 100], 100);
+        assert_eq!(rgba.len(), 16);
+        assert_eq!(&rgba[0..4], &[0, 0, 0, 255]);
+        assert_eq!(&rgba[4..7], &IMAGE_PALETTE[0]);
+        assert_eq!(&rgba[12..15], &IMAGE_PALETTE[4]);
+        let brightness = |i: usize| rgba[i * 4..i * 4 + 3].iter().map(|&c| c as u32).sum::<u32>();
+        assert!(brightness(1) < brightness(2) && brightness(2) < brightness(3));
+    }
 
     fn row(variant: &str, size: u64, ns: f64) -> Row {
         let estimate = Estimate { point: ns, low: ns * 0.9, high: ns * 1.2 };

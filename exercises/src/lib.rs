@@ -17,7 +17,11 @@ pub mod stats;
 pub mod runner;
 
 mod caching;
+mod compiled;
 mod duplicates;
+mod mandelbrot;
+mod matmul;
+mod pi;
 mod profiling;
 mod strings;
 mod typed;
@@ -35,6 +39,9 @@ pub static EXERCISES: &[&Exercise] = &[
     &typed::EXERCISE,
     &strings::EXERCISE,
     &zerocopy::EXERCISE,
+    &matmul::EXERCISE,
+    &pi::EXERCISE,
+    &mandelbrot::EXERCISE,
 ];
 
 /// Looks an exercise up by its id.
@@ -95,6 +102,8 @@ pub enum Growth {
     LogLinear,
     /// O(n²).
     Quadratic,
+    /// O(n³).
+    Cubic,
     /// Exponential, like naive recursive Fibonacci (O(φⁿ)).
     Exponential,
 }
@@ -106,6 +115,7 @@ impl Growth {
             Growth::Linear => "O(n)",
             Growth::LogLinear => "O(n log n)",
             Growth::Quadratic => "O(n²)",
+            Growth::Cubic => "O(n³)",
             Growth::Exponential => "O(φⁿ)",
         }
     }
@@ -118,6 +128,7 @@ impl Growth {
             Growth::Linear => ns * ratio,
             Growth::LogLinear => ns * ratio.powf(1.1),
             Growth::Quadratic => ns * ratio * ratio,
+            Growth::Cubic => ns * ratio.powi(3),
             Growth::Exponential => ns * 1.618_f64.powf(to - from),
         }
     }

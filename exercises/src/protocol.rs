@@ -40,6 +40,8 @@ pub enum FromWorker {
     Table(DemoTable),
     /// An exercise's call tree, recorded by a profiler.
     Flame(Flame),
+    /// An image an exercise computed (the Mandelbrot set).
+    Image(Image),
     /// One variant measured at one size.
     Measured(Measurement),
     /// The thread sweep's variant measured with `threads` threads.
@@ -74,6 +76,11 @@ pub struct WorkerInfo {
     pub timer_resolution_ns: f64,
     /// The time per call of an empty kernel, measured like any variant.
     pub empty_kernel_ns: f64,
+    /// How long compiling and instantiating the worker's WebAssembly module
+    /// took, in milliseconds: long on a first visit, short once the browser
+    /// has cached the compiled code.
+    #[serde(default)]
+    pub module_load_ms: f64,
 }
 
 /// Every variant's output on the check inputs, compared with the naive one.
@@ -135,6 +142,26 @@ pub struct Flame {
     pub title: String,
     /// The calls, in the order they were entered.
     pub spans: Vec<FlameSpan>,
+}
+
+/// A grid of counts, drawn with a colour map: 0 in black, 1 … `max` from
+/// dark to light.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    /// Short name, also the `data-image` hook.
+    pub id: String,
+    /// What it shows.
+    pub title: String,
+    /// What to notice.
+    pub caption: String,
+    /// Pixels per row.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+    /// `height` rows of `width` counts.
+    pub counts: Vec<u32>,
+    /// The largest count a pixel can have.
+    pub max: u32,
 }
 
 /// One call of a [`Flame`].

@@ -29,6 +29,12 @@ pub trait Runner: Sync {
         Vec::new()
     }
 
+    /// Images to draw beside the measurements, if any.
+    fn images(&self, params: &ParamValues) -> Vec<crate::protocol::Image> {
+        let _ = params;
+        Vec::new()
+    }
+
     /// Whether the variants call JavaScript, so they run only in a browser
     /// (the host's tests leave them to the browser's).
     fn needs_browser(&self) -> bool {

@@ -86,6 +86,9 @@ fn every_exercise_lists_its_kernels_in_order() {
             "typed" => names(&kernels::typed::VARIANTS),
             "strings" => names(&kernels::strings::VARIANTS),
             "zerocopy" => names(&crate::zerocopy::run::VARIANTS),
+            "matmul" => names(&kernels::matmul::VARIANTS),
+            "pi" => names(&kernels::pi::VARIANTS),
+            "mandelbrot" => names(&kernels::mandelbrot::VARIANTS),
             other => panic!("{other}: add its kernel list here"),
         };
         let variants: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();

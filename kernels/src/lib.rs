@@ -11,6 +11,9 @@
 
 pub mod caching;
 pub mod duplicates;
+pub mod mandelbrot;
+pub mod matmul;
+pub mod pi;
 pub mod profiling;
 pub mod strings;
 pub mod typed;

@@ -354,3 +354,79 @@ async fn profiling_names_its_bottleneck_and_zerocopy_shows_a_view_outlived() {
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
 }
+
+/// Distinct colours among the pixels of the image canvas.
+const IMAGE_COLOURS: &str = r#"
+    const canvas = document.querySelector('[data-testid="image"]');
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4) colours.add(data[i] << 16 | data[i + 1] << 8 | data[i + 2]);
+    return colours.size;
+"#;
+
+#[tokio::test]
+async fn the_numba_exercises_check_measure_and_draw_the_mandelbrot_set() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    // The three exercises of seed exercise 7 are listed under it, together.
+    browser.open(&site.url("/")).await;
+    let grouped = browser
+        .js("return [...document.querySelectorAll('[data-testid=seed-group]')].filter(g => g.querySelector('h2').textContent.includes('exercise 7')).map(g => [...g.querySelectorAll('a')].map(a => a.dataset.testid))")
+        .await;
+    assert_eq!(grouped, serde_json::json!([["exercise-link-matmul", "exercise-link-pi", "exercise-link-mandelbrot"]]));
+
+    // matmul: the hand-written variants equal naive bit for bit; the
+    // reference crate agrees within rounding; GFLOP/s are plotted.
+    browser.open(&site.url("/exercises/matmul?n=64,96&budget_ms=300")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(naive.starts_with("sum=") && !naive.contains('Δ'), "{naive}");
+    for variant in ["ikj", "blocked", "simd", "parallel"] {
+        assert_eq!(browser.testid(&format!("checked-{variant}")).await.text().await.unwrap(), naive, "{variant}");
+    }
+    let agreeing = browser.js("return document.querySelectorAll('.variant .agrees').length").await;
+    assert_eq!(agreeing.as_u64(), Some(6));
+    assert!(browser.js("return document.querySelector('[data-plot=throughput]') !== null").await.as_bool().unwrap());
+    assert_eq!(result_rows(&browser).await.len(), 12);
+    // The start-up table: the module's load time, and a cold and warm call per variant.
+    let startup = table_cells(&browser, "startup").await;
+    assert_eq!(startup.len(), 1 + 6, "{startup:?}");
+    let load_ms: f64 = startup[0][1].split(' ').next().unwrap().parse().unwrap();
+    assert!(load_ms > 0.0, "{startup:?}");
+
+    // pi: every estimate within 4 standard errors; the error table.
+    browser.open(&site.url("/exercises/pi?points=100000,200000&budget_ms=300")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    let bound = 4.0 * standard_error(100_000);
+    for variant in ["naive", "in_wasm", "batched", "parallel"] {
+        let text = browser.testid(&format!("checked-{variant}")).await.text().await.unwrap();
+        let estimate: f64 = text.strip_prefix("pi=").unwrap().parse().unwrap();
+        assert!((estimate - std::f64::consts::PI).abs() <= bound, "{variant}: {text}");
+    }
+    let errors = table_cells(&browser, "error").await;
+    assert_eq!(errors.iter().map(|row| row[0].as_str()).collect::<Vec<_>>(), ["1000", "10000", "100000"]);
+
+    // mandelbrot: every variant draws the same image, and the page shows it.
+    browser.open(&site.url("/exercises/mandelbrot?width=64,96&height=48&budget_ms=300")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(naive.starts_with("sum=") && naive.contains(" zeros="), "{naive}");
+    for variant in ["squared", "simd", "parallel"] {
+        assert_eq!(browser.testid(&format!("checked-{variant}")).await.text().await.unwrap(), naive, "{variant}");
+    }
+    let image = browser.testid("image").await;
+    assert_eq!((attr(&image, "width").await, attr(&image, "height").await), ("96".to_string(), "48".to_string()));
+    let colours = browser.js(IMAGE_COLOURS).await.as_u64().unwrap();
+    assert!(colours > 8, "{colours} colours: the image is blank or flat");
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}
+
+/// The standard error of a π estimate from `points` points.
+fn standard_error(points: u64) -> f64 {
+    let p = std::f64::consts::FRAC_PI_4;
+    4.0 * (p * (1.0 - p) / points as f64).sqrt()
+}

@@ -227,6 +227,9 @@ pub fn run(
     for table in exercise.runner.tables(values) {
         post(FromWorker::Table(table));
     }
+    for image in exercise.runner.images(values) {
+        post(FromWorker::Image(image));
+    }
 
     let mode = Mode::named(values.text("mode"));
     let sizes = values.list(exercise.size_param);

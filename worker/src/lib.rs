@@ -89,9 +89,10 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 pub const BUILD: &str = if cfg!(target_feature = "atomics") { "threaded" } else { "single" };
 
 /// Installs the message handler and posts `Ready`. Called once by
-/// `bootstrap.js` after the module is instantiated.
+/// `bootstrap.js` after the module is instantiated, with the time that
+/// compiling and instantiating it took.
 #[wasm_bindgen]
-pub fn start_worker() {
+pub fn start_worker(module_load_ms: f64) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     install_panic_hook();
     let mut clock = PerformanceClock::new();
@@ -124,7 +125,7 @@ pub fn start_worker() {
     // The handler lives as long as the worker.
     on_message.forget();
     let version = option_env!("PERFLAB_VERSION").unwrap_or("unversioned").into();
-    let info = WorkerInfo { build: BUILD.into(), version, pool_threads, timer_resolution_ns: resolution_ns, empty_kernel_ns };
+    let info = WorkerInfo { build: BUILD.into(), version, pool_threads, timer_resolution_ns: resolution_ns, empty_kernel_ns, module_load_ms };
     post(&scope, &FromWorker::Ready(info));
 }
 

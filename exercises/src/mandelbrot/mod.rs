@@ -1,0 +1,70 @@
+//! Seed exercise 7, third kernel: the Mandelbrot set, drawn in the page.
+
+use crate::params::{ParamKind, ParamSpec};
+use crate::{compiled, Exercise, Growth, Target, Variant, Work};
+
+#[cfg(feature = "runner")]
+mod run;
+
+pub static EXERCISE: Exercise = Exercise {
+    id: "mandelbrot",
+    title: "Mandelbrot: no square root, SIMD lanes, rows on threads",
+    seed: compiled::SEED,
+    summary: "The seed's complex-number loop, then the escape test without a square root, four pixels \
+              per SIMD step and rows spread over threads; every variant draws the same image, pixel \
+              for pixel.",
+    explanation: &[
+        "The naive variant is the seed's mandelbrot: for every pixel a complex number c, and z ← z² + c \
+         until abs(z) > 2 or max_iter steps; the pixel keeps the step at which it escaped, or 0 if it \
+         never did. abs(z) is a square root (Python computes it with hypot), once per step of every \
+         pixel.",
+        "squared compares |z|² = re² + im² with 4: the same test, since both sides are positive, with \
+         no square root, and re·im computed once. simd runs four neighbouring pixels in f64x4 lanes \
+         (two SIMD128 registers); a pixel that has escaped keeps its count while the others go on, so \
+         the four cost as much as the slowest of them. parallel gives rows to every thread; rows near \
+         the middle, where most pixels never escape, cost the most, so each task takes every k-th row \
+         rather than one block.",
+        "Every variant performs the same floating-point operations in the same order, so the images \
+         are equal pixel for pixel and the check compares them whole (its text shows the sum of all \
+         counts and the pixels that never escaped). The image below is drawn from the parallel \
+         variant's result at the largest width.",
+        compiled::JIT,
+        compiled::OPTIONS,
+    ],
+    params: &[
+        ParamSpec {
+            name: "width",
+            label: "widths",
+            help: "image widths to time, in pixels",
+            kind: ParamKind::IntList { min: 1, max: 2000, max_len: 6 },
+            default: "200,400,800",
+        },
+        ParamSpec {
+            name: "height",
+            label: "height",
+            help: "rows of every image; the picture spans −2 … 2 on both axes whatever its shape",
+            kind: ParamKind::Int { min: 1, max: 2000 },
+            default: "400",
+        },
+        ParamSpec {
+            name: "max_iter",
+            label: "max_iter",
+            help: "steps before a pixel counts as inside the set; the seed uses 100",
+            kind: ParamKind::Int { min: 1, max: 10_000 },
+            default: "100",
+        },
+    ],
+    size_param: "width",
+    variants: &[
+        Variant { name: "naive", technique: "complex numbers and abs(z) > 2, a square root per step: the seed's code", growth: Growth::Linear },
+        Variant { name: "squared", technique: "|z|² > 4: the same test without the square root", growth: Growth::Linear },
+        Variant { name: "simd", technique: "four pixels per step in f64x4 lanes, escaped lanes masked off", growth: Growth::Linear },
+        Variant { name: "parallel", technique: "SIMD rows, every k-th row per task, on every thread", growth: Growth::Linear },
+    ],
+    source: include_str!("../../../kernels/src/mandelbrot/mod.rs"),
+    target: Target { variant: "simd", baseline: "naive", speedup: 4.0, size: 400 },
+    thread_sweep: Some("parallel"),
+    work: Some(Work { unit: "pixels", per_call: |width, values| (width * values.int("height")) as f64 }),
+    #[cfg(feature = "runner")]
+    runner: &run::Mandelbrot,
+};

@@ -1,0 +1,68 @@
+//! Seed exercise 7, first kernel: matrix multiplication, from the seed's
+//! loops to a library's micro-kernel.
+
+use crate::params::{ParamKind, ParamSpec};
+use crate::{compiled, Exercise, Growth, Target, Variant, Work};
+
+#[cfg(feature = "runner")]
+mod run;
+
+pub static EXERCISE: Exercise = Exercise {
+    id: "matmul",
+    title: "Matrix multiply: loop order, cache blocks, SIMD, threads",
+    seed: compiled::SEED,
+    summary: "The seed's i-j-k loops, then the loop order that walks memory in a line, cache blocking, \
+              SIMD lanes and row blocks on threads, measured in GFLOP/s beside an established \
+              matrix-multiply crate.",
+    explanation: &[
+        "The naive variant is the seed's matrix_multiply: for every C[i, j], a loop over k adding \
+         A[i, k]·B[k, j] into C[i, j] in memory. The matrices are row-major, as NumPy's are, so the \
+         inner loop reads B down a column, n numbers apart: every step lands on another cache line, \
+         and once n rows of B no longer fit in the cache every step waits for memory.",
+        "ikj swaps the two inner loops: the innermost now adds A[i, k] times row k of B to row i of C, \
+         both read in a line, so every byte of a cache line is used and the compiler can vectorize. \
+         blocked cuts the loops into 64 × 64 tiles, so the tile of B in use stays in cache while it \
+         is reused. simd writes the row update with f64x4 lanes by hand. parallel gives blocks of rows \
+         of C to every thread (the seed's prange bonus). reference is the matrixmultiply crate's dgemm, \
+         which packs tiles into contiguous panels and runs a register-blocked micro-kernel: how far a \
+         library goes past the hand-written loops.",
+        "One product of n × n matrices takes 2n³ floating-point operations, so the throughput column \
+         reads GFLOP/s. The hand-written variants add each C[i, j]'s products in the naive order and \
+         never fuse a multiply with an add, so their results equal the naive one bit for bit; the \
+         reference adds in its own order and agrees within n·10⁻¹⁵ of the largest entry, which the \
+         check states.",
+        compiled::JIT,
+        compiled::OPTIONS,
+    ],
+    params: &[
+        ParamSpec {
+            name: "n",
+            label: "n",
+            help: "matrix sizes to time (n × n)",
+            kind: ParamKind::IntList { min: 16, max: 1024, max_len: 6 },
+            default: "64,128,256,512",
+        },
+        ParamSpec {
+            name: "seed",
+            label: "seed",
+            help: "seeds the matrices' random entries in [−1, 1)",
+            kind: ParamKind::Int { min: 0, max: 1_000_000 },
+            default: "7",
+        },
+    ],
+    size_param: "n",
+    variants: &[
+        Variant { name: "naive", technique: "i-j-k loops accumulating into C[i, j]: the seed's code", growth: Growth::Cubic },
+        Variant { name: "ikj", technique: "i-k-j order: the inner loop walks rows of B and C in a line", growth: Growth::Cubic },
+        Variant { name: "blocked", technique: "64 × 64 cache blocks in i-k-j order", growth: Growth::Cubic },
+        Variant { name: "simd", technique: "cache blocks with the row update in f64x4 lanes", growth: Growth::Cubic },
+        Variant { name: "parallel", technique: "blocks of rows of C on every thread (prange)", growth: Growth::Cubic },
+        Variant { name: "reference", technique: "the matrixmultiply crate's dgemm: packed panels, a micro-kernel", growth: Growth::Cubic },
+    ],
+    source: include_str!("../../../kernels/src/matmul/mod.rs"),
+    target: Target { variant: "simd", baseline: "naive", speedup: 3.0, size: 256 },
+    thread_sweep: Some("parallel"),
+    work: Some(Work { unit: "FLOP", per_call: |n, _| 2.0 * (n as f64).powi(3) }),
+    #[cfg(feature = "runner")]
+    runner: &run::Matmul,
+};
