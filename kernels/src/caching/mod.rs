@@ -265,7 +265,7 @@ pub fn ttl_demo(ttl_seconds: f64, work_seconds: f64, duration: f64) -> Vec<DemoC
     let mut second = 0u32;
     while f64::from(second) < duration {
         for key in ["prices", "rates"] {
-            if key == "rates" && second % 3 != 0 {
+            if key == "rates" && !second.is_multiple_of(3) {
                 continue;
             }
             now.set(now.get().max(f64::from(second)));
