@@ -83,6 +83,8 @@ struct Run {
     values: RwSignal<Option<params::ParamValues>>,
     /// Call trees recorded by the exercise's profiler.
     flames: RwSignal<Vec<exercises::protocol::Flame>>,
+    /// Variants that cannot run here (no WebGPU adapter), with the reason.
+    unavailable: RwSignal<Vec<(String, String)>>,
     /// Images computed by the run (the Mandelbrot set).
     images: RwSignal<Vec<exercises::protocol::Image>>,
     /// The module load time of the page's first worker: later workers load
@@ -114,6 +116,7 @@ impl Run {
             timeline: RwSignal::new(None),
             flames: RwSignal::new(Vec::new()),
             images: RwSignal::new(Vec::new()),
+            unavailable: RwSignal::new(Vec::new()),
             first_module_load_ms: RwSignal::new(None),
             values: RwSignal::new(None),
             tables: RwSignal::new(Vec::new()),
@@ -133,6 +136,7 @@ impl Run {
         self.tables.set(Vec::new());
         self.flames.set(Vec::new());
         self.images.set(Vec::new());
+        self.unavailable.set(Vec::new());
         self.hidden.set(document().hidden());
     }
 
@@ -149,6 +153,16 @@ impl Run {
             BridgeEvent::Message(FromWorker::Table(table)) => self.tables.update(|all| all.push(table)),
             BridgeEvent::Message(FromWorker::Flame(flame)) => self.flames.update(|all| all.push(flame)),
             BridgeEvent::Message(FromWorker::Image(image)) => self.images.update(|all| all.push(image)),
+            BridgeEvent::Message(FromWorker::VariantChecked(check)) => {
+                self.check.update(|report| {
+                    if let Some(report) = report {
+                        report.variants.push(check);
+                    }
+                })
+            }
+            BridgeEvent::Message(FromWorker::Unavailable { variant, reason }) => {
+                self.unavailable.update(|all| all.push((variant, reason)))
+            }
             BridgeEvent::Message(FromWorker::Progress { done, total, label }) => {
                 self.progress.set((done, total, label))
             }
@@ -426,20 +440,35 @@ fn Status(run: Run) -> impl IntoView {
 
 #[component]
 fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
-    let checked = move |index: usize| run.check.read().as_ref().and_then(|report| report.variants.get(index).cloned());
+    let checked = move |name: &str| {
+        run.check.read().as_ref().and_then(|report| report.variants.iter().find(|check| check.variant == name).cloned())
+    };
+    let unavailable = move |name: &str| run.unavailable.read().iter().find(|(variant, _)| variant == name).map(|(_, reason)| reason.clone());
     let cases = move || run.check.read().as_ref().map(|report| report.cases.clone()).unwrap_or_default();
     view! {
         <section class="variants">
             <h2>"Variants"</h2>
             <p class="note">"Before anything is timed, every variant runs on the same inputs and its output is \
                 compared with the naive one; a variant that disagrees is reported and not timed."</p>
-            {exercise.variants.iter().enumerate().map(|(index, variant)| view! {
+            {exercise.all_variants().map(|variant| view! {
                 <div class="variant" data-testid=format!("variant-{}", variant.name)>
                     <h3><code>{variant.name}</code> " " <span class="growth">{variant.growth.label()}</span></h3>
                     <p>{variant.technique}</p>
+                    {exercise.gpu.iter().find(|g| g.variant.name == variant.name).map(|gpu| view! {
+                        <p class="note">"Checked against the CPU: " {gpu.tolerance} "."</p>
+                    })}
+                    {move || unavailable(variant.name).map(|reason| view! {
+                        <p class="unavailable" data-testid=format!("unavailable-{}", variant.name)>{format!("unavailable: {reason}")}</p>
+                    })}
                     <dl class="check">
-                        {move || checked(index).map(|check| {
-                            let verdict = if check.agrees { "agrees with naive" } else { "DISAGREES with naive: not timed" };
+                        {move || checked(variant.name).map(|check| {
+                            let on_gpu = exercise.gpu.iter().any(|g| g.variant.name == variant.name);
+                            let verdict = match (check.agrees, on_gpu) {
+                                (true, false) => "agrees with naive",
+                                (false, false) => "DISAGREES with naive: not timed",
+                                (true, true) => "within tolerance of the CPU result",
+                                (false, true) => "OUTSIDE the tolerance of the CPU result: not timed",
+                            };
                             view! {
                                 <dt>{cases().first().cloned().unwrap_or_default()}</dt>
                                 <dd><code data-testid=format!("checked-{}", check.variant)>{check.outputs.first().cloned().unwrap_or_default()}</code></dd>

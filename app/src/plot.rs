@@ -41,8 +41,7 @@ pub struct Point {
 /// Groups rows by variant, in the exercise's order, and fits each.
 pub fn series(exercise: &Exercise, rows: &[Row]) -> Vec<Series> {
     exercise
-        .variants
-        .iter()
+        .all_variants()
         .filter_map(|variant| {
             let points: Vec<Point> = rows
                 .iter()
@@ -229,7 +228,7 @@ pub fn speedups<DB: DrawingBackend>(
         .draw_series(DashedLineSeries::new([(x0, target), (x1, target)], px(6.0), px(4.0), gray))?
         .label(format!("target: {target}× at n = {}", exercise.target.size))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], gray));
-    for (index, variant) in exercise.variants.iter().enumerate() {
+    for (index, variant) in exercise.all_variants().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
         let points: Vec<(f64, Estimate)> =
             with_speedup.iter().filter(|(r, _)| r.variant == variant.name).map(|(r, s)| (r.size as f64, *s)).collect();
@@ -237,7 +236,7 @@ pub fn speedups<DB: DrawingBackend>(
             continue;
         }
         // Variants side by side at each size, so whiskers do not overlap.
-        let nudge = 1.0 + 0.04 * (index as f64 - exercise.variants.len() as f64 / 2.0);
+        let nudge = 1.0 + 0.04 * (index as f64 - exercise.all_variants().count() as f64 / 2.0);
         let thin = color.stroke_width(px(1.5).max(1) as u32);
         chart
             .draw_series(points.iter().map(|(x, s)| Circle::new((x * nudge, s.point), px(4.0), color.filled())))?
@@ -513,7 +512,7 @@ fn variant_lines<DB: DrawingBackend>(
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.12))
         .draw()?;
-    for (index, variant) in exercise.variants.iter().enumerate() {
+    for (index, variant) in exercise.all_variants().enumerate() {
         let mut mine: Vec<&Row> = rows.iter().filter(|r| r.variant == variant.name).collect();
         if mine.is_empty() {
             continue;

@@ -311,7 +311,7 @@ pub const RESAMPLES: usize = 1000;
 
 /// The rows of a run, by size, then in the exercise's variant order.
 pub fn rows(exercise: &crate::Exercise, measurements: &[Measurement]) -> Vec<Row> {
-    let order = |name: &str| exercise.variants.iter().position(|v| v.name == name);
+    let order = |name: &str| exercise.all_variants().position(|v| v.name == name);
     let mut sorted: Vec<&Measurement> = measurements.iter().collect();
     sorted.sort_by_key(|m| (m.size, order(&m.variant)));
     sorted

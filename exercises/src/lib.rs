@@ -74,6 +74,9 @@ pub struct Exercise {
     /// The variant timed with 1, 2, … pool threads after the size sweep, at
     /// the largest size measured; `None` for no thread sweep.
     pub thread_sweep: Option<&'static str>,
+    /// Variants that run on the GPU through WebGPU, timed after the CPU
+    /// variants by the worker's GPU lane; empty for most exercises.
+    pub gpu: &'static [GpuVariant],
     /// The work one call does, for throughput (elements/s, FLOP/s); `None`
     /// when a rate would mean nothing.
     pub work: Option<Work>,
@@ -90,6 +93,17 @@ pub struct Variant {
     pub technique: &'static str,
     /// Expected growth of its time with the size.
     pub growth: Growth,
+}
+
+/// A variant that runs on the GPU: a WGSL compute shader, checked against
+/// the CPU result within a stated tolerance (WGSL computes in `f32`).
+pub struct GpuVariant {
+    /// Its name, technique and growth, like a CPU variant's.
+    pub variant: Variant,
+    /// The shader's source, shown as the variant's code.
+    pub shader: &'static str,
+    /// How its result is compared with the CPU's, in words.
+    pub tolerance: &'static str,
 }
 
 /// An expected complexity class, used to label variants and to predict the
@@ -204,14 +218,24 @@ impl Exercise {
         self.params.iter().chain(COMMON_PARAMS.iter())
     }
 
-    /// A variant by name.
-    pub fn variant(&self, name: &str) -> Option<&'static Variant> {
-        self.variants.iter().find(|variant| variant.name == name)
+    /// The CPU variants, then the GPU ones.
+    pub fn all_variants(&self) -> impl Iterator<Item = &'static Variant> + use<> {
+        let gpu = self.gpu;
+        self.variants.iter().chain(gpu.iter().map(|g| &g.variant))
     }
 
-    /// The source code of one variant, cut from the kernels' source file.
+    /// A variant by name, CPU or GPU.
+    pub fn variant(&self, name: &str) -> Option<&'static Variant> {
+        self.all_variants().find(|variant| variant.name == name)
+    }
+
+    /// The source code of one variant: a CPU variant's function, cut from
+    /// the kernels' source file, or a GPU variant's shader.
     pub fn variant_source(&self, name: &str) -> Option<&'static str> {
-        source::function(self.source, name)
+        match self.gpu.iter().find(|g| g.variant.name == name) {
+            Some(gpu) => Some(gpu.shader),
+            None => source::function(self.source, name),
+        }
     }
 }
 

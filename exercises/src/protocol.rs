@@ -42,6 +42,16 @@ pub enum FromWorker {
     Flame(Flame),
     /// An image an exercise computed (the Mandelbrot set).
     Image(Image),
+    /// A variant checked outside the main report: a GPU variant, compared
+    /// with the CPU result within its stated tolerance.
+    VariantChecked(VariantCheck),
+    /// A variant that cannot run here, and why (no WebGPU adapter).
+    Unavailable {
+        /// The variant's name.
+        variant: String,
+        /// Why, in words.
+        reason: String,
+    },
     /// One variant measured at one size.
     Measured(Measurement),
     /// The thread sweep's variant measured with `threads` threads.

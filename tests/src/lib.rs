@@ -147,6 +147,18 @@ pub struct Browser {
 impl Browser {
     /// Starts ChromeDriver and a fresh headless Chromium.
     pub async fn start() -> Browser {
+        Browser::start_with(&[]).await
+    }
+
+    /// Starts ChromeDriver and a fresh headless Chromium with WebGPU
+    /// (`--enable-unsafe-webgpu`: a software adapter on these machines).
+    pub async fn start_with_webgpu() -> Browser {
+        Browser::start_with(&["--enable-unsafe-webgpu"]).await
+    }
+
+    /// Starts ChromeDriver and a fresh headless Chromium with `extra`
+    /// command-line switches.
+    pub async fn start_with(extra: &[&str]) -> Browser {
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let driver = Command::new(chromedriver)
@@ -162,6 +174,9 @@ impl Browser {
             "--disable-dev-shm-usage", "--window-size=1280,1000",
             format!("--user-data-dir={}", profile.display()),
         ]});
+        for switch in extra {
+            options["args"].as_array_mut().expect("a list").push((*switch).into());
+        }
         if let Ok(binary) = std::env::var("CHROMIUM") {
             options["binary"] = binary.into();
         }

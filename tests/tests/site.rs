@@ -389,6 +389,11 @@ async fn the_numba_exercises_check_measure_and_draw_the_mandelbrot_set() {
     assert_eq!(agreeing.as_u64(), Some(6));
     assert!(browser.js("return document.querySelector('[data-plot=throughput]') !== null").await.as_bool().unwrap());
     assert_eq!(result_rows(&browser).await.len(), 12);
+    // No WebGPU in this browser: the GPU variants say why, the rest ran.
+    for variant in ["gpu_naive", "gpu_tiled"] {
+        let reason = browser.testid(&format!("unavailable-{variant}")).await.text().await.unwrap();
+        assert!(reason.contains("WebGPU"), "{variant}: {reason}");
+    }
     // The start-up table: the module's load time, and a cold and warm call per variant.
     let startup = table_cells(&browser, "startup").await;
     assert_eq!(startup.len(), 1 + 6, "{startup:?}");
@@ -429,4 +434,41 @@ async fn the_numba_exercises_check_measure_and_draw_the_mandelbrot_set() {
 fn standard_error(points: u64) -> f64 {
     let p = std::f64::consts::FRAC_PI_4;
     4.0 * (p * (1.0 - p) / points as f64).sqrt()
+}
+
+#[tokio::test]
+async fn with_webgpu_the_gpu_variants_are_checked_against_the_cpu_and_timed() {
+    let site = Site::isolated();
+    let browser = Browser::start_with_webgpu().await;
+    let cases = [
+        ("matmul", "n=32,64", &["gpu_naive", "gpu_tiled"][..], "sum="),
+        ("pi", "points=100000,200000", &["gpu"][..], "pi="),
+        ("mandelbrot", "width=64,96&height=48", &["gpu"][..], "sum="),
+    ];
+    for (id, query, variants, prefix) in cases {
+        browser.open(&site.url(&format!("/exercises/{id}?{query}&budget_ms=300"))).await;
+        browser.testid("run").await.click().await.unwrap();
+        browser.wait_for_state(&["done"], Duration::from_secs(180)).await;
+        assert_eq!(browser.all("unavailable-gpu").await.len() + browser.all("unavailable-gpu_naive").await.len(), 0, "{id}");
+        let rows = result_rows(&browser).await;
+        for variant in variants {
+            let text = browser.testid(&format!("checked-{variant}")).await.text().await.unwrap();
+            assert!(text.starts_with(prefix), "{id}/{variant}: {text}");
+            let verdict = browser
+                .js(&format!("return document.querySelector('[data-testid=variant-{variant}] .agrees')?.textContent ?? ''"))
+                .await;
+            assert_eq!(verdict.as_str(), Some("within tolerance of the CPU result"), "{id}/{variant}: {text}");
+            let timed: Vec<_> = rows.iter().filter(|(name, _, _)| name == variant).collect();
+            assert_eq!(timed.len(), 2, "{id}/{variant}: {rows:?}");
+            assert!(timed.iter().all(|(_, _, ns)| *ns > 0.0), "{id}/{variant}: {rows:?}");
+        }
+        let timing = table_cells(&browser, "gpu-timing").await;
+        assert_eq!(timing.len(), 2 * variants.len(), "{id}: {timing:?}");
+        let caption = browser.js("return document.querySelector('[data-table=gpu-timing]').parentElement.querySelector('p').textContent").await;
+        assert!(caption.as_str().unwrap().contains("software: slower than your CPU"), "{caption}");
+    }
+    let mandelbrot_gpu = browser.testid("checked-gpu").await.text().await.unwrap();
+    assert!(mandelbrot_gpu.contains("differ from f64"), "{mandelbrot_gpu}");
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
 }

@@ -210,8 +210,27 @@ pub fn measure(
     sampler.measurement
 }
 
-/// Checks, then times, every variant of `exercise`.
+/// Checks, then times, every variant of `exercise`, and posts `Done`.
 pub fn run(
+    exercise: &Exercise,
+    values: &ParamValues,
+    clock: &mut impl Clock,
+    bench: Bench,
+    post: &mut impl FnMut(FromWorker),
+) {
+    run_cpu(exercise, values, clock, bench, post);
+    post(FromWorker::Done);
+}
+
+/// The budget of one measurement, from the `budget_ms` parameter capped by
+/// the mode.
+pub fn budget_ns(values: &ParamValues) -> f64 {
+    (values.int("budget_ms") as f64 * 1e6).min(Mode::named(values.text("mode")).budget_cap_ns)
+}
+
+/// Checks, then times, every CPU variant of `exercise`; the run goes on
+/// (the GPU lane) or ends with `Done` after it.
+pub fn run_cpu(
     exercise: &Exercise,
     values: &ParamValues,
     clock: &mut impl Clock,
@@ -233,7 +252,7 @@ pub fn run(
 
     let mode = Mode::named(values.text("mode"));
     let sizes = values.list(exercise.size_param);
-    let budget_ns = (values.int("budget_ms") as f64 * 1e6).min(mode.budget_cap_ns);
+    let budget_ns = budget_ns(values);
     let min_sample_ns = SAMPLE_RESOLUTIONS * bench.resolution_ns;
 
     let sweep = exercise.thread_sweep.and_then(|name| timed.iter().copied().find(|&v| exercise.variants[v].name == name));
@@ -316,7 +335,6 @@ pub fn run(
         }
     }
     post(FromWorker::Progress { done, total: done, label: "done".into() });
-    post(FromWorker::Done);
 }
 
 /// Whether the target's speedup interval lies wholly above or below the

@@ -11,6 +11,10 @@
 //! [`FromWorker`]: exercises::protocol::FromWorker
 //! [`Clock`]: harness::Clock
 
+#[cfg(target_arch = "wasm32")]
+pub mod gpu;
+#[cfg(target_arch = "wasm32")]
+mod gpu_lane;
 pub mod harness;
 pub mod memory;
 
@@ -118,7 +122,11 @@ pub fn start_worker(module_load_ms: f64) {
                     post(&scope, &message);
                 }
             }
-            harness::run(exercise, &values, &mut PerformanceClock::new(), bench, &mut |m| post(&scope, &m));
+            let mut post_here = |m: FromWorker| post(&scope, &m);
+            harness::run_cpu(exercise, &values, &mut PerformanceClock::new(), bench, &mut post_here);
+            #[cfg(target_arch = "wasm32")]
+            gpu_lane::run(exercise, &values, &mut post_here).await;
+            post_here(FromWorker::Done);
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

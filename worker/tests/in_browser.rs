@@ -96,6 +96,7 @@ static SAME: Exercise = Exercise {
     source: "",
     target: Target { variant: "b", baseline: "a", speedup: 2.0, size: 2000 },
     thread_sweep: None,
+    gpu: &[],
     work: None,
     runner: &Same,
 };

@@ -4,7 +4,7 @@
 //!   on http://127.0.0.1:8080 with the cross-origin isolation headers.
 //! - `cargo xtask test`: every test: host, in-browser (wasm-bindgen-test)
 //!   and end-to-end against the built site in headless Chromium.
-//! - `cargo xtask bench [exercise …]`: the figures: every variant's time
+//! - `cargo xtask bench [exercise[?query] …]`: the figures: every variant's time
 //!   and speedup with intervals, at the default parameters, in headless
 //!   Chromium (thorough mode), measured side by side in one run.
 //! - `cargo xtask dist [--public-url /repo/]`: the static site in `dist/`.

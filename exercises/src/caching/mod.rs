@@ -76,6 +76,7 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("../../../kernels/src/caching/mod.rs"),
     target: Target { variant: "memoized", baseline: "naive", speedup: 1000.0, size: 35 },
     thread_sweep: None,
+    gpu: &[],
     work: None,
     #[cfg(feature = "runner")]
     runner: &run::Caching,

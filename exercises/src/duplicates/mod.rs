@@ -85,6 +85,7 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("../../../kernels/src/duplicates/mod.rs"),
     target: Target { variant: "hash_set", baseline: "naive", speedup: 50.0, size: 10_000 },
     thread_sweep: Some("parallel"),
+    gpu: &[],
     work: Some(Work { unit: "elements", per_call: |n, _| n as f64 }),
     #[cfg(feature = "runner")]
     runner: &run::Duplicates,

@@ -1,7 +1,7 @@
 //! Seed exercise 7, third kernel: the Mandelbrot set, drawn in the page.
 
 use crate::params::{ParamKind, ParamSpec};
-use crate::{compiled, Exercise, Growth, Target, Variant, Work};
+use crate::{compiled, Exercise, GpuVariant, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
@@ -64,6 +64,11 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("../../../kernels/src/mandelbrot/mod.rs"),
     target: Target { variant: "simd", baseline: "naive", speedup: 4.0, size: 400 },
     thread_sweep: Some("parallel"),
+    gpu: &[GpuVariant {
+        variant: Variant { name: "gpu", technique: "WebGPU, f32: one invocation per pixel", growth: Growth::Linear },
+        shader: include_str!("../../../kernels/src/mandelbrot/gpu.wgsl"),
+        tolerance: "at most 1% of the pixels differ from the f64 image",
+    }],
     work: Some(Work { unit: "pixels", per_call: |width, values| (width * values.int("height")) as f64 }),
     #[cfg(feature = "runner")]
     runner: &run::Mandelbrot,

@@ -2,7 +2,7 @@
 //! loops to a library's micro-kernel.
 
 use crate::params::{ParamKind, ParamSpec};
-use crate::{compiled, Exercise, Growth, Target, Variant, Work};
+use crate::{compiled, Exercise, GpuVariant, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
@@ -62,6 +62,18 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("../../../kernels/src/matmul/mod.rs"),
     target: Target { variant: "simd", baseline: "naive", speedup: 3.0, size: 256 },
     thread_sweep: Some("parallel"),
+    gpu: &[
+        GpuVariant {
+            variant: Variant { name: "gpu_naive", technique: "WebGPU, f32: one invocation per element of C", growth: Growth::Cubic },
+            shader: include_str!("../../../kernels/src/matmul/gpu_naive.wgsl"),
+            tolerance: "every entry within 10⁻⁴ of the largest entry of the f64 product",
+        },
+        GpuVariant {
+            variant: Variant { name: "gpu_tiled", technique: "WebGPU, f32: 16 × 16 tiles staged in workgroup memory", growth: Growth::Cubic },
+            shader: include_str!("../../../kernels/src/matmul/gpu_tiled.wgsl"),
+            tolerance: "every entry within 10⁻⁴ of the largest entry of the f64 product",
+        },
+    ],
     work: Some(Work { unit: "FLOP", per_call: |n, _| 2.0 * (n as f64).powi(3) }),
     #[cfg(feature = "runner")]
     runner: &run::Matmul,

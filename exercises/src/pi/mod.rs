@@ -2,7 +2,7 @@
 //! JavaScript per number.
 
 use crate::params::{ParamKind, ParamSpec};
-use crate::{compiled, Exercise, Growth, Target, Variant, Work};
+use crate::{compiled, Exercise, GpuVariant, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
@@ -59,6 +59,11 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("../../../kernels/src/pi/mod.rs"),
     target: Target { variant: "in_wasm", baseline: "naive", speedup: 2.0, size: 1_000_000 },
     thread_sweep: Some("parallel"),
+    gpu: &[GpuVariant {
+        variant: Variant { name: "gpu", technique: "WebGPU: a PCG32 stream per invocation, counts summed per workgroup", growth: Growth::Linear },
+        shader: include_str!("../../../kernels/src/pi/gpu.wgsl"),
+        tolerance: "the estimate within 4 standard errors of π",
+    }],
     work: Some(Work { unit: "points", per_call: |points, _| points as f64 }),
     #[cfg(feature = "runner")]
     runner: &run::Pi,

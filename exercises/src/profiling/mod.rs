@@ -78,6 +78,7 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("../../../kernels/src/profiling/mod.rs"),
     target: Target { variant: "closed_form", baseline: "naive", speedup: 50.0, size: 100 },
     thread_sweep: None,
+    gpu: &[],
     work: None,
     #[cfg(feature = "runner")]
     runner: &run::Profiling,

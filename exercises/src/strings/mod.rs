@@ -57,6 +57,7 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("../../../kernels/src/strings/mod.rs"),
     target: Target { variant: "concat", baseline: "naive", speedup: 20.0, size: 100_000 },
     thread_sweep: None,
+    gpu: &[],
     work: Some(Work { unit: "bytes", per_call: |total, _| total as f64 }),
     #[cfg(feature = "runner")]
     runner: &run::Strings,

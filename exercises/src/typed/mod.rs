@@ -55,6 +55,7 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("../../../kernels/src/typed/mod.rs"),
     target: Target { variant: "simd", baseline: "naive", speedup: 100.0, size: 100_000 },
     thread_sweep: None,
+    gpu: &[],
     work: Some(Work { unit: "elements", per_call: |n, _| n as f64 }),
     #[cfg(feature = "runner")]
     runner: &run::Typed,

@@ -70,6 +70,7 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("../../../kernels/src/vectorize/mod.rs"),
     target: Target { variant: "simd", baseline: "naive", speedup: 10.0, size: 10_000 },
     thread_sweep: Some("parallel"),
+    gpu: &[],
     work: Some(Work { unit: "bytes", per_call: |rows, values| (rows * values.int("cols") * 8) as f64 }),
     #[cfg(feature = "runner")]
     runner: &run::Vectorize,

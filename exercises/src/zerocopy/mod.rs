@@ -71,6 +71,7 @@ pub static EXERCISE: Exercise = Exercise {
     source: include_str!("run.rs"),
     target: Target { variant: "view", baseline: "naive", speedup: 20.0, size: 100_000 },
     thread_sweep: Some("shared"),
+    gpu: &[],
     work: Some(Work { unit: "bytes", per_call: |n, _| 8.0 * n as f64 }),
     #[cfg(feature = "runner")]
     runner: &run::Zerocopy,

@@ -4,7 +4,9 @@
 //! baseline, each with its 95% interval, measured side by side in the same
 //! run, plus the target's verdict and the allocations of one call. With
 //! `PERFLAB_SCREENSHOTS=<folder>` it also saves each finished page as
-//! `<exercise>.png`.
+//! `<exercise>.png`. An argument may carry parameters as a query string,
+//! e.g. `matmul?n=256,512&budget_ms=20000`. Where the exercise declares its
+//! work per call, each row also shows its rate (GFLOP/s, points/s).
 
 use std::time::Duration;
 
@@ -15,11 +17,23 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() {
-    let chosen: Vec<String> = std::env::args().skip(1).collect();
+    let chosen: Vec<(String, String)> = std::env::args()
+        .skip(1)
+        .map(|arg| match arg.split_once('?') {
+            Some((id, query)) => (id.to_string(), format!("&{query}")),
+            None => (arg, String::new()),
+        })
+        .collect();
     let site = Site::isolated();
     let browser = Browser::start().await;
-    for exercise in EXERCISES.iter().filter(|e| chosen.is_empty() || chosen.iter().any(|c| c == e.id)) {
-        browser.open(&site.url(&format!("/exercises/{}?mode=thorough", exercise.id))).await;
+    let runs = EXERCISES.iter().flat_map(|e| match chosen.is_empty() {
+        true => vec![(e, String::new())],
+        false => chosen.iter().filter(|(id, _)| id == e.id).map(|(_, query)| (e, query.clone())).collect(),
+    });
+    for (exercise, extra) in runs {
+        let query = format!("mode=thorough{extra}");
+        let values = exercises::params::parse(exercise.all_params(), &exercises::params::from_query(&query)).expect("valid parameters");
+        browser.open(&site.url(&format!("/exercises/{}?{query}", exercise.id))).await;
         browser.testid("run").await.click().await.expect("run");
         let state = browser.wait_for_state(&["done", "failed"], Duration::from_secs(1800)).await;
         let info = browser.testid("capabilities").await;
@@ -29,7 +43,7 @@ async fn main() {
         // textContent: the JSON's <pre> may sit in a closed <details>.
         let text = browser.js("return document.querySelector('[data-testid=results-json]').textContent").await;
         let json: Value = serde_json::from_str(text.as_str().unwrap_or_default()).unwrap_or(Value::Null);
-        println!("{:<12} {:>8} {:>24} {:>28} {:>12} {:>11}", "variant", "size", "time per call [95%]", "speedup [95%]", "allocations", "peak");
+        println!("{:<12} {:>8} {:>24} {:>28} {:>12} {:>11} {:>18}", "variant", "size", "time per call [95%]", "speedup [95%]", "allocations", "peak", "rate");
         let measurements = json["measurements"].as_array().cloned().unwrap_or_default();
         for row in json["rows"].as_array().into_iter().flatten() {
             let (variant, size) = (row["variant"].as_str().unwrap_or_default(), row["size"].as_u64().unwrap_or_default());
@@ -43,8 +57,12 @@ async fn main() {
                 .map(|m| &m["memory"])
                 .cloned()
                 .unwrap_or(Value::Null);
+            let rate = match (exercise.work, row["ns_per_call"]["point"].as_f64()) {
+                (Some(work), Some(ns)) => work.rate(size, &values, ns),
+                _ => String::new(),
+            };
             println!(
-                "{variant:<12} {size:>8} {:>24} {:>28} {:>12} {:>11}",
+                "{variant:<12} {size:>8} {:>24} {:>28} {:>12} {:>11} {rate:>18}",
                 estimate(&row["ns_per_call"], &format_ns),
                 estimate(&row["speedup"], &|x| format!("{x:.2}×")),
                 memory["allocations"].as_u64().unwrap_or_default(),

@@ -138,6 +138,7 @@ static FAKE: Exercise = Exercise {
     source: "",
     target: Target { variant: "linear", baseline: "quadratic", speedup: 2.0, size: 1000 },
     thread_sweep: Some("linear"),
+    gpu: &[],
     work: None,
     runner: &FakeRunner,
 };
