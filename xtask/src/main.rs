@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Some("dist") => dist(public_url(&args[1..]).as_deref().unwrap_or("/"), "dist"),
         Some("build-worker") => build_worker(),
         Some("post-build") => post_build(),
-        _ => Err("usage: cargo xtask serve | test | bench [exercise …] | dist [--public-url /path/] | build-worker | post-build".into()),
+        _ => Err("usage: cargo xtask serve | test | bench [exercise[?query] …] | dist [--public-url /path/] | build-worker | post-build".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -199,14 +199,27 @@ fn test() -> Result {
     tally.run(cargo().args(["test", "--workspace", "--exclude", "e2e"]))?;
     // In headless Chromium: kernels compiled to wasm, the worker's message handling.
     let webdriver_json = root().join("target/webdriver.json");
-    std::fs::write(&webdriver_json, tools::webdriver_json()).map_err(|e| format!("webdriver.json: {e}"))?;
+    std::fs::write(&webdriver_json, tools::webdriver_json(&[])).map_err(|e| format!("webdriver.json: {e}"))?;
+    // Without WebGPU here: the GPU tests must find no adapter and a reason.
     tally.run(cargo()
         .args(["test", "-p", "kernels", "-p", "worker", "--target", "wasm32-unknown-unknown"])
         .env("RUSTFLAGS", simd_rustflags())
         .env("PATH", tools.path())
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .env("PERFLAB_EXPECT_GPU", "0"))?;
+    // With WebGPU (a software adapter): the GPU kernels must agree with the CPU.
+    let webgpu_json = root().join("target/webdriver-webgpu.json");
+    std::fs::write(&webgpu_json, tools::webdriver_json(&["--enable-unsafe-webgpu"])).map_err(|e| format!("webdriver.json: {e}"))?;
+    tally.run(cargo()
+        .args(["test", "-p", "worker", "--target", "wasm32-unknown-unknown", "--test", "gpu"])
+        .env("RUSTFLAGS", simd_rustflags())
+        .env("PATH", tools.path())
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webgpu_json)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .env("PERFLAB_EXPECT_GPU", "1"))?;
     // End to end: the built site, served like the dev server serves it,
     // and built for a sub-path, served like GitHub Pages serves it.
     dist("/", "dist")?;

@@ -136,10 +136,11 @@ fn which(program: &str) -> Option<PathBuf> {
 
 /// Chromium's arguments for wasm-bindgen-test-runner (it adds headless and
 /// no-sandbox itself; ChromeDriver makes a fresh profile per session).
-pub fn webdriver_json() -> String {
+pub fn webdriver_json(extra_args: &[&str]) -> String {
     let chromium = which("chromium").unwrap_or_default();
+    let extra: String = extra_args.iter().map(|arg| format!(", \"{arg}\"")).collect();
     format!(
-        r#"{{"goog:chromeOptions": {{"binary": "{}", "args": ["--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"]}}}}"#,
+        r#"{{"goog:chromeOptions": {{"binary": "{}", "args": ["--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"{extra}]}}}}"#,
         chromium.display()
     )
 }

@@ -4,7 +4,8 @@
 //! baseline, each with its 95% interval, measured side by side in the same
 //! run, plus the target's verdict and the allocations of one call. With
 //! `PERFLAB_SCREENSHOTS=<folder>` it also saves each finished page as
-//! `<exercise>.png`. An argument may carry parameters as a query string,
+//! `<exercise>.png`. The browser has WebGPU (a software adapter here), so
+//! GPU variants are measured too. An argument may carry parameters as a query string,
 //! e.g. `matmul?n=256,512&budget_ms=20000`. Where the exercise declares its
 //! work per call, each row also shows its rate (GFLOP/s, points/s).
 
@@ -25,7 +26,7 @@ async fn main() {
         })
         .collect();
     let site = Site::isolated();
-    let browser = Browser::start().await;
+    let browser = Browser::start_with_webgpu().await;
     let runs = EXERCISES.iter().flat_map(|e| match chosen.is_empty() {
         true => vec![(e, String::new())],
         false => chosen.iter().filter(|(id, _)| id == e.id).map(|(_, query)| (e, query.clone())).collect(),
