@@ -564,8 +564,14 @@ fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
                     <td class="num">{outliers}</td>
                     <td class="num">{row.summary.count}</td>
                     <td class="num">{exercise.work.zip(run.values.get()).map(|(work, values)| work.rate(row.size, &values, row.per_call.point))}</td>
-                    <td class="num">{row.memory.allocations}</td>
-                    <td class="num">{format_bytes(row.memory.peak_bytes)}</td>
+                    {match exercise.on_gpu(&row.variant) {
+                        // GPU memory is not the worker's allocator's to count.
+                        true => view! { <td class="num">"—"</td><td class="num">"—"</td> }.into_any(),
+                        false => view! {
+                            <td class="num">{row.memory.allocations}</td>
+                            <td class="num">{format_bytes(row.memory.peak_bytes)}</td>
+                        }.into_any(),
+                    }}
                     <td class="num">{speedup}</td>
                 </tr>
             }
@@ -718,8 +724,7 @@ fn StartupCosts(exercise: &'static Exercise, run: Run) -> impl IntoView {
         let info = run.worker.get()?;
         let first = run.first_module_load_ms.get().unwrap_or(info.module_load_ms);
         let smallest: Vec<Row> = exercise
-            .variants
-            .iter()
+            .all_variants()
             .filter_map(|variant| rows.read().iter().filter(|row| row.variant == variant.name).min_by_key(|row| row.size).cloned())
             .collect();
         Some(view! {

@@ -363,7 +363,8 @@ pub fn scaling<DB: DrawingBackend>(
 /// Time per call against the memory one call allocated at its peak, one
 /// point per variant and size, sizes joined by a line: the trade-off of
 /// spending memory for speed (a cache, a buffer) made visible. Variants
-/// that allocate nothing sit on the left edge at 1 byte.
+/// that allocate nothing sit on the left edge at 1 byte; GPU variants,
+/// whose memory the allocator does not see, are left out.
 pub fn time_vs_memory<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     exercise: &Exercise,
@@ -378,7 +379,8 @@ pub fn time_vs_memory<DB: DrawingBackend>(
         y_label: &|y| format_ns(y),
     };
     let point = |row: &Row| ((row.memory.peak_bytes as f64).max(1.0), row.per_call.point.max(1e-3));
-    variant_lines(area, exercise, rows, &axes, &point, (2.0, 2.0), scale)
+    let on_cpu: Vec<Row> = rows.iter().filter(|row| !exercise.on_gpu(&row.variant)).cloned().collect();
+    variant_lines(area, exercise, &on_cpu, &axes, &point, (2.0, 2.0), scale)
 }
 
 /// Events over time, one row per lane, a colour per kind of event.

@@ -338,8 +338,7 @@ pub fn rows(exercise: &crate::Exercise, measurements: &[Measurement]) -> Vec<Row
 /// The growth fit of each variant measured at two sizes or more.
 pub fn fits(exercise: &crate::Exercise, rows: &[Row]) -> Vec<(&'static str, crate::stats::GrowthFit)> {
     exercise
-        .variants
-        .iter()
+        .all_variants()
         .filter_map(|variant| {
             let points: Vec<(f64, f64)> =
                 rows.iter().filter(|r| r.variant == variant.name).map(|r| (r.size as f64, r.per_call.point)).collect();

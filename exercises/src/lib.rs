@@ -224,6 +224,12 @@ impl Exercise {
         self.variants.iter().chain(gpu.iter().map(|g| &g.variant))
     }
 
+    /// Whether `name` is a GPU variant (its memory is the GPU's, not
+    /// counted by the worker's allocator).
+    pub fn on_gpu(&self, name: &str) -> bool {
+        self.gpu.iter().any(|g| g.variant.name == name)
+    }
+
     /// A variant by name, CPU or GPU.
     pub fn variant(&self, name: &str) -> Option<&'static Variant> {
         self.all_variants().find(|variant| variant.name == name)
