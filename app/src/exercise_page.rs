@@ -85,6 +85,8 @@ struct Run {
     flames: RwSignal<Vec<exercises::protocol::Flame>>,
     /// Variants that cannot run here (no WebGPU adapter), with the reason.
     unavailable: RwSignal<Vec<(String, String)>>,
+    /// Memory after each step of one call, per variant.
+    memory_steps: RwSignal<Vec<exercises::protocol::MemorySteps>>,
     /// Images computed by the run (the Mandelbrot set).
     images: RwSignal<Vec<exercises::protocol::Image>>,
     /// The module load time of the page's first worker: later workers load
@@ -117,6 +119,7 @@ impl Run {
             flames: RwSignal::new(Vec::new()),
             images: RwSignal::new(Vec::new()),
             unavailable: RwSignal::new(Vec::new()),
+            memory_steps: RwSignal::new(Vec::new()),
             first_module_load_ms: RwSignal::new(None),
             values: RwSignal::new(None),
             tables: RwSignal::new(Vec::new()),
@@ -137,6 +140,7 @@ impl Run {
         self.flames.set(Vec::new());
         self.images.set(Vec::new());
         self.unavailable.set(Vec::new());
+        self.memory_steps.set(Vec::new());
         self.hidden.set(document().hidden());
     }
 
@@ -160,6 +164,7 @@ impl Run {
                     }
                 })
             }
+            BridgeEvent::Message(FromWorker::MemorySteps(steps)) => self.memory_steps.update(|all| all.push(steps)),
             BridgeEvent::Message(FromWorker::Unavailable { variant, reason }) => {
                 self.unavailable.update(|all| all.push((variant, reason)))
             }
@@ -364,6 +369,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             <Variants exercise run />
             <Results exercise run />
             <TimelineView run />
+            <MemoryOverSteps exercise run />
             <Images run />
             <DemoTables run />
             <FlameGraphs run />
@@ -676,6 +682,52 @@ fn DemoTables(run: Run) -> impl IntoView {
                 </table>
             </section>
         }).collect_view()
+    }
+}
+
+#[component]
+fn MemoryOverSteps(exercise: &'static Exercise, run: Run) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        let steps = run.memory_steps.get();
+        if let (false, Some(canvas)) = (steps.is_empty(), canvas.get()) {
+            draw(&canvas, 0.45, |area, scale| plot::memory_steps(area, exercise, &steps, scale));
+        }
+    });
+    let size = move || run.memory_steps.read().first().map_or(0, |s| s.size);
+    view! {
+        <Show when=move || !run.memory_steps.read().is_empty()>
+            <section class="demo-table">
+                <h2>"Memory over the steps of one call"</h2>
+                <p>{move || format!(
+                    "One call of every variant at {} = {}, with the counting allocator read after each step. \
+                     The last columns set the seed's memory_estimate beside what was measured at the end; \
+                     WebAssembly memory only grows, so its size shows the largest heap so far, not what is in use.",
+                    exercise.size_param, size()
+                )}</p>
+                <canvas node_ref=canvas data-testid="plot" data-plot="memory-steps" class="plot"></canvas>
+                <table data-testid="demo-table" data-table="memory-steps">
+                    <thead><tr>
+                        <th>"variant"</th><th>"live at the end"</th><th>"peak live"</th>
+                        <th>"seed's estimate at the end"</th><th>"WebAssembly memory"</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || run.memory_steps.get().into_iter().map(|steps| {
+                            let last = |values: &[u64]| values.last().copied().unwrap_or(0);
+                            view! {
+                                <tr data-variant=steps.variant.clone()>
+                                    <td><code>{steps.variant.clone()}</code></td>
+                                    <td class="num">{format_bytes(last(&steps.live_bytes))}</td>
+                                    <td class="num">{format_bytes(steps.live_bytes.iter().copied().max().unwrap_or(0))}</td>
+                                    <td class="num">{format_bytes(last(&steps.estimate_bytes))}</td>
+                                    <td class="num">{format_bytes(last(&steps.wasm_memory_bytes))}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        </Show>
     }
 }
 

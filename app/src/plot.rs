@@ -6,7 +6,7 @@
 //! the canvas backing store to CSS size × scale, so lines stay crisp.
 
 use exercises::analysis::{amdahl_speedup, format_bytes, format_ns, Row, ScalingPoint};
-use exercises::protocol::{Flame, Timeline};
+use exercises::protocol::{Flame, MemorySteps, Timeline};
 use exercises::stats::{Estimate, GrowthFit};
 use exercises::Exercise;
 use plotters::coord::Shift;
@@ -465,6 +465,60 @@ pub fn throughput_vs_size<DB: DrawingBackend>(
     variant_lines(area, exercise, rows, &axes, &point, (1.5, 2.0), scale)
 }
 
+/// Live bytes after every step of one call, one line per variant, and the
+/// naive variant's own estimate (the seed's formula) dashed.
+pub fn memory_steps<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exercise: &Exercise,
+    steps: &[MemorySteps],
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |value: f64| (value * scale).round() as i32;
+    let font = |size: f64| ("sans-serif", size * scale);
+    area.fill(&WHITE)?;
+    let last_step = steps.iter().map(|s| s.live_bytes.len()).max().unwrap_or(0).max(2) as f64;
+    let top = steps
+        .iter()
+        .flat_map(|s| s.live_bytes.iter().chain(s.estimate_bytes.first().map(|_| &s.estimate_bytes).into_iter().flatten()))
+        .fold(1.0f64, |acc, &b| acc.max(b as f64));
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(12.0))
+        .caption("live bytes after each step of one call", font(16.0))
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(px(76.0))
+        .build_cartesian_2d(1.0..last_step, 0.0..top * 1.08)?;
+    chart
+        .configure_mesh()
+        .x_desc("step")
+        .y_desc("bytes live")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format_bytes(*y as u64))
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .draw()?;
+    for (index, variant) in exercise.all_variants().enumerate() {
+        let Some(mine) = steps.iter().find(|s| s.variant == variant.name) else { continue };
+        let color = PALETTE[index % PALETTE.len()];
+        let points = mine.live_bytes.iter().enumerate().map(|(i, &b)| ((i + 1) as f64, b as f64));
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(px(2.0).max(1) as u32)))?
+            .label(variant.name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], color.stroke_width(px(2.0) as u32)));
+        if index == 0 {
+            let estimate = mine.estimate_bytes.iter().enumerate().map(|(i, &b)| ((i + 1) as f64, b as f64));
+            let dashed = color.mix(0.6).stroke_width(px(1.5).max(1) as u32);
+            chart
+                .draw_series(DashedLineSeries::new(estimate, px(6.0), px(4.0), dashed))?
+                .label(format!("{}: the seed's memory_estimate", variant.name))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], dashed));
+        }
+    }
+    draw_legend(&mut chart, scale)?;
+    area.present()
+}
+
 /// The words and label formats of a [`variant_lines`] plot.
 struct LogAxes<'a> {
     caption: String,
@@ -625,6 +679,25 @@ pub fn colour_map(counts: &[u32], max: u32) -> Vec<u8> {
 mod tests {
     use super::*;
     use exercises::find;
+
+    #[test]
+    fn the_memory_plot_draws_a_line_per_variant_and_the_seeds_estimate_dashed() {
+        let exercise = find("memory").unwrap();
+        let steps = |variant: &str, live: Vec<u64>| MemorySteps {
+            variant: variant.into(),
+            size: 3,
+            estimate_bytes: live.iter().map(|b| b * 3).collect(),
+            wasm_memory_bytes: vec![1 << 20; live.len()],
+            live_bytes: live,
+        };
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (800, 360)).into_drawing_area();
+            memory_steps(&area, exercise, &[steps("naive", vec![100, 200, 300]), steps("streaming", vec![0, 0, 0])], 1.0).unwrap();
+        }
+        assert!(out.contains("memory_estimate") && out.contains("streaming"), "legend");
+        assert!(out.matches("<polyline").count() >= 3, "two lines and the dashed estimate");
+    }
 
     #[test]
     fn the_colour_map_is_black_inside_and_brightens_with_the_count() {

@@ -21,6 +21,7 @@ mod compiled;
 mod duplicates;
 mod mandelbrot;
 mod matmul;
+mod memory;
 mod pi;
 mod profiling;
 mod strings;
@@ -34,6 +35,7 @@ use params::ParamSpec;
 pub static EXERCISES: &[&Exercise] = &[
     &profiling::EXERCISE,
     &duplicates::EXERCISE,
+    &memory::EXERCISE,
     &caching::EXERCISE,
     &vectorize::EXERCISE,
     &typed::EXERCISE,

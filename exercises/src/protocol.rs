@@ -42,6 +42,8 @@ pub enum FromWorker {
     Flame(Flame),
     /// An image an exercise computed (the Mandelbrot set).
     Image(Image),
+    /// One variant's memory after each step of one call.
+    MemorySteps(MemorySteps),
     /// A variant checked outside the main report: a GPU variant, compared
     /// with the CPU result within its stated tolerance.
     VariantChecked(VariantCheck),
@@ -172,6 +174,23 @@ pub struct Image {
     pub counts: Vec<u32>,
     /// The largest count a pixel can have.
     pub max: u32,
+}
+
+/// Memory over the steps of one call of a variant (an exercise whose
+/// kernels work in steps, like the seed's chunk loop), read from the
+/// worker's counting allocator after each step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemorySteps {
+    /// The variant's name.
+    pub variant: String,
+    /// The size the call ran at.
+    pub size: u64,
+    /// Bytes live after each step, above what was live before the call.
+    pub live_bytes: Vec<u64>,
+    /// The exercise's own estimate after each step (the seed's formula).
+    pub estimate_bytes: Vec<u64>,
+    /// The size of WebAssembly memory after each step.
+    pub wasm_memory_bytes: Vec<u64>,
 }
 
 /// One call of a [`Flame`].

@@ -72,6 +72,15 @@ pub trait Workload {
     /// Runs variant number `variant` once and describes its output.
     fn check(&mut self, variant: usize) -> Output;
 
+    /// Runs variant number `variant` once in steps, calling `after_step`
+    /// after each with the exercise's own estimate of its memory, and
+    /// returns true; returns false, running nothing, if the exercise does
+    /// not work in steps.
+    fn run_steps(&mut self, variant: usize, after_step: &mut dyn FnMut(u64)) -> bool {
+        let _ = (variant, after_step);
+        false
+    }
+
     /// Limits the thread-sweep variant to `threads` threads (a thread sweep
     /// calls this before timing each point); other variants ignore it.
     fn set_threads(&mut self, threads: usize) {

@@ -87,6 +87,7 @@ fn every_exercise_lists_its_kernels_in_order() {
             "strings" => names(&kernels::strings::VARIANTS),
             "zerocopy" => names(&crate::zerocopy::run::VARIANTS),
             "matmul" => names(&kernels::matmul::VARIANTS),
+            "memory" => names(&kernels::memory::VARIANTS),
             "pi" => names(&kernels::pi::VARIANTS),
             "mandelbrot" => names(&kernels::mandelbrot::VARIANTS),
             other => panic!("{other}: add its kernel list here"),

@@ -12,6 +12,7 @@
 pub mod caching;
 pub mod duplicates;
 pub mod mandelbrot;
+pub mod memory;
 pub mod matmul;
 pub mod pi;
 pub mod profiling;

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use exercises::analysis::{per_call_point, predict_ns, speedup};
 use exercises::params::{self, ParamValues};
-use exercises::protocol::{CheckReport, FromWorker, Measurement, Skip, ToWorker, VariantCheck};
+use exercises::protocol::{CheckReport, FromWorker, Measurement, MemorySteps, Skip, ToWorker, VariantCheck};
 use exercises::{find, Exercise};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -249,6 +249,7 @@ pub fn run_cpu(
     for image in exercise.runner.images(values) {
         post(FromWorker::Image(image));
     }
+    memory_steps(exercise, values, &timed, post);
 
     let mode = Mode::named(values.text("mode"));
     let sizes = values.list(exercise.size_param);
@@ -335,6 +336,28 @@ pub fn run_cpu(
         }
     }
     post(FromWorker::Progress { done, total: done, label: "done".into() });
+}
+
+/// For an exercise whose workloads run in steps: one call of every checked
+/// variant at the largest size, with the allocator's live bytes read after
+/// each step.
+fn memory_steps(exercise: &Exercise, values: &ParamValues, timed: &[usize], post: &mut impl FnMut(FromWorker)) {
+    let Some(&size) = values.list(exercise.size_param).last() else { return };
+    for &v in timed {
+        let mut workload = exercise.runner.workload(values, size);
+        let before = crate::memory::live_bytes();
+        let (mut live_bytes, mut estimate_bytes, mut wasm_memory_bytes) = (Vec::new(), Vec::new(), Vec::new());
+        let stepped = workload.run_steps(v, &mut |estimate| {
+            live_bytes.push(crate::memory::live_bytes().saturating_sub(before));
+            estimate_bytes.push(estimate);
+            wasm_memory_bytes.push(crate::memory::wasm_memory_bytes());
+        });
+        if !stepped {
+            return;
+        }
+        let variant = exercise.variants[v].name.into();
+        post(FromWorker::MemorySteps(MemorySteps { variant, size, live_bytes, estimate_bytes, wasm_memory_bytes }));
+    }
 }
 
 /// Whether the target's speedup interval lies wholly above or below the

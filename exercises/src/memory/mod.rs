@@ -1,0 +1,79 @@
+//! Seed exercise 3: a processor that keeps everything, and four fixes.
+
+use crate::params::{ParamKind, ParamSpec};
+use crate::{Exercise, Growth, Target, Variant, Work};
+
+#[cfg(feature = "runner")]
+mod run;
+
+pub static EXERCISE: Exercise = Exercise {
+    id: "memory",
+    title: "Memory: find the leak, then stream, bound, clean up or hold weakly",
+    seed: "Performance Optimization Practice, exercise 3 (memory profiling)",
+    summary: "The seed's DataProcessor keeps every chunk twice, in a list and in a cache that never \
+              shrinks. The worker's counting allocator measures live bytes after every step: the \
+              leak, and four fixes that get the same sum.",
+    explanation: &[
+        "The naive variant is the seed's DataProcessor.process_large_dataset: each step makes a chunk of \
+         chunk numbers, copies it onto data_store and also stores it in cache under the step's number. \
+         Neither is ever emptied, so memory grows by two chunks per step for as long as the object \
+         lives: a leak in everything but name.",
+        "streaming is the generator fix: each chunk is summed as it is produced and nothing is kept. \
+         bounded keeps a running sum and a least-recently-used cache of at most cache_limit chunks. \
+         cleanup is the seed's class with a clear_cache method called every cleanup_every steps; note \
+         that Vec::clear keeps its allocation, so the fix assigns a new, empty one. weak caches weak \
+         references (Rc/Weak, Python's WeakValueDictionary): an entry does not keep its chunk alive, \
+         so the chunk's buffer is freed as soon as the step is done.",
+        "Memory here is measured, not estimated: every allocation of the worker goes through a counting \
+         allocator, and the plot below shows the bytes live after every step of one call. WebAssembly \
+         memory grows and never shrinks (its size says how big the heap once was), so the allocator's \
+         live bytes, not the memory size, are what show a leak being fixed. The table sets the seed's \
+         memory_estimate (28 bytes per kept number, as for a CPython int, and 100 per cache entry) \
+         beside the measured bytes: the estimate misses that every cache entry holds a whole chunk.",
+    ],
+    params: &[
+        ParamSpec {
+            name: "iterations",
+            label: "iterations",
+            help: "steps to time; the seed runs 50",
+            kind: ParamKind::IntList { min: 1, max: 2000, max_len: 6 },
+            default: "10,50,100",
+        },
+        ParamSpec {
+            name: "chunk",
+            label: "chunk",
+            help: "numbers per chunk; the seed uses 10000",
+            kind: ParamKind::Int { min: 1, max: 1_000_000 },
+            default: "10000",
+        },
+        ParamSpec {
+            name: "cache_limit",
+            label: "cache limit",
+            help: "chunks the bounded cache keeps",
+            kind: ParamKind::Int { min: 1, max: 1000 },
+            default: "4",
+        },
+        ParamSpec {
+            name: "cleanup_every",
+            label: "clean up every",
+            help: "steps between two cleanups of the cleanup variant",
+            kind: ParamKind::Int { min: 1, max: 1000 },
+            default: "10",
+        },
+    ],
+    size_param: "iterations",
+    variants: &[
+        Variant { name: "naive", technique: "every chunk kept in a list and an ever-growing cache: the seed's code", growth: Growth::Linear },
+        Variant { name: "streaming", technique: "each chunk summed as it is generated; nothing kept", growth: Growth::Linear },
+        Variant { name: "bounded", technique: "a running sum and an LRU cache of a few chunks", growth: Growth::Linear },
+        Variant { name: "cleanup", technique: "the seed's class, emptied by clear_cache every few steps", growth: Growth::Linear },
+        Variant { name: "weak", technique: "a cache of weak references: entries do not keep chunks alive", growth: Growth::Linear },
+    ],
+    source: include_str!("../../../kernels/src/memory/mod.rs"),
+    target: Target { variant: "streaming", baseline: "naive", speedup: 5.0, size: 50 },
+    thread_sweep: None,
+    gpu: &[],
+    work: Some(Work { unit: "numbers", per_call: |iterations, values| (iterations * values.int("chunk")) as f64 }),
+    #[cfg(feature = "runner")]
+    runner: &run::Memory,
+};
