@@ -472,3 +472,36 @@ async fn with_webgpu_the_gpu_variants_are_checked_against_the_cpu_and_timed() {
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn memory_plots_live_bytes_per_step_and_the_fixes_stay_small() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser.open(&site.url("/exercises/memory?iterations=5,30&chunk=2000&budget_ms=300")).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    // Same sums; what each variant keeps is shown beside them.
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(naive.starts_with("sum=9995000 (keeps 10000 numbers, 5 cache entries"), "{naive}");
+    let sum = |text: &str| text.split(' ').next().unwrap().to_string();
+    for variant in ["streaming", "bounded", "cleanup", "weak"] {
+        assert_eq!(sum(&browser.testid(&format!("checked-{variant}")).await.text().await.unwrap()), sum(&naive), "{variant}");
+    }
+    // One row per variant, read after 30 steps: the seed's class holds two
+    // copies of 30 chunks of 2000 numbers (8 bytes each), streaming none.
+    let rows = browser
+        .js("return [...document.querySelectorAll('[data-table=memory-steps] tbody tr')].map(tr => tr.dataset.variant)")
+        .await;
+    assert_eq!(rows, serde_json::json!(["naive", "streaming", "bounded", "cleanup", "weak"]));
+    let live_at_end = |variant: &str| {
+        format!("return document.querySelector('[data-table=memory-steps] tr[data-variant={variant}] td:nth-child(2)').textContent")
+    };
+    let naive_end = browser.js(&live_at_end("naive")).await;
+    assert!(naive_end.as_str().unwrap().ends_with("KiB") || naive_end.as_str().unwrap().ends_with("MiB"), "{naive_end}");
+    assert_eq!(browser.js(&live_at_end("streaming")).await, "0 B");
+    let inked = browser
+        .js("const c = document.querySelector('[data-plot=memory-steps]'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++; return n;")
+        .await;
+    assert!(inked.as_u64().unwrap() > 2000, "the memory plot is blank");
+    browser.close().await;
+}
