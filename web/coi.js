@@ -14,17 +14,21 @@
       return null; // storage blocked: never reload, never loop
     }
   })();
+  if (!window.isSecureContext || !("serviceWorker" in navigator)) return;
+  const base = new URL(".", document.baseURI);
   if (window.crossOriginIsolated) {
     storage?.removeItem(key);
+    // Isolated already (the host sends the headers): the service worker is
+    // still wanted for the network lane's endpoint, but no reload is.
+    navigator.serviceWorker.register(new URL("sw.js", base), { scope: base.pathname }).catch(() => {});
     return;
   }
-  if (!window.isSecureContext || !("serviceWorker" in navigator) || !storage) return;
+  if (!storage) return;
   const reloadOnce = () => {
     if (storage.getItem(key)) return;
     storage.setItem(key, "1");
     location.reload();
   };
-  const base = new URL(".", document.baseURI);
   navigator.serviceWorker.register(new URL("sw.js", base), { scope: base.pathname }).then(
     (registration) => {
       if (navigator.serviceWorker.controller || registration.active) {

@@ -2,7 +2,8 @@
 // the cross-origin isolation headers (GitHub Pages cannot send them), which
 // makes SharedArrayBuffer, and so the threaded build, available. It also
 // keeps a copy of everything the site loaded, so a visited site works
-// offline: network first, the cache when the network fails.
+// offline: network first, the cache when the network fails. And it answers
+// the network lane's endpoint (see `endpoint`).
 const CACHE = "perflab-v1";
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -38,9 +39,28 @@ async function respond(request) {
   }
 }
 
+// The network lane: `<scope>net/endpoint?latency_ms=&jitter_ms=&fail=&id=`
+// answers after latency ± jitter milliseconds (uniform), with 503 at the
+// given failure rate, else 200. The benchmark worker's requests are real
+// fetch() calls that reach here; the header says who answered.
+async function endpoint(url) {
+  const number = (name) => Math.max(0, Number(url.searchParams.get(name)) || 0);
+  const delay = Math.max(0, number("latency_ms") + (Math.random() * 2 - 1) * number("jitter_ms"));
+  await new Promise((resolve) => setTimeout(resolve, delay));
+  const failed = Math.random() < number("fail");
+  const body = JSON.stringify({ id: url.searchParams.get("id"), delay_ms: delay, ok: !failed });
+  const headers = { "content-type": "application/json", "cache-control": "no-store", "x-perflab-endpoint": "service-worker" };
+  return isolated(new Response(body, { status: failed ? 503 : 200, headers }));
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (new URL(request.url).origin !== self.location.origin) return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === new URL("net/endpoint", self.registration.scope).pathname) {
+    event.respondWith(endpoint(url));
+    return;
+  }
   if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
   event.respondWith(respond(request));
 });

@@ -14,10 +14,13 @@ pub mod source;
 pub mod stats;
 
 #[cfg(feature = "runner")]
+pub mod network;
+#[cfg(feature = "runner")]
 pub mod runner;
 
 mod caching;
 mod compiled;
+mod concurrency;
 mod duplicates;
 mod mandelbrot;
 mod matmul;
@@ -36,6 +39,7 @@ pub static EXERCISES: &[&Exercise] = &[
     &profiling::EXERCISE,
     &duplicates::EXERCISE,
     &memory::EXERCISE,
+    &concurrency::EXERCISE,
     &caching::EXERCISE,
     &vectorize::EXERCISE,
     &typed::EXERCISE,

@@ -61,6 +61,23 @@ pub trait Browser {
 
     /// Resolves after `ms` milliseconds, on a real timer.
     fn sleep(&self, ms: u32) -> Pin<Box<dyn Future<Output = ()>>>;
+
+    /// A real `fetch()` of `url` (relative to the worker's script): the
+    /// reply's status and whether the site's service worker answered it.
+    fn fetch(&self, url: &str) -> Pin<Box<dyn Future<Output = Result<Reply, String>>>> {
+        let _ = url;
+        Box::pin(std::future::ready(Err("this browser has no network".to_string())))
+    }
+}
+
+/// The answer to one [`Browser::fetch`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// Whether the site's service worker answered (the network lane's
+    /// endpoint), rather than the server.
+    pub from_service_worker: bool,
 }
 
 /// One prepared input, on which any variant can run.

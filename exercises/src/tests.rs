@@ -88,6 +88,7 @@ fn every_exercise_lists_its_kernels_in_order() {
             "zerocopy" => names(&crate::zerocopy::run::VARIANTS),
             "matmul" => names(&kernels::matmul::VARIANTS),
             "memory" => names(&kernels::memory::VARIANTS),
+            "concurrency" => names(&kernels::concurrency::VARIANTS),
             "pi" => names(&kernels::pi::VARIANTS),
             "mandelbrot" => names(&kernels::mandelbrot::VARIANTS),
             other => panic!("{other}: add its kernel list here"),

@@ -10,6 +10,7 @@
 //! exercise's module compares them.
 
 pub mod caching;
+pub mod concurrency;
 pub mod duplicates;
 pub mod mandelbrot;
 pub mod memory;

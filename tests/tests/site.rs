@@ -505,3 +505,46 @@ async fn memory_plots_live_bytes_per_step_and_the_fixes_stay_small() {
     assert!(inked.as_u64().unwrap() > 2000, "the memory plot is blank");
     browser.close().await;
 }
+
+/// The `requests` table's rows as (k, total ms), and its caption.
+async fn request_totals(browser: &Browser) -> (Vec<(u64, f64)>, String) {
+    let rows = table_cells(browser, "requests").await;
+    let totals = rows.iter().map(|row| (row[0].parse().unwrap(), row[1].trim_end_matches(" ms").parse().unwrap())).collect();
+    let caption = browser.js("return document.querySelector('[data-table=requests]').parentElement.querySelector('p').textContent").await;
+    (totals, caption.as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn concurrency_overlaps_real_requests_and_splits_cpu_work() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    let page = site.url("/exercises/concurrency?count=1,2&limits=1,10,50&latency_ms=40&jitter_ms=0&budget_ms=300");
+    browser.open(&page).await;
+    // The first load registers the service worker; from the next worker on,
+    // its endpoint answers the requests.
+    let mut caption = String::new();
+    let mut totals = Vec::new();
+    for _ in 0..3 {
+        browser.testid("run").await.click().await.unwrap();
+        browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+        (totals, caption) = request_totals(&browser).await;
+        if caption.starts_with("Real fetch()") {
+            break;
+        }
+    }
+    assert!(caption.starts_with("Real fetch() calls answered by the site's service worker"), "{caption}");
+    // 50 requests of 40 ms: one at a time at least 2 s; 10 at a time about
+    // 5 latencies; all at once about one (generous bounds: a loaded machine
+    // adds, never subtracts).
+    let total = |k: u64| totals.iter().find(|(limit, _)| *limit == k).unwrap().1;
+    assert!(total(1) >= 50.0 * 40.0, "{totals:?}");
+    assert!(total(10) >= 5.0 * 40.0 && total(10) < total(1) / 3.0, "{totals:?}");
+    assert!(total(50) >= 40.0 && total(50) < total(10), "{totals:?}");
+    let bars = browser.js("return [...document.querySelectorAll('[data-testid=flame]')].map(f => [f.dataset.flame, Number(f.dataset.spans)])").await;
+    assert_eq!(bars, serde_json::json!([["requests-1", 50], ["requests-10", 50], ["requests-50", 50]]));
+    // Part B: the parallel variants agree with the sequential one.
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(naive.starts_with('[') && naive.ends_with(']'), "{naive}");
+    assert_eq!(browser.js("return document.querySelectorAll('.variant .agrees').length").await.as_u64(), Some(3));
+    browser.close().await;
+}

@@ -25,7 +25,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use exercises::protocol::{FromWorker, WorkerInfo};
-use exercises::runner::Browser;
+use exercises::runner::{Browser, Reply};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Performance};
 
@@ -81,6 +81,17 @@ impl Browser for Timers {
 
     fn sleep(&self, ms: u32) -> Pin<Box<dyn Future<Output = ()>>> {
         Box::pin(gloo_timers::future::TimeoutFuture::new(ms))
+    }
+
+    fn fetch(&self, url: &str) -> Pin<Box<dyn Future<Output = Result<Reply, String>>>> {
+        let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+        let pending = scope.fetch_with_str(url);
+        Box::pin(async move {
+            let response = wasm_bindgen_futures::JsFuture::from(pending).await.map_err(|error| format!("fetch failed: {error:?}"))?;
+            let response: web_sys::Response = response.unchecked_into();
+            let from_service_worker = response.headers().get("x-perflab-endpoint").ok().flatten().is_some();
+            Ok(Reply { status: response.status(), from_service_worker })
+        })
     }
 }
 

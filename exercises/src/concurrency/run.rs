@@ -1,0 +1,152 @@
+//! Inputs for `concurrency`: part B's list of numbers, and part A's
+//! requests as a live demonstration on the network lane.
+
+use std::cell::Cell;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hint::black_box;
+use std::rc::Rc;
+
+use kernels::concurrency::{naive, numbers, split_in, VARIANTS};
+
+use crate::network::{Attempt, Behaviour, Endpoint};
+use crate::params::ParamValues;
+use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker};
+use crate::runner::{Browser, Live, Output, Runner, Workload};
+
+pub struct Concurrency;
+
+/// The seed's 5 URLs × 10.
+const REQUESTS: usize = 50;
+
+struct Input {
+    numbers: Vec<u64>,
+    threads: Option<usize>,
+    /// The naive results, computed on the first check.
+    expected: Option<Vec<f64>>,
+}
+
+impl Runner for Concurrency {
+    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
+        let count = params.list("count")[0];
+        vec![(format!("{count} numbers: 100000 … {}", count * 100_000), self.workload(params, count))]
+    }
+
+    fn workload(&self, _: &ParamValues, size: u64) -> Box<dyn Workload> {
+        Box::new(Input { numbers: numbers(size as usize), threads: None, expected: None })
+    }
+
+    fn live(&self, params: &ParamValues, browser: Rc<dyn Browser>) -> Option<Live> {
+        let behaviour = Behaviour {
+            latency_ms: params.int("latency_ms") as f64,
+            jitter_ms: params.int("jitter_ms") as f64,
+            fail_rate: 0.0,
+        };
+        let limits = params.list("limits").to_vec();
+        Some(Box::pin(async move {
+            let endpoint = Endpoint::connect(browser.clone(), behaviour, 5).await;
+            let mut messages = Vec::new();
+            let mut rows = Vec::new();
+            for &k in &limits {
+                let (attempts, total_ms) = at_most(&endpoint, browser.as_ref(), k as usize).await;
+                let expected_ms = (REQUESTS as f64 / k as f64).ceil() * behaviour.latency_ms;
+                let failed = attempts.iter().filter(|(_, a)| !a.ok).count();
+                rows.push(vec![
+                    k.to_string(),
+                    format!("{total_ms:.0} ms"),
+                    format!("{expected_ms:.0} ms"),
+                    format!("{:.1}", REQUESTS as f64 / (total_ms / 1000.0)),
+                    failed.to_string(),
+                ]);
+                messages.push(FromWorker::Flame(Flame {
+                    id: format!("requests-{k}"),
+                    title: format!("at most {k} in flight: {REQUESTS} requests in {total_ms:.0} ms (rows are slots)"),
+                    spans: attempts
+                        .into_iter()
+                        .map(|(slot, a)| FlameSpan { name: format!("#{}", a.id), depth: slot, start_ms: a.start_ms, end_ms: a.end_ms })
+                        .collect(),
+                }));
+            }
+            let lane = match &endpoint.simulated {
+                None => "Real fetch() calls answered by the site's service worker.".to_string(),
+                Some(reason) => format!("Simulated with timers in the worker (same latency and jitter): {reason}."),
+            };
+            messages.insert(0, FromWorker::Table(DemoTable {
+                id: "requests".into(),
+                title: "Part A: 50 requests, total time vs the concurrency limit k".into(),
+                caption: format!(
+                    "{lane} Latency {} ms ± {} ms. With k in flight the total is about ⌈50 / k⌉ latencies.",
+                    behaviour.latency_ms, behaviour.jitter_ms
+                ),
+                columns: ["k", "total", "⌈50 / k⌉ × latency", "requests/s", "failed"].map(String::from).to_vec(),
+                rows,
+                highlighted: 0,
+            }));
+            messages
+        }))
+    }
+}
+
+/// The seed's 50 requests with at most `k` in flight: `k` slots, each
+/// taking the next request as soon as its last one is answered (a
+/// semaphore of `k` permits). Returns each request with its slot, and the
+/// total time.
+async fn at_most(endpoint: &Endpoint, browser: &dyn Browser, k: usize) -> (Vec<(usize, Attempt)>, f64) {
+    let next = Cell::new(0usize);
+    let origin = browser.now_ms();
+    let slot = |slot: usize| {
+        let next = &next;
+        async move {
+            let mut done = Vec::new();
+            loop {
+                let id = next.get();
+                if id >= REQUESTS {
+                    return done;
+                }
+                next.set(id + 1);
+                done.push((slot, endpoint.request(id, origin).await));
+            }
+        }
+    };
+    let slots = futures_util::future::join_all((0..k.min(REQUESTS)).map(slot)).await;
+    let total_ms = browser.now_ms() - origin;
+    let mut attempts: Vec<(usize, Attempt)> = slots.into_iter().flatten().collect();
+    attempts.sort_by_key(|(_, a)| a.id);
+    (attempts, total_ms)
+}
+
+impl Input {
+    fn call(&self, variant: usize) -> Vec<f64> {
+        match (VARIANTS[variant].0, self.threads) {
+            ("split", Some(threads)) => split_in(&self.numbers, threads),
+            _ => (VARIANTS[variant].1)(&self.numbers),
+        }
+    }
+}
+
+impl Workload for Input {
+    fn run(&mut self, variant: usize) {
+        black_box(self.call(variant));
+    }
+
+    /// Agreement within `n^1.5 · 10⁻¹²` per number: split adds its pieces
+    /// in another order than the naive loop.
+    fn check(&mut self, variant: usize) -> Output {
+        let results = self.call(variant);
+        let expected = self.expected.get_or_insert_with(|| naive(&self.numbers));
+        let within = results.len() == expected.len()
+            && results.iter().zip(expected.iter()).zip(&self.numbers).all(|((a, b), &n)| (a - b).abs() <= 1e-12 * (n as f64).powf(1.5).max(1.0));
+        let text = results.iter().map(|r| format!("{r:.4}")).collect::<Vec<_>>().join(", ");
+        let digest = if within {
+            0
+        } else {
+            let mut hasher = DefaultHasher::new();
+            results.iter().for_each(|r| r.to_bits().hash(&mut hasher));
+            hasher.finish()
+        };
+        Output { text: format!("[{text}]"), digest }
+    }
+
+    fn set_threads(&mut self, threads: usize) {
+        self.threads = Some(threads);
+    }
+}
