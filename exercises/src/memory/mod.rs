@@ -70,7 +70,7 @@ pub static EXERCISE: Exercise = Exercise {
         Variant { name: "weak", technique: "a cache of weak references: entries do not keep chunks alive", growth: Growth::Linear },
     ],
     source: include_str!("../../../kernels/src/memory/mod.rs"),
-    target: Target { variant: "streaming", baseline: "naive", speedup: 5.0, size: 50 },
+    target: Target { variant: "bounded", baseline: "naive", speedup: 2.0, size: 50 },
     thread_sweep: None,
     gpu: &[],
     work: Some(Work { unit: "numbers", per_call: |iterations, values| (iterations * values.int("chunk")) as f64 }),
