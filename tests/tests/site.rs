@@ -548,3 +548,35 @@ async fn concurrency_overlaps_real_requests_and_splits_cpu_work() {
     assert_eq!(browser.js("return document.querySelectorAll('.variant .agrees').length").await.as_u64(), Some(3));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_service_worker_endpoint_honours_latency_and_failure_rate() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser.open(&site.url("/")).await;
+    // Wait until the service worker controls the page.
+    browser.wait_until("return navigator.serviceWorker.controller !== null", serde_json::json!(true), Duration::from_secs(30)).await;
+    let script = r#"
+        const [latency, fail, count] = arguments;
+        const started = performance.now();
+        const replies = await Promise.all([...Array(count).keys()].map(id =>
+            fetch(`net/endpoint?latency_ms=${latency}&jitter_ms=0&fail=${fail}&id=${id}`)
+                .then(r => [r.status, r.headers.get('x-perflab-endpoint')])));
+        return [performance.now() - started, replies.filter(r => r[0] === 503).length, replies.filter(r => r[1] === 'service-worker').length];
+    "#;
+    let run = |latency: u32, fail: f64, count: u32| {
+        let client = browser.client.clone();
+        async move {
+            let value = client.execute(&format!("return (async () => {{ {script} }})(...arguments)"), vec![latency.into(), fail.into(), count.into()]).await.unwrap();
+            serde_json::from_value::<(f64, u32, u32)>(value).unwrap()
+        }
+    };
+    let (elapsed, failed, answered) = run(120, 0.0, 20).await;
+    assert_eq!((failed, answered), (0, 20));
+    assert!((120.0..2000.0).contains(&elapsed), "20 requests of 120 ms at once took {elapsed} ms");
+    // A 30% failure rate over 400 requests: 120 expected, σ ≈ 9.2; 4σ.
+    let (_, failed, answered) = run(0, 0.3, 400).await;
+    assert_eq!(answered, 400);
+    assert!((83..=157).contains(&failed), "{failed} of 400 failed");
+    browser.close().await;
+}

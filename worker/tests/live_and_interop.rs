@@ -75,3 +75,31 @@ async fn the_profiled_program_really_waits_and_names_its_bottleneck() {
     assert!(report.rows[0][1].starts_with("slow_calculation:"), "{:?}", report.rows[0]);
     assert!(report.rows.iter().any(|r| r[1] == "process_data: 3 calls, 2 distinct inputs"));
 }
+
+/// Without a service worker (none controls this test's worker) the
+/// network lane simulates the endpoint, says so, and honours its latency,
+/// jitter and failure rate.
+#[wasm_bindgen_test]
+async fn without_a_service_worker_the_endpoint_is_simulated_with_its_parameters() {
+    use exercises::network::{Behaviour, Endpoint};
+    let timers = Rc::new(Timers::new());
+    let behaviour = Behaviour { latency_ms: 30.0, jitter_ms: 10.0, fail_rate: 0.25 };
+    let endpoint = Endpoint::connect(timers.clone(), behaviour, 11).await;
+    let reason = endpoint.simulated.clone().expect("no service worker here: simulated");
+    assert!(reason.contains("service worker"), "{reason}");
+    let origin = timers.now();
+    let attempts = futures_util::future::join_all((0..200).map(|id| endpoint.request(id, origin))).await;
+    for attempt in &attempts {
+        let took = attempt.end_ms - attempt.start_ms;
+        // 30 ± 10 ms; timers fire late, never early (1 ms for rounding).
+        assert!(took >= 19.0 && took < 30.0 + 10.0 + 200.0, "request {} took {took} ms", attempt.id);
+    }
+    // All 200 at once: the batch takes about one latency, not 200.
+    let total = attempts.iter().map(|a| a.end_ms).fold(0.0, f64::max);
+    assert!(total < 1000.0, "{total} ms");
+    // 25% failures: 50 expected, σ ≈ 6.1; 4σ either way.
+    let failed = attempts.iter().filter(|a| !a.ok).count();
+    assert!((26..=74).contains(&failed), "{failed} of 200 failed");
+    let ids: Vec<usize> = attempts.iter().map(|a| a.id).collect();
+    assert_eq!(ids, (0..200).collect::<Vec<_>>(), "every request answered once");
+}
