@@ -72,7 +72,7 @@ pub static EXERCISE: Exercise = Exercise {
         Variant { name: "split", technique: "every range cut into equal pieces shared over the threads", growth: Growth::Quadratic },
     ],
     source: include_str!("../../../kernels/src/concurrency/mod.rs"),
-    target: Target { variant: "split", baseline: "naive", speedup: 1.5, size: 5 },
+    target: Target { variant: "split", baseline: "naive", speedup: 1.3, size: 5 },
     thread_sweep: Some("split"),
     gpu: &[],
     work: Some(Work { unit: "terms", per_call: |count, _| (count * (count + 1) / 2 * 100_000) as f64 }),
