@@ -52,30 +52,19 @@ pub fn split(numbers: &[u64]) -> Vec<f64> {
 }
 
 /// [`split`] as `parts` tasks, so at most `parts` threads work (the thread
-/// sweep's knob); task `t` takes pieces `t`, `t + parts`, ….
+/// sweep's knob).
 pub fn split_in(numbers: &[u64], parts: usize) -> Vec<f64> {
     let pieces: Vec<(usize, std::ops::Range<u64>)> = numbers
         .iter()
         .enumerate()
         .flat_map(|(index, &n)| (0..n).step_by(PIECE as usize).map(move |start| (index, start..(start + PIECE).min(n))))
         .collect();
-    let parts = parts.clamp(1, pieces.len().max(1));
-    let sums: Vec<Vec<(usize, f64)>> = (0..parts)
-        .into_par_iter()
-        .map(|task| pieces.iter().skip(task).step_by(parts).map(|(index, range)| (*index, partial(range.clone()))).collect())
-        .collect();
+    let sums = crate::interleaved(pieces.len(), parts, |piece| partial(pieces[piece].1.clone()));
+    // Each number's pieces are added in order, so the result does not
+    // depend on the number of parts.
     let mut results = vec![0.0; numbers.len()];
-    // Pieces are added in their order within each number, so the result
-    // does not depend on the number of parts.
-    let mut ordered: Vec<(usize, usize, f64)> = Vec::new();
-    for (task, task_sums) in sums.into_iter().enumerate() {
-        for (k, (index, sum)) in task_sums.into_iter().enumerate() {
-            ordered.push((task + k * parts, index, sum));
-        }
-    }
-    ordered.sort_by_key(|&(piece, _, _)| piece);
-    for (_, index, sum) in ordered {
-        results[index] += sum;
+    for ((index, _), sum) in pieces.iter().zip(sums) {
+        results[*index] += sum;
     }
     results
 }

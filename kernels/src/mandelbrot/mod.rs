@@ -12,7 +12,6 @@
 //! test as `|z| > 2` without the square root, and SIMD lanes do per pixel
 //! exactly what the scalar loop does.
 
-use rayon::prelude::*;
 use wide::{f64x4, CmpGt};
 
 /// The image's shape and iteration limit.
@@ -159,26 +158,12 @@ pub fn parallel(frame: &Frame) -> Vec<u32> {
 /// the middle, inside the set, cost the most, and interleaving gives every
 /// task a fair share of them.
 pub fn parallel_in(frame: &Frame, parts: usize) -> Vec<u32> {
-    let (width, parts) = (frame.width, parts.clamp(1, frame.height.max(1)));
-    let strips: Vec<Vec<u32>> = (0..parts)
-        .into_par_iter()
-        .map(|task| {
-            let rows: Vec<usize> = (task..frame.height).step_by(parts).collect();
-            let mut strip = vec![0u32; rows.len() * width];
-            for (&y, row) in rows.iter().zip(strip.chunks_exact_mut(width.max(1))) {
-                simd_row(frame, y, row);
-            }
-            strip
-        })
-        .collect();
-    let mut img = vec![0u32; width * frame.height];
-    for (task, strip) in strips.iter().enumerate() {
-        for (k, row) in strip.chunks_exact(width.max(1)).enumerate() {
-            let y = task + k * parts;
-            img[y * width..(y + 1) * width].copy_from_slice(row);
-        }
-    }
-    img
+    let rows = crate::interleaved(frame.height, parts, |y| {
+        let mut row = vec![0u32; frame.width];
+        simd_row(frame, y, &mut row);
+        row
+    });
+    rows.concat()
 }
 
 /// The sum of all counts and the number of pixels that never escaped: the

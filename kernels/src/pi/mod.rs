@@ -12,7 +12,6 @@
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
-use rayon::prelude::*;
 
 /// One estimate's inputs.
 #[derive(Clone, Copy)]
@@ -117,22 +116,14 @@ fn stream_state(seed: u64) -> u128 {
 /// [`parallel`] as `parts` tasks, so at most `parts` threads work (the
 /// thread sweep's knob). The points are cut into fixed chunks, and chunk
 /// `k` draws from PCG stream `k` of the seed: independent streams, and the
-/// same estimate whatever the number of threads. Task `t` takes chunks `t`,
-/// `t + parts`, ….
+/// same estimate whatever the number of threads.
 pub fn parallel_in(job: &Job, parts: usize) -> f64 {
     let chunks = job.points.div_ceil(CHUNK);
-    let parts = (parts as u64).clamp(1, chunks.max(1));
-    let n_inside: u64 = (0..parts)
-        .into_par_iter()
-        .map(|task| {
-            (task..chunks)
-                .step_by(parts as usize)
-                .map(|chunk| {
-                    let mut rng = Pcg64::new(stream_state(job.seed), chunk as u128);
-                    count_batched(&mut rng, CHUNK.min(job.points - chunk * CHUNK))
-                })
-                .sum::<u64>()
-        })
-        .sum();
-    4.0 * n_inside as f64 / job.points as f64
+    let state = stream_state(job.seed);
+    let counts = crate::interleaved(chunks as usize, parts, |chunk| {
+        let chunk = chunk as u64;
+        let mut rng = Pcg64::new(state, chunk as u128);
+        count_batched(&mut rng, CHUNK.min(job.points - chunk * CHUNK))
+    });
+    4.0 * counts.iter().sum::<u64>() as f64 / job.points as f64
 }
