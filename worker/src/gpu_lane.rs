@@ -32,63 +32,80 @@ enum Output {
     Inside(u64),
 }
 
-/// One input of a GPU variant, with what it needs to check its output.
+/// One input of a GPU variant at one size, prepared once for the check and
+/// every sample.
 struct Input {
-    exercise: &'static str,
     variant: &'static str,
     size: u64,
-    values: ParamValues,
+    data: Data,
+}
+
+/// An exercise's input in the form its shader takes.
+enum Data {
+    /// The `f64` operands (the CPU reference's) and their `f32` copies.
+    Matrix { operands: matmul::Operands, a: Vec<f32>, b: Vec<f32> },
+    Image(mandelbrot::Frame),
+    Points { seed: u64 },
 }
 
 impl Input {
+    fn new(exercise: &'static str, variant: &'static str, size: u64, values: &ParamValues) -> Result<Input, String> {
+        let data = match exercise {
+            "matmul" => {
+                let operands = matmul::Operands::random(size as usize, values.int("seed"));
+                let narrow = |m: &[f64]| m.iter().map(|&v| v as f32).collect();
+                Data::Matrix { a: narrow(&operands.a), b: narrow(&operands.b), operands }
+            }
+            "mandelbrot" => Data::Image(mandelbrot::Frame {
+                width: size as usize,
+                height: values.int("height") as usize,
+                max_iter: values.int("max_iter") as u32,
+            }),
+            "pi" => Data::Points { seed: values.int("seed") },
+            other => return Err(format!("the GPU lane has no input for {other}")),
+        };
+        Ok(Input { variant, size, data })
+    }
+
     /// Runs the variant with `repeats` dispatches.
     async fn call(&self, gpu: &Gpu, repeats: u32) -> Result<GpuRun<Output>, String> {
-        let size = self.size;
-        match self.exercise {
-            "matmul" => {
-                let m = matmul::Operands::random(size as usize, self.values.int("seed"));
-                let (a, b): (Vec<f32>, Vec<f32>) = (m.a.iter().map(|&v| v as f32).collect(), m.b.iter().map(|&v| v as f32).collect());
-                let run = gpu.matmul(&a, &b, m.n, self.variant == "gpu_tiled", repeats).await?;
-                Ok(run.map(Output::Matrix))
+        match &self.data {
+            Data::Matrix { operands, a, b } => {
+                Ok(gpu.matmul(a, b, operands.n, self.variant == "gpu_tiled", repeats).await?.map(Output::Matrix))
             }
-            "mandelbrot" => {
-                let (height, max_iter) = (self.values.int("height") as u32, self.values.int("max_iter") as u32);
-                Ok(gpu.mandelbrot(size as u32, height, max_iter, repeats).await?.map(Output::Image))
-            }
-            "pi" => Ok(gpu.pi_inside(size, self.values.int("seed"), repeats).await?.map(Output::Inside)),
-            other => Err(format!("the GPU lane has no input for {other}")),
+            Data::Image(frame) => Ok(gpu
+                .mandelbrot(frame.width as u32, frame.height as u32, frame.max_iter, repeats)
+                .await?
+                .map(Output::Image)),
+            Data::Points { seed } => Ok(gpu.pi_inside(self.size, *seed, repeats).await?.map(Output::Inside)),
         }
     }
 
     /// The output as the check shows it, and whether it is within the
     /// variant's tolerance of the CPU result.
     fn check(&self, output: &Output) -> (String, bool) {
-        match output {
-            Output::Matrix(c) => {
-                let expected = matmul::ikj(&matmul::Operands::random(self.size as usize, self.values.int("seed")));
+        match (output, &self.data) {
+            (Output::Matrix(c), Data::Matrix { operands, .. }) => {
+                let expected = matmul::ikj(operands);
                 let scale = expected.iter().fold(1e-300f64, |acc, v| acc.max(v.abs()));
                 let worst = c.iter().zip(&expected).map(|(&g, e)| (g as f64 - e).abs()).fold(0.0, f64::max) / scale;
                 let sum: f64 = c.iter().map(|&v| v as f64).sum();
                 (format!("sum={sum:.6} (max |Δ| from f64 {worst:.1e} of the largest entry)"), c.len() == expected.len() && worst <= 1e-4)
             }
-            Output::Image(img) => {
-                let frame = mandelbrot::Frame {
-                    width: self.size as usize,
-                    height: self.values.int("height") as usize,
-                    max_iter: self.values.int("max_iter") as u32,
-                };
-                let expected = mandelbrot::simd(&frame);
+            (Output::Image(img), Data::Image(frame)) => {
+                let expected = mandelbrot::simd(frame);
                 let differ = img.iter().zip(&expected).filter(|(a, b)| a != b).count();
                 let (sum, zeros) = mandelbrot::summary(img);
                 let percent = 100.0 * differ as f64 / expected.len().max(1) as f64;
                 let text = format!("sum={sum} zeros={zeros} ({differ} pixels, {percent:.2}%, differ from f64)");
                 (text, img.len() == expected.len() && percent <= 1.0)
             }
-            Output::Inside(inside) => {
+            (Output::Inside(inside), _) => {
                 let estimate = 4.0 * *inside as f64 / self.size as f64;
                 let within = (estimate - std::f64::consts::PI).abs() <= 4.0 * pi::standard_error(self.size);
                 (format!("pi={estimate:.6}{}", if within { "" } else { " (outside π ± 4σ)" }), within)
             }
+            _ => ("an output of another kind than its input".into(), false),
         }
     }
 }
@@ -148,9 +165,15 @@ async fn measure_variant(
 ) {
     let name = variant.variant.name;
     let sizes = values.list(exercise.size_param);
-    let input = |size| Input { exercise: exercise.id, variant: name, size, values: values.clone() };
-    let checked = match input(sizes[0]).call(gpu, 1).await {
-        Ok(run) => input(sizes[0]).check(&run.output),
+    let input = |size| Input::new(exercise.id, name, size, values);
+    // The first size's input serves the check and then its timing (the
+    // first size is never skipped: nothing predicts it).
+    let first = input(sizes[0]);
+    let checked = match &first {
+        Ok(first) => match first.call(gpu, 1).await {
+            Ok(run) => first.check(&run.output),
+            Err(error) => (format!("failed: {error}"), false),
+        },
         Err(error) => (format!("failed: {error}"), false),
     };
     let agrees = checked.1;
@@ -161,6 +184,7 @@ async fn measure_variant(
     let budget_ns = budget_ns(values);
     let max_samples = Mode::named(values.text("mode")).max_samples;
     let mut measured: Vec<(f64, f64)> = Vec::new();
+    let mut first = Some(first);
     for &size in sizes {
         if let Some(predicted_ns) = predict_ns(&measured, variant.variant.growth, size as f64) {
             if predicted_ns * MIN_CALLS > budget_ns {
@@ -169,7 +193,11 @@ async fn measure_variant(
             }
         }
         post(FromWorker::Progress { done: 0, total: 0, label: format!("{name} at n = {size} on the GPU") });
-        match time(&input(size), gpu, budget_ns, max_samples).await {
+        let timed = match first.take().unwrap_or_else(|| input(size)) {
+            Ok(input) => time(&input, gpu, budget_ns, max_samples).await,
+            Err(error) => Err(error),
+        };
+        match timed {
             Ok((measurement, last, dispatches)) => {
                 let per_call = per_call_point(&measurement);
                 if let Some(ns) = per_call {
