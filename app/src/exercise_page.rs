@@ -265,6 +265,9 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         errors
     });
     let run = Run::new();
+    // The analysed rows (bootstrap intervals): computed once per update,
+    // shared by the results and the start-up table.
+    let rows = Memo::new(move |_| analysis::rows(exercise, &run.measurements.read()));
     match choose_build() {
         Ok(()) => run.build.set("threaded"),
         Err(reason) => run.single_reason.set(Some(reason)),
@@ -367,13 +370,13 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             </section>
 
             <Variants exercise run />
-            <Results exercise run />
+            <Results exercise run rows />
             <TimelineView run />
             <MemoryOverSteps exercise run />
             <Images run />
             <DemoTables run />
             <FlameGraphs run />
-            <StartupCosts exercise run />
+            <StartupCosts exercise run rows />
         </article>
     }
 }
@@ -460,7 +463,7 @@ fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
                 <div class="variant" data-testid=format!("variant-{}", variant.name)>
                     <h3><code>{variant.name}</code> " " <span class="growth">{variant.growth.label()}</span></h3>
                     <p>{variant.technique}</p>
-                    {exercise.gpu.iter().find(|g| g.variant.name == variant.name).map(|gpu| view! {
+                    {exercise.gpu_variant(variant.name).map(|gpu| view! {
                         <p class="note">"Checked against the CPU: " {gpu.tolerance} "."</p>
                     })}
                     {move || unavailable(variant.name).map(|reason| view! {
@@ -468,8 +471,7 @@ fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
                     })}
                     <dl class="check">
                         {move || checked(variant.name).map(|check| {
-                            let on_gpu = exercise.gpu.iter().any(|g| g.variant.name == variant.name);
-                            let verdict = match (check.agrees, on_gpu) {
+                            let verdict = match (check.agrees, exercise.on_gpu(variant.name)) {
                                 (true, false) => "agrees with naive",
                                 (false, false) => "DISAGREES with naive: not timed",
                                 (true, true) => "within tolerance of the CPU result",
@@ -501,8 +503,7 @@ fn ratio_text(s: &Estimate) -> String {
 }
 
 #[component]
-fn Results(exercise: &'static Exercise, run: Run) -> impl IntoView {
-    let rows = Memo::new(move |_| analysis::rows(exercise, &run.measurements.read()));
+fn Results(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl IntoView {
     let time_plot = NodeRef::<leptos::html::Canvas>::new();
     let speedup_plot = NodeRef::<leptos::html::Canvas>::new();
     let distribution_plot = NodeRef::<leptos::html::Canvas>::new();
@@ -770,8 +771,7 @@ fn put_image(canvas: &web_sys::HtmlCanvasElement, image: &exercises::protocol::I
 /// module (compile and instantiate), and each variant's first call, cold,
 /// beside its warm time per call.
 #[component]
-fn StartupCosts(exercise: &'static Exercise, run: Run) -> impl IntoView {
-    let rows = Memo::new(move |_| analysis::rows(exercise, &run.measurements.read()));
+fn StartupCosts(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl IntoView {
     move || {
         let info = run.worker.get()?;
         let first = run.first_module_load_ms.get().unwrap_or(info.module_load_ms);

@@ -230,10 +230,15 @@ impl Exercise {
         self.variants.iter().chain(gpu.iter().map(|g| &g.variant))
     }
 
+    /// The GPU variant named `name`, if it is one.
+    pub fn gpu_variant(&self, name: &str) -> Option<&'static GpuVariant> {
+        self.gpu.iter().find(|g| g.variant.name == name)
+    }
+
     /// Whether `name` is a GPU variant (its memory is the GPU's, not
     /// counted by the worker's allocator).
     pub fn on_gpu(&self, name: &str) -> bool {
-        self.gpu.iter().any(|g| g.variant.name == name)
+        self.gpu_variant(name).is_some()
     }
 
     /// A variant by name, CPU or GPU.
@@ -244,7 +249,7 @@ impl Exercise {
     /// The source code of one variant: a CPU variant's function, cut from
     /// the kernels' source file, or a GPU variant's shader.
     pub fn variant_source(&self, name: &str) -> Option<&'static str> {
-        match self.gpu.iter().find(|g| g.variant.name == name) {
+        match self.gpu_variant(name) {
             Some(gpu) => Some(gpu.shader),
             None => source::function(self.source, name),
         }
