@@ -499,9 +499,7 @@ async fn memory_plots_live_bytes_per_step_and_the_fixes_stay_small() {
     let naive_end = browser.js(&live_at_end("naive")).await;
     assert!(naive_end.as_str().unwrap().ends_with("KiB") || naive_end.as_str().unwrap().ends_with("MiB"), "{naive_end}");
     assert_eq!(browser.js(&live_at_end("streaming")).await, "0 B");
-    let inked = browser
-        .js("const c = document.querySelector('[data-plot=memory-steps]'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++; return n;")
-        .await;
+    let inked = browser.js(&INKED_PIXELS.replace(r#"[data-testid="plot"]"#, r#"[data-plot="memory-steps"]"#)).await;
     assert!(inked.as_u64().unwrap() > 2000, "the memory plot is blank");
     browser.close().await;
 }

@@ -197,29 +197,27 @@ fn test() -> Result {
     let mut tally = Tally::default();
     // Host: kernels' property tests, exercises, the worker's harness, the app's plots.
     tally.run(cargo().args(["test", "--workspace", "--exclude", "e2e"]))?;
-    // In headless Chromium: kernels compiled to wasm, the worker's message handling.
-    let webdriver_json = root().join("target/webdriver.json");
-    std::fs::write(&webdriver_json, tools::webdriver_json(&[])).map_err(|e| format!("webdriver.json: {e}"))?;
+    // In headless Chromium: kernels compiled to wasm, the worker's message
+    // handling. `chromium_args` are added to the browser's; `expect_gpu` is
+    // compiled into the GPU tests ("0": no adapter allowed, "1": required).
+    let in_browser = |name: &str, chromium_args: &[&str], expect_gpu: &str| -> Result<Command> {
+        let webdriver_json = root().join(format!("target/{name}.json"));
+        std::fs::write(&webdriver_json, tools::webdriver_json(chromium_args)).map_err(|e| format!("{name}.json: {e}"))?;
+        let mut command = cargo();
+        command
+            .args(["test", "--target", "wasm32-unknown-unknown"])
+            .env("RUSTFLAGS", simd_rustflags())
+            .env("PATH", tools.path())
+            .env("CHROMEDRIVER", &tools.chromedriver)
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .env("PERFLAB_EXPECT_GPU", expect_gpu);
+        Ok(command)
+    };
     // Without WebGPU here: the GPU tests must find no adapter and a reason.
-    tally.run(cargo()
-        .args(["test", "-p", "kernels", "-p", "worker", "--target", "wasm32-unknown-unknown"])
-        .env("RUSTFLAGS", simd_rustflags())
-        .env("PATH", tools.path())
-        .env("CHROMEDRIVER", &tools.chromedriver)
-        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-        .env("PERFLAB_EXPECT_GPU", "0"))?;
+    tally.run(in_browser("webdriver", &[], "0")?.args(["-p", "kernels", "-p", "worker"]))?;
     // With WebGPU (a software adapter): the GPU kernels must agree with the CPU.
-    let webgpu_json = root().join("target/webdriver-webgpu.json");
-    std::fs::write(&webgpu_json, tools::webdriver_json(&["--enable-unsafe-webgpu"])).map_err(|e| format!("webdriver.json: {e}"))?;
-    tally.run(cargo()
-        .args(["test", "-p", "worker", "--target", "wasm32-unknown-unknown", "--test", "gpu"])
-        .env("RUSTFLAGS", simd_rustflags())
-        .env("PATH", tools.path())
-        .env("CHROMEDRIVER", &tools.chromedriver)
-        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webgpu_json)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-        .env("PERFLAB_EXPECT_GPU", "1"))?;
+    tally.run(in_browser("webdriver-webgpu", &["--enable-unsafe-webgpu"], "1")?.args(["-p", "worker", "--test", "gpu"]))?;
     // End to end: the built site, served like the dev server serves it,
     // and built for a sub-path, served like GitHub Pages serves it.
     dist("/", "dist")?;
