@@ -56,41 +56,16 @@ fn values(len: usize, mut state: u64) -> Vec<f32> {
         .collect()
 }
 
-/// C = A·B in f64, the reference.
+/// C = A·B in f64 from the same `f32` entries: the kernels' ikj product,
+/// which equals the naive one bit for bit.
 fn matmul_cpu(a: &[f32], b: &[f32], n: usize) -> Vec<f64> {
-    let mut c = vec![0.0; n * n];
-    for i in 0..n {
-        for k in 0..n {
-            let aik = f64::from(a[i * n + k]);
-            for j in 0..n {
-                c[i * n + j] += aik * f64::from(b[k * n + j]);
-            }
-        }
-    }
-    c
+    let widen = |m: &[f32]| m.iter().map(|&v| f64::from(v)).collect();
+    kernels::matmul::ikj(&kernels::matmul::Operands { n, a: widen(a), b: widen(b) })
 }
 
-/// The reference Python Mandelbrot, ported to f64.
+/// The seed's Mandelbrot in f64: the kernels' naive port.
 fn mandelbrot_cpu(width: u32, height: u32, max_iter: u32) -> Vec<u32> {
-    let (w, h) = (f64::from(width), f64::from(height));
-    let mut img = vec![0; (width * height) as usize];
-    for y in 0..height {
-        for x in 0..width {
-            let (cr, ci) = (
-                (f64::from(x) - w / 2.0) / (w / 4.0),
-                (f64::from(y) - h / 2.0) / (h / 4.0),
-            );
-            let (mut zr, mut zi) = (0.0f64, 0.0f64);
-            for i in 0..max_iter {
-                if zr.hypot(zi) > 2.0 {
-                    img[(y * width + x) as usize] = i;
-                    break;
-                }
-                (zr, zi) = (zr * zr - zi * zi + cr, zr * zi + zi * zr + ci);
-            }
-        }
-    }
-    img
+    kernels::mandelbrot::naive(&kernels::mandelbrot::Frame { width: width as usize, height: height as usize, max_iter })
 }
 
 /// Relative tolerance of the matmul check: max |gpu - cpu| / max(|cpu|, 1).
