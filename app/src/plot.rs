@@ -10,6 +10,7 @@ use exercises::protocol::{Flame, MemorySteps, Timeline};
 use exercises::stats::{Estimate, GrowthFit};
 use exercises::Exercise;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 
 /// One variant's points on the time-vs-size plot.
@@ -57,6 +58,24 @@ pub fn series(exercise: &Exercise, rows: &[Row]) -> Vec<Series> {
             })
         })
         .collect()
+}
+
+/// The mesh every plot shares: fonts scaled for the screen, no minor grid
+/// lines, major ones at `grid` opacity.
+fn styled_mesh<'a, 'c, DB, XT, YT, X, Y>(
+    chart: &'c mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    scale: f64,
+    grid: f64,
+) -> plotters::chart::MeshStyle<'a, 'c, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let font = |size: f64| ("sans-serif", size * scale);
+    let mut mesh = chart.configure_mesh();
+    mesh.label_style(font(12.0)).axis_desc_style(font(13.0)).light_line_style(WHITE.mix(0.0)).bold_line_style(BLACK.mix(grid));
+    mesh
 }
 
 /// Colours that stay apart for the colour-blind (Okabe–Ito).
@@ -114,16 +133,11 @@ pub fn time_vs_size<DB: DrawingBackend>(
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(76.0))
         .build_cartesian_2d((x0 / 1.5..x1 * 1.5).log_scale(), (y0 / 2.0..y1 * 2.0).log_scale())?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, scale, 0.12)
         .x_desc(size_name)
         .y_desc("time per call")
         .y_label_formatter(&|y| format_ns(*y))
         .x_label_formatter(&|x| format!("{x}"))
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
         .draw()?;
     for (index, s) in series.iter().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
@@ -212,16 +226,11 @@ pub fn speedups<DB: DrawingBackend>(
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(60.0))
         .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, scale, 0.12)
         .x_desc("n")
         .y_desc("speedup (×)")
         .x_label_formatter(&|x| format!("{x}"))
         .y_label_formatter(&|y| format!("{y}×"))
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
         .draw()?;
     let gray = BLACK.mix(0.5).stroke_width(px(1.0).max(1) as u32);
     chart
@@ -270,8 +279,7 @@ pub fn distribution<DB: DrawingBackend>(
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(90.0))
         .build_cartesian_2d((x0..x1).log_scale(), -0.5..rows - 0.5)?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, scale, 0.08)
         .x_desc("time per call")
         .x_label_formatter(&|x| format_ns(*x))
         .y_labels(strips.len())
@@ -279,10 +287,6 @@ pub fn distribution<DB: DrawingBackend>(
             let index = y.round();
             if (y - index).abs() < 1e-6 && index >= 0.0 { strips.get(index as usize).map(|s| s.0.clone()).unwrap_or_default() } else { String::new() }
         })
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
         .draw()?;
     for (index, (_, samples)) in strips.iter().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
@@ -319,16 +323,11 @@ pub fn scaling<DB: DrawingBackend>(
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(50.0))
         .build_cartesian_2d(0.5..max_threads as f64 + 0.5, 0.0..top)?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, scale, 0.12)
         .x_desc("threads")
         .y_desc("speedup (×)")
         .x_labels(max_threads.min(16))
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
         .draw()?;
     let gray = BLACK.mix(0.45).stroke_width(px(1.0).max(1) as u32);
     chart
@@ -410,8 +409,7 @@ pub fn timeline<DB: DrawingBackend>(
         .y_label_area_size(px(70.0))
         // Headroom above the top lane keeps the legend off the events.
         .build_cartesian_2d(-0.5..end, -0.5..lanes.len() as f64 + 0.4)?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, scale, 0.08)
         .x_desc("time (s)")
         .y_labels(lanes.len())
         .y_label_formatter(&|y| {
@@ -419,10 +417,6 @@ pub fn timeline<DB: DrawingBackend>(
             let exact = (y - index).abs() < 1e-6 && index >= 0.0;
             if exact { lanes.get(index as usize).map(|l| l.to_string()).unwrap_or_default() } else { String::new() }
         })
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
         .draw()?;
     for kind in &kinds {
         let color = match *kind {
@@ -487,16 +481,11 @@ pub fn memory_steps<DB: DrawingBackend>(
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(76.0))
         .build_cartesian_2d(1.0..last_step, 0.0..top * 1.08)?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, scale, 0.12)
         .x_desc("step")
         .y_desc("bytes live")
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| format_bytes(*y as u64))
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
         .draw()?;
     for (index, variant) in exercise.all_variants().enumerate() {
         let Some(mine) = steps.iter().find(|s| s.variant == variant.name) else { continue };
@@ -557,16 +546,11 @@ fn variant_lines<DB: DrawingBackend>(
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(76.0))
         .build_cartesian_2d((x0 / mx..x1 * mx).log_scale(), (y0 / my..y1 * my).log_scale())?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, scale, 0.12)
         .x_desc(&axes.x_desc)
         .y_desc(&axes.y_desc)
         .x_label_formatter(&|x| (axes.x_label)(*x))
         .y_label_formatter(&|y| (axes.y_label)(*y))
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
         .draw()?;
     for (index, variant) in exercise.all_variants().enumerate() {
         let mut mine: Vec<&Row> = rows.iter().filter(|r| r.variant == variant.name).collect();
@@ -616,15 +600,10 @@ pub fn flame<DB: DrawingBackend>(
         .x_label_area_size(px(40.0))
         .y_label_area_size(px(20.0))
         .build_cartesian_2d(0.0..end, depth..0.0)?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, scale, 0.08)
         .x_desc("time (ms)")
         .disable_y_mesh()
         .y_labels(0)
-        .label_style(font(12.0))
-        .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
         .draw()?;
     let names: Vec<&str> = flame.spans.iter().map(|s| s.name.split(" ×").next().unwrap_or(&s.name)).collect();
     let plotting = chart.plotting_area();
