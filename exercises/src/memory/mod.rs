@@ -29,7 +29,9 @@ pub static EXERCISE: Exercise = Exercise {
          memory grows and never shrinks (its size says how big the heap once was), so the allocator's \
          live bytes, not the memory size, are what show a leak being fixed. The table sets the seed's \
          memory_estimate (28 bytes per kept number, as for a CPython int, and 100 per cache entry) \
-         beside the measured bytes: the estimate misses that every cache entry holds a whole chunk.",
+         beside the measured bytes. It is wrong twice: a Rust i64 takes 8 bytes, not 28, and a cache \
+         entry holds a whole chunk, not 100 bytes; the errors partly cancel, and the list's capacity, \
+         which doubles as it grows, is in neither.",
     ],
     params: &[
         ParamSpec {

@@ -3,7 +3,7 @@
 use std::f64::consts::PI;
 use std::hint::black_box;
 
-use kernels::pi::{parallel_in, standard_error, Job, VARIANTS};
+use kernels::pi::{parallel, parallel_in, standard_error, Job, VARIANTS};
 
 use crate::params::ParamValues;
 use crate::protocol::DemoTable;
@@ -53,10 +53,12 @@ impl Runner for Pi {
         let rows = std::iter::successors(Some(1000u64), |&p| Some(p * 10))
             .take_while(|&points| points <= largest.min(10_000_000))
             .map(|points| {
-                let estimate = |seed| parallel_in(&Job { points, seed, random: outside_random }, rayon::current_num_threads());
-                let mean_error = (0..SEEDS).map(|k| (estimate(seed + k) - PI).abs()).sum::<f64>() / SEEDS as f64;
+                let estimates: Vec<f64> = (seed..seed + SEEDS)
+                    .map(|seed| parallel(&Job { points, seed, random: outside_random }))
+                    .collect();
+                let mean_error = estimates.iter().map(|e| (e - PI).abs()).sum::<f64>() / SEEDS as f64;
                 let sigma = standard_error(points);
-                let first = estimate(seed);
+                let first = estimates[0];
                 vec![
                     points.to_string(),
                     format!("{first:.6}"),
