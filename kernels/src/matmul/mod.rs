@@ -12,7 +12,6 @@
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
-use rayon::prelude::*;
 use wide::f64x4;
 
 /// The two inputs of one product.
@@ -162,25 +161,17 @@ pub fn parallel(m: &Operands) -> Vec<f64> {
 }
 
 /// [`parallel`] with the rows cut into at least `parts` blocks of at most
-/// `BLOCK` rows, taken by at most `parts` tasks (the thread sweep's knob).
+/// `BLOCK` rows, shared out over `parts` tasks (the thread sweep's knob).
 pub fn parallel_in(m: &Operands, parts: usize) -> Vec<f64> {
     let n = m.n;
     let rows_per_block = n.div_ceil(parts.max(1)).clamp(1, BLOCK);
-    let mut c = vec![0.0; n * n];
-    let blocks: Vec<(usize, &mut [f64])> = c.chunks_mut(rows_per_block * n.max(1)).enumerate().collect();
-    let per_task = blocks.len().div_ceil(parts.max(1)).max(1);
-    let mut tasks: Vec<Vec<(usize, &mut [f64])>> = Vec::new();
-    let mut blocks = blocks.into_iter().peekable();
-    while blocks.peek().is_some() {
-        tasks.push(blocks.by_ref().take(per_task).collect());
-    }
-    tasks.into_par_iter().for_each(|task| {
-        for (index, c_block) in task {
-            let start = index * rows_per_block;
-            block_rows(m, start..start + c_block.len() / n, c_block, add_row_simd);
-        }
+    let blocks = crate::interleaved(n.div_ceil(rows_per_block), parts, |block| {
+        let rows = block * rows_per_block..((block + 1) * rows_per_block).min(n);
+        let mut c_block = vec![0.0; rows.len() * n];
+        block_rows(m, rows, &mut c_block, add_row_simd);
+        c_block
     });
-    c
+    blocks.concat()
 }
 
 /// The `matrixmultiply` crate's `dgemm`, a packed micro-kernel design in
