@@ -35,6 +35,15 @@ pub trait Runner: Sync {
         Vec::new()
     }
 
+    /// Runs variant number `variant` once at `size` in steps, calling
+    /// `after_step` after each with the exercise's own estimate of its
+    /// memory, and returns true; returns false, running nothing, if the
+    /// exercise does not work in steps.
+    fn run_steps(&self, params: &ParamValues, size: u64, variant: usize, after_step: &mut dyn FnMut(u64)) -> bool {
+        let _ = (params, size, variant, after_step);
+        false
+    }
+
     /// Whether the variants call JavaScript, so they run only in a browser
     /// (the host's tests leave them to the browser's).
     fn needs_browser(&self) -> bool {
@@ -88,15 +97,6 @@ pub trait Workload {
 
     /// Runs variant number `variant` once and describes its output.
     fn check(&mut self, variant: usize) -> Output;
-
-    /// Runs variant number `variant` once in steps, calling `after_step`
-    /// after each with the exercise's own estimate of its memory, and
-    /// returns true; returns false, running nothing, if the exercise does
-    /// not work in steps.
-    fn run_steps(&mut self, variant: usize, after_step: &mut dyn FnMut(u64)) -> bool {
-        let _ = (variant, after_step);
-        false
-    }
 
     /// Limits the thread-sweep variant to `threads` threads (a thread sweep
     /// calls this before timing each point); other variants ignore it.

@@ -341,19 +341,18 @@ pub fn run_cpu(
 /// Most steps recorded per call.
 const MAX_STEPS: usize = 4096;
 
-/// For an exercise whose workloads run in steps: one call of every checked
+/// For an exercise whose variants run in steps: one call of every checked
 /// variant at the largest size, with the allocator's live bytes read after
 /// each step.
 fn memory_steps(exercise: &Exercise, values: &ParamValues, timed: &[usize], post: &mut impl FnMut(FromWorker)) {
     let Some(&size) = values.list(exercise.size_param).last() else { return };
     for &v in timed {
-        let mut workload = exercise.runner.workload(values, size);
         // Allocated before the call, so recording does not count itself.
         let mut live_bytes = Vec::with_capacity(MAX_STEPS);
         let mut estimate_bytes = Vec::with_capacity(MAX_STEPS);
         let mut wasm_memory_bytes = Vec::with_capacity(MAX_STEPS);
         let before = crate::memory::live_bytes();
-        let stepped = workload.run_steps(v, &mut |estimate| {
+        let stepped = exercise.runner.run_steps(values, size, v, &mut |estimate| {
             if live_bytes.len() < MAX_STEPS {
                 live_bytes.push(crate::memory::live_bytes().saturating_sub(before));
                 estimate_bytes.push(estimate);

@@ -20,13 +20,22 @@ impl Runner for Memory {
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        let config = Config {
-            iterations: size as usize,
-            chunk: params.int("chunk") as usize,
-            cache_limit: params.int("cache_limit") as usize,
-            cleanup_every: params.int("cleanup_every") as usize,
-        };
-        Box::new(Input { config })
+        Box::new(Input { config: config(params, size) })
+    }
+
+    fn run_steps(&self, params: &ParamValues, size: u64, variant: usize, after_step: &mut dyn FnMut(u64)) -> bool {
+        black_box((VARIANTS[variant].1)(&config(params, size), after_step));
+        true
+    }
+}
+
+/// The run's shape at `size` iterations.
+fn config(params: &ParamValues, size: u64) -> Config {
+    Config {
+        iterations: size as usize,
+        chunk: params.int("chunk") as usize,
+        cache_limit: params.int("cache_limit") as usize,
+        cleanup_every: params.int("cleanup_every") as usize,
     }
 }
 
@@ -45,10 +54,5 @@ impl Workload for Input {
             outcome.sum, outcome.total_items, outcome.cache_size
         );
         Output { text, digest: Output::list(&[outcome.sum]).digest }
-    }
-
-    fn run_steps(&mut self, variant: usize, after_step: &mut dyn FnMut(u64)) -> bool {
-        black_box((VARIANTS[variant].1)(&self.config, after_step));
-        true
     }
 }
