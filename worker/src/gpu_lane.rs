@@ -11,14 +11,14 @@
 //! 100 µs, so `d` is chosen to make a sample span at least 100 quanta.
 //! Upload and read-back are timed apart and shown in a table.
 
-use exercises::analysis::{format_ns, per_call_point, predict_ns};
+use exercises::analysis::{format_ns, per_call_point};
 use exercises::params::ParamValues;
-use exercises::protocol::{DemoTable, FromWorker, Measurement, Skip, VariantCheck};
+use exercises::protocol::{DemoTable, FromWorker, Measurement, VariantCheck};
 use exercises::{Exercise, GpuVariant};
 use kernels::{mandelbrot, matmul, pi};
 
 use crate::gpu::{Gpu, GpuRun};
-use crate::harness::{budget_ns, Mode, MIN_CALLS, MIN_SAMPLES};
+use crate::harness::{budget_ns, over_budget, Mode, MIN_SAMPLES};
 
 /// A sample spans at least this long: 100 timestamp quanta of 100 µs.
 const MIN_SAMPLE_MS: f64 = 10.0;
@@ -186,11 +186,9 @@ async fn measure_variant(
     let mut measured: Vec<(f64, f64)> = Vec::new();
     let mut first = Some(first);
     for &size in sizes {
-        if let Some(predicted_ns) = predict_ns(&measured, variant.variant.growth, size as f64) {
-            if predicted_ns * MIN_CALLS > budget_ns {
-                post(FromWorker::Skipped(Skip { variant: name.into(), size, predicted_ns, budget_ns }));
-                continue;
-            }
+        if let Some(skip) = over_budget(&variant.variant, &measured, size, budget_ns) {
+            post(FromWorker::Skipped(skip));
+            continue;
         }
         post(FromWorker::Progress { done: 0, total: 0, label: format!("{name} at n = {size} on the GPU") });
         let timed = match first.take().unwrap_or_else(|| input(size)) {

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use exercises::analysis::{per_call_point, predict_ns, speedup};
 use exercises::params::{self, ParamValues};
 use exercises::protocol::{CheckReport, FromWorker, Measurement, MemorySteps, Skip, ToWorker, VariantCheck};
-use exercises::{find, Exercise};
+use exercises::{find, Exercise, Variant};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
@@ -266,14 +266,12 @@ pub fn run_cpu(
         // Skip what the budget cannot afford, predicted from smaller sizes.
         let mut active = Vec::new();
         for &v in &timed {
-            let variant = &exercise.variants[v];
-            let points = measured.entry(v).or_default();
-            match predict_ns(points, variant.growth, size as f64) {
-                Some(predicted_ns) if predicted_ns * MIN_CALLS > budget_ns => {
-                    post(FromWorker::Skipped(Skip { variant: variant.name.into(), size, predicted_ns, budget_ns }));
+            match over_budget(&exercise.variants[v], measured.entry(v).or_default(), size, budget_ns) {
+                Some(skip) => {
+                    post(FromWorker::Skipped(skip));
                     done += 1;
                 }
-                _ => active.push(v),
+                None => active.push(v),
             }
         }
         if active.is_empty() {
@@ -365,6 +363,13 @@ fn memory_steps(exercise: &Exercise, values: &ParamValues, timed: &[usize], post
         let variant = exercise.variants[v].name.into();
         post(FromWorker::MemorySteps(MemorySteps { variant, size, live_bytes, estimate_bytes, wasm_memory_bytes }));
     }
+}
+
+/// The skip of `variant` at `size` if its measurement is predicted, from
+/// the sizes `measured` so far (`(size, ns per call)`), to exceed the budget.
+pub fn over_budget(variant: &Variant, measured: &[(f64, f64)], size: u64, budget_ns: f64) -> Option<Skip> {
+    let predicted_ns = predict_ns(measured, variant.growth, size as f64)?;
+    (predicted_ns * MIN_CALLS > budget_ns).then(|| Skip { variant: variant.name.into(), size, predicted_ns, budget_ns })
 }
 
 /// Whether the target's speedup interval lies wholly above or below the
