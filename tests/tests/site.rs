@@ -518,18 +518,14 @@ async fn concurrency_overlaps_real_requests_and_splits_cpu_work() {
     let browser = Browser::start().await;
     let page = site.url("/exercises/concurrency?count=1,2&limits=1,10,50&latency_ms=40&jitter_ms=0&budget_ms=300");
     browser.open(&page).await;
-    // The first load registers the service worker; from the next worker on,
-    // its endpoint answers the requests.
-    let mut caption = String::new();
-    let mut totals = Vec::new();
-    for _ in 0..3 {
-        browser.testid("run").await.click().await.unwrap();
-        browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
-        (totals, caption) = request_totals(&browser).await;
-        if caption.starts_with("Real fetch()") {
-            break;
-        }
-    }
+    // The first load registers the service worker; once it controls the
+    // page, a reload starts the page and its workers under it, and its
+    // endpoint answers the requests.
+    browser.wait_until("return navigator.serviceWorker.controller !== null", serde_json::json!(true), Duration::from_secs(30)).await;
+    browser.open(&page).await;
+    browser.testid("run").await.click().await.unwrap();
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    let (totals, caption) = request_totals(&browser).await;
     assert!(caption.starts_with("Real fetch() calls answered by the site's service worker"), "{caption}");
     // 50 requests of 40 ms: one at a time at least 2 s; 10 at a time about
     // 5 latencies; all at once about one (generous bounds: a loaded machine
