@@ -62,7 +62,7 @@ pub static EXERCISE: Exercise = Exercise {
         Variant { name: "parallel", technique: "SIMD rows, every k-th row per task, on every thread", growth: Growth::Linear },
     ],
     source: include_str!("../../../kernels/src/mandelbrot/mod.rs"),
-    target: Target { variant: "simd", baseline: "naive", speedup: 4.0, size: 400 },
+    target: Target { variant: "simd", baseline: "naive", speedup: 4.0, size: 200 },
     thread_sweep: Some("parallel"),
     gpu: &[GpuVariant {
         variant: Variant { name: "gpu", technique: "WebGPU, f32: one invocation per pixel", growth: Growth::Linear },
