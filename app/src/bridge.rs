@@ -99,17 +99,25 @@ impl WorkerBridge {
             Ok(worker) => worker,
             Err(error) => {
                 let on_event = self.0.borrow().on_event.clone();
-                on_event(BridgeEvent::Crashed(format!("the worker could not start: {error:?}")));
+                on_event(BridgeEvent::Crashed(format!(
+                    "the worker could not start: {error:?}"
+                )));
                 return;
             }
         };
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             let Some(state) = weak.upgrade() else { return };
-            let data = event.unchecked_into::<MessageEvent>().data().as_string().unwrap_or_default();
+            let data = event
+                .unchecked_into::<MessageEvent>()
+                .data()
+                .as_string()
+                .unwrap_or_default();
             let message = match serde_json::from_str::<FromWorker>(&data) {
                 Ok(message) => message,
-                Err(error) => FromWorker::Failed { message: format!("unreadable message from the worker: {error}") },
+                Err(error) => FromWorker::Failed {
+                    message: format!("unreadable message from the worker: {error}"),
+                },
             };
             if matches!(message, FromWorker::Ready(_)) {
                 let mut state = state.borrow_mut();
@@ -126,11 +134,18 @@ impl WorkerBridge {
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             event.prevent_default();
             let Some(state) = weak.upgrade() else { return };
-            let detail = event.dyn_ref::<ErrorEvent>().map(ErrorEvent::message).unwrap_or_default();
+            let detail = event
+                .dyn_ref::<ErrorEvent>()
+                .map(ErrorEvent::message)
+                .unwrap_or_default();
             let bridge = WorkerBridge(state.clone());
             bridge.restart();
             let on_event = state.borrow().on_event.clone();
-            let detail = if detail.is_empty() { "the worker script failed to load".into() } else { detail };
+            let detail = if detail.is_empty() {
+                "the worker script failed to load".into()
+            } else {
+                detail
+            };
             on_event(BridgeEvent::Crashed(detail));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

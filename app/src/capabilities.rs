@@ -27,8 +27,10 @@ fn get(target: &JsValue, key: &str) -> JsValue {
 }
 
 /// A module whose one function uses a v128 instruction (wasm-feature-detect's test).
-const SIMD_MODULE: [u8; 31] =
-    [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
+const SIMD_MODULE: [u8; 31] = [
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253,
+    15, 253, 98, 11,
+];
 
 fn simd() -> bool {
     WebAssembly::validate(&Uint8Array::from(SIMD_MODULE.as_slice()).into()).unwrap_or(false)
@@ -39,7 +41,11 @@ fn threads() -> bool {
     let _ = Reflect::set(&descriptor, &"initial".into(), &1.into());
     let _ = Reflect::set(&descriptor, &"maximum".into(), &1.into());
     let _ = Reflect::set(&descriptor, &"shared".into(), &true.into());
-    WebAssembly::Memory::new(&descriptor).is_ok_and(|memory| memory.buffer().is_instance_of::<js_sys::SharedArrayBuffer>())
+    WebAssembly::Memory::new(&descriptor).is_ok_and(|memory| {
+        memory
+            .buffer()
+            .is_instance_of::<js_sys::SharedArrayBuffer>()
+    })
 }
 
 /// Asks for a WebGPU adapter: none, a software fallback, or hardware.
@@ -48,7 +54,8 @@ async fn webgpu() -> (&'static str, String) {
     if gpu.is_undefined() {
         return ("none", "no navigator.gpu in this browser".into());
     }
-    let Ok(request) = Reflect::get(&gpu, &"requestAdapter".into()).and_then(|f| f.unchecked_into::<js_sys::Function>().call0(&gpu))
+    let Ok(request) = Reflect::get(&gpu, &"requestAdapter".into())
+        .and_then(|f| f.unchecked_into::<js_sys::Function>().call0(&gpu))
     else {
         return ("none", "requestAdapter failed".into());
     };
@@ -56,13 +63,19 @@ async fn webgpu() -> (&'static str, String) {
         Ok(adapter) if !adapter.is_null() && !adapter.is_undefined() => {
             let info = get(&adapter, "info");
             let fallback = get(&info, "isFallbackAdapter").as_bool().unwrap_or(false)
-                || get(&info, "architecture").as_string().is_some_and(|a| a == "swiftshader");
+                || get(&info, "architecture")
+                    .as_string()
+                    .is_some_and(|a| a == "swiftshader");
             let name = ["vendor", "architecture", "description"]
                 .iter()
                 .filter_map(|key| get(&info, key).as_string().filter(|s| !s.is_empty()))
                 .collect::<Vec<_>>()
                 .join(" ");
-            if fallback { ("software", name) } else { ("hardware", name) }
+            if fallback {
+                ("software", name)
+            } else {
+                ("hardware", name)
+            }
         }
         _ => ("none", "no adapter".into()),
     }
@@ -73,8 +86,12 @@ pub async fn detect() -> Capabilities {
     let global = js_sys::global();
     let navigator = get(&global, "navigator");
     Capabilities {
-        isolated: get(&global, "crossOriginIsolated").as_bool().unwrap_or(false),
-        cores: get(&navigator, "hardwareConcurrency").as_f64().unwrap_or(1.0) as u32,
+        isolated: get(&global, "crossOriginIsolated")
+            .as_bool()
+            .unwrap_or(false),
+        cores: get(&navigator, "hardwareConcurrency")
+            .as_f64()
+            .unwrap_or(1.0) as u32,
         simd: simd(),
         threads: threads(),
         webgpu: webgpu().await,

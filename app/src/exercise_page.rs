@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use exercises::analysis::{self, format_bytes, format_ns, Environment, Row};
-use exercises::stats::Estimate;
+use exercises::analysis::{self, Environment, Row, format_bytes, format_ns};
 use exercises::params::{self, ParamError};
 use exercises::protocol::{CheckReport, FromWorker, Measurement, Skip, ToWorker, WorkerInfo};
-use exercises::{find, Exercise};
+use exercises::stats::Estimate;
+use exercises::{Exercise, find};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use plotters::prelude::IntoDrawingArea;
@@ -153,10 +153,18 @@ impl Run {
                 self.worker.set(Some(info))
             }
             BridgeEvent::Message(FromWorker::Checked(report)) => self.check.set(Some(report)),
-            BridgeEvent::Message(FromWorker::Timeline(timeline)) => self.timeline.set(Some(timeline)),
-            BridgeEvent::Message(FromWorker::Table(table)) => self.tables.update(|all| all.push(table)),
-            BridgeEvent::Message(FromWorker::Flame(flame)) => self.flames.update(|all| all.push(flame)),
-            BridgeEvent::Message(FromWorker::Image(image)) => self.images.update(|all| all.push(image)),
+            BridgeEvent::Message(FromWorker::Timeline(timeline)) => {
+                self.timeline.set(Some(timeline))
+            }
+            BridgeEvent::Message(FromWorker::Table(table)) => {
+                self.tables.update(|all| all.push(table))
+            }
+            BridgeEvent::Message(FromWorker::Flame(flame)) => {
+                self.flames.update(|all| all.push(flame))
+            }
+            BridgeEvent::Message(FromWorker::Image(image)) => {
+                self.images.update(|all| all.push(image))
+            }
             BridgeEvent::Message(FromWorker::VariantChecked(check)) => {
                 self.check.update(|report| {
                     if let Some(report) = report {
@@ -164,18 +172,27 @@ impl Run {
                     }
                 })
             }
-            BridgeEvent::Message(FromWorker::MemorySteps(steps)) => self.memory_steps.update(|all| all.push(steps)),
+            BridgeEvent::Message(FromWorker::MemorySteps(steps)) => {
+                self.memory_steps.update(|all| all.push(steps))
+            }
             BridgeEvent::Message(FromWorker::Unavailable { variant, reason }) => {
                 self.unavailable.update(|all| all.push((variant, reason)))
             }
             BridgeEvent::Message(FromWorker::Progress { done, total, label }) => {
                 self.progress.set((done, total, label))
             }
-            BridgeEvent::Message(FromWorker::Measured(m)) => self.measurements.update(|all| all.push(m)),
-            BridgeEvent::Message(FromWorker::Skipped(skip)) => self.skips.update(|all| all.push(skip)),
-            BridgeEvent::Message(FromWorker::ThreadPoint { threads, measurement }) => {
-                self.thread_points.update(|all| all.push((threads, measurement)))
+            BridgeEvent::Message(FromWorker::Measured(m)) => {
+                self.measurements.update(|all| all.push(m))
             }
+            BridgeEvent::Message(FromWorker::Skipped(skip)) => {
+                self.skips.update(|all| all.push(skip))
+            }
+            BridgeEvent::Message(FromWorker::ThreadPoint {
+                threads,
+                measurement,
+            }) => self
+                .thread_points
+                .update(|all| all.push((threads, measurement))),
             BridgeEvent::Message(FromWorker::Done) => self.state.set(RunState::Done),
             BridgeEvent::Message(FromWorker::Failed { message }) => {
                 self.state.set(RunState::Error);
@@ -183,9 +200,14 @@ impl Run {
             }
             // A threaded worker that fails before it is ready (no nested
             // workers, say) gives way to the single-threaded build.
-            BridgeEvent::Crashed(detail) if self.build.get_untracked() == "threaded" && self.worker.get_untracked().is_none() => {
+            BridgeEvent::Crashed(detail)
+                if self.build.get_untracked() == "threaded"
+                    && self.worker.get_untracked().is_none() =>
+            {
                 self.build.set("single");
-                self.single_reason.set(Some(format!("the threaded build failed to start ({detail})")));
+                self.single_reason.set(Some(format!(
+                    "the threaded build failed to start ({detail})"
+                )));
                 if self.state.get_untracked() == RunState::Running {
                     self.state.set(RunState::Error);
                     self.message.set("the threaded worker failed to start; the single-threaded one is ready: run again".into());
@@ -196,7 +218,8 @@ impl Run {
                 self.state.set(RunState::Error);
                 self.message.update(|message| {
                     if was != RunState::Error || message.is_empty() {
-                        *message = format!("the worker stopped ({detail}); a fresh worker was started");
+                        *message =
+                            format!("the worker stopped ({detail}); a fresh worker was started");
                     } else {
                         message.push_str("; a fresh worker was started");
                     }
@@ -211,11 +234,16 @@ fn initial_params(exercise: &'static Exercise) -> BTreeMap<String, String> {
     let search = window().location().search().unwrap_or_default();
     let mut from_url = params::from_query(&search);
     // Use every core unless the link says otherwise.
-    from_url.entry("threads".into()).or_insert_with(|| cores().to_string());
+    from_url
+        .entry("threads".into())
+        .or_insert_with(|| cores().to_string());
     exercise
         .all_params()
         .map(|spec| {
-            let text = from_url.get(spec.name).cloned().unwrap_or_else(|| spec.default.to_string());
+            let text = from_url
+                .get(spec.name)
+                .cloned()
+                .unwrap_or_else(|| spec.default.to_string());
             (spec.name.to_string(), text)
         })
         .collect()
@@ -229,7 +257,9 @@ fn cores() -> u32 {
 /// The worker build this page can run, or why only the single one.
 fn choose_build() -> Result<(), String> {
     let global = js_sys::global();
-    let isolated = js_sys::Reflect::get(&global, &"crossOriginIsolated".into()).ok().and_then(|v| v.as_bool());
+    let isolated = js_sys::Reflect::get(&global, &"crossOriginIsolated".into())
+        .ok()
+        .and_then(|v| v.as_bool());
     let shared = js_sys::Reflect::has(&global, &"SharedArrayBuffer".into()).unwrap_or(false);
     match (isolated, shared) {
         (Some(true), true) => Ok(()),
@@ -242,24 +272,42 @@ fn choose_build() -> Result<(), String> {
 }
 
 fn worker_url(build: &str, threads: u64) -> String {
-    format!("{}/worker/{build}/bootstrap.js?threads={threads}", base_path())
+    format!(
+        "{}/worker/{build}/bootstrap.js?threads={threads}",
+        base_path()
+    )
 }
 
 fn query_of(exercise: &'static Exercise, raw: &BTreeMap<String, String>) -> String {
-    params::to_query(exercise.all_params().map(|spec| (spec.name, raw.get(spec.name).map_or("", String::as_str))))
+    params::to_query(
+        exercise
+            .all_params()
+            .map(|spec| (spec.name, raw.get(spec.name).map_or("", String::as_str))),
+    )
 }
 
 #[component]
 fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     let raw = RwSignal::new(initial_params(exercise));
     let errors = Memo::new(move |_| {
-        let mut errors = params::parse(exercise.all_params(), &raw.read()).err().unwrap_or_default();
+        let mut errors = params::parse(exercise.all_params(), &raw.read())
+            .err()
+            .unwrap_or_default();
         // The thread count's real limit is this machine's, known only here.
-        let threads = raw.read().get("threads").and_then(|t| t.trim().parse::<u64>().ok());
-        if threads.is_some_and(|t| t > u64::from(cores())) && !errors.iter().any(|e| e.name == "threads") {
+        let threads = raw
+            .read()
+            .get("threads")
+            .and_then(|t| t.trim().parse::<u64>().ok());
+        if threads.is_some_and(|t| t > u64::from(cores()))
+            && !errors.iter().any(|e| e.name == "threads")
+        {
             errors.push(ParamError {
                 name: "threads".into(),
-                message: format!("threads: at most {} on this machine; allowed: a whole number from 1 to {}", cores(), cores()),
+                message: format!(
+                    "threads: at most {} on this machine; allowed: a whole number from 1 to {}",
+                    cores(),
+                    cores()
+                ),
             });
         }
         errors
@@ -291,9 +339,16 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     });
     on_cleanup(move || visibility.remove());
 
-    let threads_now = move || raw.read_untracked().get("threads").and_then(|t| t.parse().ok()).unwrap_or(1);
+    let threads_now = move || {
+        raw.read_untracked()
+            .get("threads")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(1)
+    };
     let first_url = worker_url(run.build.get_untracked(), threads_now());
-    let bridge = StoredValue::new_local(WorkerBridge::new(first_url, move |event| run.receive(event)));
+    let bridge = StoredValue::new_local(WorkerBridge::new(first_url, move |event| {
+        run.receive(event)
+    }));
     // A fallback to the single build swaps the worker.
     Effect::new(move |_| {
         let url = worker_url(run.build.get(), threads_now());
@@ -309,22 +364,35 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         }
         run.reset();
         run.state.set(RunState::Running);
-        run.values.set(params::parse(exercise.all_params(), &raw.read_untracked()).ok());
+        run.values
+            .set(params::parse(exercise.all_params(), &raw.read_untracked()).ok());
         let query = query_of(exercise, &raw.read_untracked());
         // The pool size is fixed when a worker starts: a new count needs a new worker.
-        let threads = if run.build.get_untracked() == "threaded" { threads_now() } else { 1 };
-        if run.worker.get_untracked().is_some_and(|info| info.pool_threads as u64 != threads) {
+        let threads = if run.build.get_untracked() == "threaded" {
+            threads_now()
+        } else {
+            1
+        };
+        if run
+            .worker
+            .get_untracked()
+            .is_some_and(|info| info.pool_threads as u64 != threads)
+        {
             run.worker.set(None);
         }
         bridge.with_value(|bridge| {
             bridge.set_url(worker_url(run.build.get_untracked(), threads));
-            bridge.send(ToWorker::Run { exercise: exercise.id.into(), query });
+            bridge.send(ToWorker::Run {
+                exercise: exercise.id.into(),
+                query,
+            });
         });
     };
     let cancel = move |_| {
         bridge.with_value(WorkerBridge::restart);
         run.state.set(RunState::Cancelled);
-        run.message.set("cancelled: the worker was stopped and a fresh one started".into());
+        run.message
+            .set("cancelled: the worker was stopped and a fresh one started".into());
     };
     let running = move || run.state.get() == RunState::Running;
 
@@ -450,10 +518,28 @@ fn Status(run: Run) -> impl IntoView {
 #[component]
 fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
     let checked = move |name: &str| {
-        run.check.read().as_ref().and_then(|report| report.variants.iter().find(|check| check.variant == name).cloned())
+        run.check.read().as_ref().and_then(|report| {
+            report
+                .variants
+                .iter()
+                .find(|check| check.variant == name)
+                .cloned()
+        })
     };
-    let unavailable = move |name: &str| run.unavailable.read().iter().find(|(variant, _)| variant == name).map(|(_, reason)| reason.clone());
-    let cases = move || run.check.read().as_ref().map(|report| report.cases.clone()).unwrap_or_default();
+    let unavailable = move |name: &str| {
+        run.unavailable
+            .read()
+            .iter()
+            .find(|(variant, _)| variant == name)
+            .map(|(_, reason)| reason.clone())
+    };
+    let cases = move || {
+        run.check
+            .read()
+            .as_ref()
+            .map(|report| report.cases.clone())
+            .unwrap_or_default()
+    };
     view! {
         <section class="variants">
             <h2>"Variants"</h2>
@@ -517,29 +603,48 @@ fn Results(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl 
         sizes.dedup();
         sizes
     };
-    let distribution_size = move || chosen_size.get().filter(|s| sizes().contains(s)).or_else(|| sizes().last().copied());
+    let distribution_size = move || {
+        chosen_size
+            .get()
+            .filter(|s| sizes().contains(s))
+            .or_else(|| sizes().last().copied())
+    };
     Effect::new(move |_| {
         let series = plot::series(exercise, &rows.read());
         if let Some(canvas) = time_plot.get() {
-            draw(&canvas, 0.55, |area, scale| plot::time_vs_size(area, &series, "n", scale));
+            draw(&canvas, 0.55, |area, scale| {
+                plot::time_vs_size(area, &series, "n", scale)
+            });
         }
         if let Some(canvas) = speedup_plot.get() {
-            draw(&canvas, 0.45, |area, scale| plot::speedups(area, exercise, &rows.read(), scale));
+            draw(&canvas, 0.45, |area, scale| {
+                plot::speedups(area, exercise, &rows.read(), scale)
+            });
         }
     });
     Effect::new(move |_| {
-        let (Some(canvas), Some(work), Some(values)) = (throughput_plot.get(), exercise.work, run.values.get()) else { return };
+        let (Some(canvas), Some(work), Some(values)) =
+            (throughput_plot.get(), exercise.work, run.values.get())
+        else {
+            return;
+        };
         let per_call = move |size: u64| (work.per_call)(size, &values);
-        draw(&canvas, 0.45, |area, scale| plot::throughput_vs_size(area, exercise, &rows.read(), work.unit, &per_call, scale));
+        draw(&canvas, 0.45, |area, scale| {
+            plot::throughput_vs_size(area, exercise, &rows.read(), work.unit, &per_call, scale)
+        });
     });
     // Its own effect: the canvas exists only once something allocates.
     Effect::new(move |_| {
         if let Some(canvas) = memory_plot.get() {
-            draw(&canvas, 0.45, |area, scale| plot::time_vs_memory(area, exercise, &rows.read(), scale));
+            draw(&canvas, 0.45, |area, scale| {
+                plot::time_vs_memory(area, exercise, &rows.read(), scale)
+            });
         }
     });
     Effect::new(move |_| {
-        let Some(size) = distribution_size() else { return };
+        let Some(size) = distribution_size() else {
+            return;
+        };
         let strips: Vec<(String, Vec<f64>)> = run
             .measurements
             .read()
@@ -548,7 +653,9 @@ fn Results(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl 
             .map(|m| (m.variant.clone(), m.per_call_ns()))
             .collect();
         if let Some(canvas) = distribution_plot.get() {
-            draw(&canvas, 0.35, |area, scale| plot::distribution(area, &strips, size, scale));
+            draw(&canvas, 0.35, |area, scale| {
+                plot::distribution(area, &strips, size, scale)
+            });
         }
     });
     let table = move || {
@@ -585,7 +692,8 @@ fn Results(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl 
         }).collect_view()
     };
     let target = &exercise.target;
-    let verdict = move || match analysis::verdict(exercise, &rows.read()) {
+    let verdict = move || {
+        match analysis::verdict(exercise, &rows.read()) {
         Some((speedup, pass)) => view! {
             <span data-testid="verdict" data-pass=if pass { "true" } else { "false" }
                 class=if pass { "pass" } else { "not-yet" }>
@@ -593,13 +701,16 @@ fn Results(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl 
             </span>
         }.into_any(),
         None => view! { <span>"include n = " {exercise.target.size} " in the sizes to check it"</span> }.into_any(),
+    }
     };
-    let fits = move || analysis::fits(exercise, &rows.read()).into_iter().map(|(variant, fit)| view! {
+    let fits = move || {
+        analysis::fits(exercise, &rows.read()).into_iter().map(|(variant, fit)| view! {
         <li data-testid="fit" data-variant=variant data-class=fit.class.label() data-slope=fit.slope.point>
             <code>{variant}</code> ": grows like O(" {fit.class.label()} "), log-log slope "
             {format!("{:.2} [{:.2}, {:.2}]", fit.slope.point, fit.slope.low, fit.slope.high)}
         </li>
-    }).collect_view();
+    }).collect_view()
+    };
     let diagnostics = move || {
         let info = run.worker.get();
         let environment = Environment {
@@ -607,9 +718,14 @@ fn Results(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl 
             empty_kernel_ns: info.as_ref().map_or(0.0, |i| i.empty_kernel_ns),
             hidden_during_run: run.hidden.get(),
         };
-        analysis::diagnose(&run.measurements.read(), &rows.read(), environment).into_iter().map(|d| view! {
-            <li data-testid="diagnostic" data-kind=d.kind>{d.message}</li>
-        }).collect_view()
+        analysis::diagnose(&run.measurements.read(), &rows.read(), environment)
+            .into_iter()
+            .map(|d| {
+                view! {
+                    <li data-testid="diagnostic" data-kind=d.kind>{d.message}</li>
+                }
+            })
+            .collect_view()
     };
     view! {
         <section class="results">
@@ -692,7 +808,9 @@ fn MemoryOverSteps(exercise: &'static Exercise, run: Run) -> impl IntoView {
     Effect::new(move |_| {
         let steps = run.memory_steps.get();
         if let (false, Some(canvas)) = (steps.is_empty(), canvas.get()) {
-            draw(&canvas, 0.45, |area, scale| plot::memory_steps(area, exercise, &steps, scale));
+            draw(&canvas, 0.45, |area, scale| {
+                plot::memory_steps(area, exercise, &steps, scale)
+            });
         }
     });
     let size = move || run.memory_steps.read().first().map_or(0, |s| s.size);
@@ -757,13 +875,22 @@ fn Images(run: Run) -> impl IntoView {
 }
 
 /// Draws an image of counts pixel for pixel; CSS scales it to a square.
-fn put_image(canvas: &web_sys::HtmlCanvasElement, image: &exercises::protocol::Image) -> Result<(), JsValue> {
+fn put_image(
+    canvas: &web_sys::HtmlCanvasElement,
+    image: &exercises::protocol::Image,
+) -> Result<(), JsValue> {
     canvas.set_width(image.width);
     canvas.set_height(image.height);
     let rgba = plot::colour_map(&image.counts, image.max);
-    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(wasm_bindgen::Clamped(&rgba), image.width, image.height)?;
-    let context: web_sys::CanvasRenderingContext2d =
-        canvas.get_context("2d")?.ok_or("no 2d context")?.unchecked_into();
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&rgba),
+        image.width,
+        image.height,
+    )?;
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or("no 2d context")?
+        .unchecked_into();
     context.put_image_data(&data, 0.0, 0.0)
 }
 
@@ -774,10 +901,19 @@ fn put_image(canvas: &web_sys::HtmlCanvasElement, image: &exercises::protocol::I
 fn StartupCosts(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl IntoView {
     move || {
         let info = run.worker.get()?;
-        let first = run.first_module_load_ms.get().unwrap_or(info.module_load_ms);
+        let first = run
+            .first_module_load_ms
+            .get()
+            .unwrap_or(info.module_load_ms);
         let smallest: Vec<Row> = exercise
             .all_variants()
-            .filter_map(|variant| rows.read().iter().filter(|row| row.variant == variant.name).min_by_key(|row| row.size).cloned())
+            .filter_map(|variant| {
+                rows.read()
+                    .iter()
+                    .filter(|row| row.variant == variant.name)
+                    .min_by_key(|row| row.size)
+                    .cloned()
+            })
             .collect();
         Some(view! {
             <section class="demo-table">
@@ -832,11 +968,16 @@ fn TimelineView(run: Run) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     Effect::new(move |_| {
         if let (Some(timeline), Some(canvas)) = (run.timeline.get(), canvas.get()) {
-            draw(&canvas, 0.3, |area, scale| plot::timeline(area, &timeline, scale));
+            draw(&canvas, 0.3, |area, scale| {
+                plot::timeline(area, &timeline, scale)
+            });
         }
     });
     let count = move |kind: &str| {
-        run.timeline.read().as_ref().map_or(0, |t| t.events.iter().filter(|e| e.kind == kind).count())
+        run.timeline
+            .read()
+            .as_ref()
+            .map_or(0, |t| t.events.iter().filter(|e| e.kind == kind).count())
     };
     view! {
         <section class="timeline" class:hidden=move || run.timeline.read().is_none()>
@@ -855,15 +996,23 @@ fn ThreadSweep(exercise: &'static Exercise, run: Run) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let points = Memo::new(move |_| analysis::scaling(&run.thread_points.read()));
     let serial = Memo::new(move |_| {
-        let pairs: Vec<(usize, f64)> = points.read().iter().map(|p| (p.threads, p.speedup.point)).collect();
+        let pairs: Vec<(usize, f64)> = points
+            .read()
+            .iter()
+            .map(|p| (p.threads, p.speedup.point))
+            .collect();
         analysis::amdahl_serial_fraction(&pairs)
     });
     Effect::new(move |_| {
         if let Some(canvas) = canvas.get() {
-            draw(&canvas, 0.45, |area, scale| plot::scaling(area, &points.read(), serial.get(), scale));
+            draw(&canvas, 0.45, |area, scale| {
+                plot::scaling(area, &points.read(), serial.get(), scale)
+            });
         }
     });
-    let Some(variant) = exercise.thread_sweep else { return ().into_any() };
+    let Some(variant) = exercise.thread_sweep else {
+        return ().into_any();
+    };
     view! {
         <h3>"Thread scaling of " <code>{variant}</code></h3>
         <p class="note">"After the size sweep, the same variant runs with 1, 2, … threads of the pool at the \
@@ -940,10 +1089,23 @@ fn download(name: &str, text: &str) -> Result<(), JsValue> {
 #[component]
 fn Export(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl IntoView {
     let finished = move || run.state.get() == RunState::Done;
-    let json = move || if finished() { results_json(exercise, run, &rows.read()) } else { String::new() };
+    let json = move || {
+        if finished() {
+            results_json(exercise, run, &rows.read())
+        } else {
+            String::new()
+        }
+    };
     let save = move |_| {
-        let name = format!("perflab-{}-{}.json", exercise.id, js_sys::Date::new_0().to_iso_string());
-        if let Err(error) = download(&name.replace(':', "-"), &results_json(exercise, run, &rows.read_untracked())) {
+        let name = format!(
+            "perflab-{}-{}.json",
+            exercise.id,
+            js_sys::Date::new_0().to_iso_string()
+        );
+        if let Err(error) = download(
+            &name.replace(':', "-"),
+            &results_json(exercise, run, &rows.read_untracked()),
+        ) {
             web_sys::console::error_1(&error);
         }
     };
@@ -962,7 +1124,10 @@ fn Export(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl I
 fn draw<E: std::fmt::Debug>(
     canvas: &web_sys::HtmlCanvasElement,
     aspect: f64,
-    plot: impl FnOnce(&plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>, f64) -> Result<(), E>,
+    plot: impl FnOnce(
+        &plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>,
+        f64,
+    ) -> Result<(), E>,
 ) {
     let scale = window().device_pixel_ratio().max(1.0);
     let css_width = match canvas.client_width() {
@@ -973,7 +1138,9 @@ fn draw<E: std::fmt::Debug>(
     canvas.set_width((css_width as f64 * scale) as u32);
     canvas.set_height((css_height * scale) as u32);
     let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{css_height}px"));
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
     if let Err(error) = plot(&backend.into_drawing_area(), scale) {
         web_sys::console::error_1(&format!("plot failed: {error:?}").into());
     }

@@ -20,7 +20,9 @@ use leptos_router::path;
 /// `<base href>`; the router, links and the worker's URL all derive from it.
 pub fn base_path() -> String {
     let base = document().base_uri().ok().flatten().unwrap_or_default();
-    let path = web_sys::Url::new(&base).map(|url| url.pathname()).unwrap_or_default();
+    let path = web_sys::Url::new(&base)
+        .map(|url| url.pathname())
+        .unwrap_or_default();
     path.trim_end_matches('/').to_string()
 }
 

@@ -5,10 +5,10 @@
 //! ratio) multiplies every font size, stroke and margin, and the caller sizes
 //! the canvas backing store to CSS size × scale, so lines stay crisp.
 
-use exercises::analysis::{amdahl_speedup, format_bytes, format_ns, Row, ScalingPoint};
+use exercises::Exercise;
+use exercises::analysis::{Row, ScalingPoint, amdahl_speedup, format_bytes, format_ns};
 use exercises::protocol::{Flame, MemorySteps, Timeline};
 use exercises::stats::{Estimate, GrowthFit};
-use exercises::Exercise;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
@@ -47,7 +47,12 @@ pub fn series(exercise: &Exercise, rows: &[Row]) -> Vec<Series> {
             let points: Vec<Point> = rows
                 .iter()
                 .filter(|r| r.variant == variant.name)
-                .map(|r| Point { size: r.size as f64, median: r.per_call.point, low: r.per_call.low, high: r.per_call.high })
+                .map(|r| Point {
+                    size: r.size as f64,
+                    median: r.per_call.point,
+                    low: r.per_call.low,
+                    high: r.per_call.high,
+                })
                 .collect();
             let pairs: Vec<(f64, f64)> = points.iter().map(|p| (p.size, p.median)).collect();
             (!points.is_empty()).then(|| Series {
@@ -74,7 +79,10 @@ where
 {
     let font = |size: f64| ("sans-serif", size * scale);
     let mut mesh = chart.configure_mesh();
-    mesh.label_style(font(12.0)).axis_desc_style(font(13.0)).light_line_style(WHITE.mix(0.0)).bold_line_style(BLACK.mix(grid));
+    mesh.label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(grid));
     mesh
 }
 
@@ -124,7 +132,11 @@ pub fn time_vs_size<DB: DrawingBackend>(
         y1 = y1.max(p.high);
     }
     if x0 > x1 {
-        area.draw(&Text::new("no measurements yet", (px(20.0), px(20.0)), font(14.0)))?;
+        area.draw(&Text::new(
+            "no measurements yet",
+            (px(20.0), px(20.0)),
+            font(14.0),
+        ))?;
         return area.present();
     }
     let mut chart = ChartBuilder::on(area)
@@ -132,7 +144,10 @@ pub fn time_vs_size<DB: DrawingBackend>(
         .caption("time per call vs size (log-log)", font(16.0))
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(76.0))
-        .build_cartesian_2d((x0 / 1.5..x1 * 1.5).log_scale(), (y0 / 2.0..y1 * 2.0).log_scale())?;
+        .build_cartesian_2d(
+            (x0 / 1.5..x1 * 1.5).log_scale(),
+            (y0 / 2.0..y1 * 2.0).log_scale(),
+        )?;
     styled_mesh(&mut chart, scale, 0.12)
         .x_desc(size_name)
         .y_desc("time per call")
@@ -144,18 +159,32 @@ pub fn time_vs_size<DB: DrawingBackend>(
         let line = color.stroke_width(px(2.0).max(1) as u32);
         let thin = color.stroke_width(px(1.0).max(1) as u32);
         chart
-            .draw_series(LineSeries::new(s.points.iter().map(|p| (p.size, p.median)), line))?
+            .draw_series(LineSeries::new(
+                s.points.iter().map(|p| (p.size, p.median)),
+                line,
+            ))?
             .label(legend(s))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], line));
-        chart.draw_series(s.points.iter().map(|p| Circle::new((p.size, p.median), px(3.5), color.filled())))?;
+        chart.draw_series(
+            s.points
+                .iter()
+                .map(|p| Circle::new((p.size, p.median), px(3.5), color.filled())),
+        )?;
         let band: Vec<(f64, f64)> = s
             .points
             .iter()
             .map(|p| (p.size, p.high))
             .chain(s.points.iter().rev().map(|p| (p.size, p.low)))
             .collect();
-        chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.18).filled())))?;
-        chart.draw_series(s.points.iter().map(|p| PathElement::new(vec![(p.size, p.low), (p.size, p.high)], thin)))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            band,
+            color.mix(0.18).filled(),
+        )))?;
+        chart.draw_series(
+            s.points
+                .iter()
+                .map(|p| PathElement::new(vec![(p.size, p.low), (p.size, p.high)], thin)),
+        )?;
         // The fit over the sizes this variant was measured at: beyond them
         // it would run off the chart for fast-growing variants.
         if let (Some(fit), Some(first), Some(last)) = (s.fit, s.points.first(), s.points.last()) {
@@ -196,7 +225,9 @@ where
 fn log_bounds(values: impl Iterator<Item = f64>, factor: f64) -> Option<(f64, f64)> {
     let (low, high) = values
         .filter(|v| v.is_finite() && *v > 0.0)
-        .fold((f64::MAX, f64::MIN), |(low, high), v| (low.min(v), high.max(v)));
+        .fold((f64::MAX, f64::MIN), |(low, high), v| {
+            (low.min(v), high.max(v))
+        });
     (low <= high).then(|| (low / factor, high * factor))
 }
 
@@ -211,18 +242,34 @@ pub fn speedups<DB: DrawingBackend>(
     let px = |value: f64| (value * scale).round() as i32;
     let font = |size: f64| ("sans-serif", size * scale);
     area.fill(&WHITE)?;
-    let with_speedup: Vec<(&Row, _)> =
-        rows.iter().filter(|r| r.variant != exercise.target.baseline).filter_map(|r| Some((r, r.speedup?))).collect();
+    let with_speedup: Vec<(&Row, _)> = rows
+        .iter()
+        .filter(|r| r.variant != exercise.target.baseline)
+        .filter_map(|r| Some((r, r.speedup?)))
+        .collect();
     let target = exercise.target.speedup;
     let xs = log_bounds(with_speedup.iter().map(|(r, _)| r.size as f64), 1.5);
-    let ys = log_bounds(with_speedup.iter().flat_map(|(_, s)| [s.low, s.high]).chain([target, 1.0]), 1.6);
+    let ys = log_bounds(
+        with_speedup
+            .iter()
+            .flat_map(|(_, s)| [s.low, s.high])
+            .chain([target, 1.0]),
+        1.6,
+    );
     let (Some((x0, x1)), Some((y0, y1))) = (xs, ys) else {
-        area.draw(&Text::new("no speedups yet", (px(20.0), px(20.0)), font(14.0)))?;
+        area.draw(&Text::new(
+            "no speedups yet",
+            (px(20.0), px(20.0)),
+            font(14.0),
+        ))?;
         return area.present();
     };
     let mut chart = ChartBuilder::on(area)
         .margin(px(12.0))
-        .caption(format!("speedup over {} (95% intervals)", exercise.target.baseline), font(16.0))
+        .caption(
+            format!("speedup over {} (95% intervals)", exercise.target.baseline),
+            font(16.0),
+        )
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(60.0))
         .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())?;
@@ -234,13 +281,21 @@ pub fn speedups<DB: DrawingBackend>(
         .draw()?;
     let gray = BLACK.mix(0.5).stroke_width(px(1.0).max(1) as u32);
     chart
-        .draw_series(DashedLineSeries::new([(x0, target), (x1, target)], px(6.0), px(4.0), gray))?
+        .draw_series(DashedLineSeries::new(
+            [(x0, target), (x1, target)],
+            px(6.0),
+            px(4.0),
+            gray,
+        ))?
         .label(format!("target: {target}× at n = {}", exercise.target.size))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], gray));
     for (index, variant) in exercise.all_variants().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
-        let points: Vec<(f64, Estimate)> =
-            with_speedup.iter().filter(|(r, _)| r.variant == variant.name).map(|(r, s)| (r.size as f64, *s)).collect();
+        let points: Vec<(f64, Estimate)> = with_speedup
+            .iter()
+            .filter(|(r, _)| r.variant == variant.name)
+            .map(|(r, s)| (r.size as f64, *s))
+            .collect();
         if points.is_empty() {
             continue;
         }
@@ -248,10 +303,18 @@ pub fn speedups<DB: DrawingBackend>(
         let nudge = 1.0 + 0.04 * (index as f64 - exercise.all_variants().count() as f64 / 2.0);
         let thin = color.stroke_width(px(1.5).max(1) as u32);
         chart
-            .draw_series(points.iter().map(|(x, s)| Circle::new((x * nudge, s.point), px(4.0), color.filled())))?
+            .draw_series(
+                points
+                    .iter()
+                    .map(|(x, s)| Circle::new((x * nudge, s.point), px(4.0), color.filled())),
+            )?
             .label(variant.name)
             .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
-        chart.draw_series(points.iter().map(|(x, s)| PathElement::new(vec![(x * nudge, s.low), (x * nudge, s.high)], thin)))?;
+        chart.draw_series(
+            points.iter().map(|(x, s)| {
+                PathElement::new(vec![(x * nudge, s.low), (x * nudge, s.high)], thin)
+            }),
+        )?;
     }
     draw_legend(&mut chart, scale)?;
     area.present()
@@ -268,14 +331,26 @@ pub fn distribution<DB: DrawingBackend>(
     let px = |value: f64| (value * scale).round() as i32;
     let font = |size: f64| ("sans-serif", size * scale);
     area.fill(&WHITE)?;
-    let Some((x0, x1)) = log_bounds(strips.iter().flat_map(|(_, samples)| samples.iter().copied()), 1.3) else {
-        area.draw(&Text::new("no samples yet", (px(20.0), px(20.0)), font(14.0)))?;
+    let Some((x0, x1)) = log_bounds(
+        strips
+            .iter()
+            .flat_map(|(_, samples)| samples.iter().copied()),
+        1.3,
+    ) else {
+        area.draw(&Text::new(
+            "no samples yet",
+            (px(20.0), px(20.0)),
+            font(14.0),
+        ))?;
         return area.present();
     };
     let rows = strips.len() as f64;
     let mut chart = ChartBuilder::on(area)
         .margin(px(12.0))
-        .caption(format!("time per call of each sample at n = {size}"), font(16.0))
+        .caption(
+            format!("time per call of each sample at n = {size}"),
+            font(16.0),
+        )
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(90.0))
         .build_cartesian_2d((x0..x1).log_scale(), -0.5..rows - 0.5)?;
@@ -285,17 +360,30 @@ pub fn distribution<DB: DrawingBackend>(
         .y_labels(strips.len())
         .y_label_formatter(&|y| {
             let index = y.round();
-            if (y - index).abs() < 1e-6 && index >= 0.0 { strips.get(index as usize).map(|s| s.0.clone()).unwrap_or_default() } else { String::new() }
+            if (y - index).abs() < 1e-6 && index >= 0.0 {
+                strips
+                    .get(index as usize)
+                    .map(|s| s.0.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            }
         })
         .draw()?;
     for (index, (_, samples)) in strips.iter().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
         // Spread the dots vertically by their order, so equal values stay visible.
         let count = samples.len().max(1) as f64;
-        chart.draw_series(samples.iter().enumerate().filter(|(_, s)| **s > 0.0).map(|(i, &sample)| {
-            let jitter = (i as f64 / count - 0.5) * 0.5;
-            Circle::new((sample, index as f64 + jitter), px(3.0), color.mix(0.75).filled())
-        }))?;
+        chart.draw_series(samples.iter().enumerate().filter(|(_, s)| **s > 0.0).map(
+            |(i, &sample)| {
+                let jitter = (i as f64 / count - 0.5) * 0.5;
+                Circle::new(
+                    (sample, index as f64 + jitter),
+                    px(3.0),
+                    color.mix(0.75).filled(),
+                )
+            },
+        ))?;
     }
     area.present()
 }
@@ -313,10 +401,18 @@ pub fn scaling<DB: DrawingBackend>(
     let font = |size: f64| ("sans-serif", size * scale);
     area.fill(&WHITE)?;
     let Some(max_threads) = points.iter().map(|p| p.threads).max() else {
-        area.draw(&Text::new("no thread sweep yet", (px(20.0), px(20.0)), font(14.0)))?;
+        area.draw(&Text::new(
+            "no thread sweep yet",
+            (px(20.0), px(20.0)),
+            font(14.0),
+        ))?;
         return area.present();
     };
-    let top = points.iter().map(|p| p.speedup.high).fold(max_threads as f64, f64::max) * 1.1;
+    let top = points
+        .iter()
+        .map(|p| p.speedup.high)
+        .fold(max_threads as f64, f64::max)
+        * 1.1;
     let mut chart = ChartBuilder::on(area)
         .margin(px(12.0))
         .caption("thread scaling: speedup over one thread", font(16.0))
@@ -331,7 +427,12 @@ pub fn scaling<DB: DrawingBackend>(
         .draw()?;
     let gray = BLACK.mix(0.45).stroke_width(px(1.0).max(1) as u32);
     chart
-        .draw_series(DashedLineSeries::new([(1.0, 1.0), (max_threads as f64, max_threads as f64)], px(6.0), px(4.0), gray))?
+        .draw_series(DashedLineSeries::new(
+            [(1.0, 1.0), (max_threads as f64, max_threads as f64)],
+            px(6.0),
+            px(4.0),
+            gray,
+        ))?
         .label("ideal: speedup = threads")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], gray));
     let color = PALETTE[1];
@@ -348,12 +449,22 @@ pub fn scaling<DB: DrawingBackend>(
     }
     let dot = PALETTE[0];
     chart
-        .draw_series(points.iter().map(|p| Circle::new((p.threads as f64, p.speedup.point), px(4.0), dot.filled())))?
+        .draw_series(
+            points
+                .iter()
+                .map(|p| Circle::new((p.threads as f64, p.speedup.point), px(4.0), dot.filled())),
+        )?
         .label("measured, 95% interval")
         .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), dot.filled()));
     let thin = dot.stroke_width(px(1.5).max(1) as u32);
     chart.draw_series(points.iter().map(|p| {
-        PathElement::new(vec![(p.threads as f64, p.speedup.low), (p.threads as f64, p.speedup.high)], thin)
+        PathElement::new(
+            vec![
+                (p.threads as f64, p.speedup.low),
+                (p.threads as f64, p.speedup.high),
+            ],
+            thin,
+        )
     }))?;
     draw_legend(&mut chart, scale)?;
     area.present()
@@ -377,8 +488,17 @@ pub fn time_vs_memory<DB: DrawingBackend>(
         x_label: &|x| format_bytes(x as u64),
         y_label: &|y| format_ns(y),
     };
-    let point = |row: &Row| ((row.memory.peak_bytes as f64).max(1.0), row.per_call.point.max(1e-3));
-    let on_cpu: Vec<Row> = rows.iter().filter(|row| !exercise.on_gpu(&row.variant)).cloned().collect();
+    let point = |row: &Row| {
+        (
+            (row.memory.peak_bytes as f64).max(1.0),
+            row.per_call.point.max(1e-3),
+        )
+    };
+    let on_cpu: Vec<Row> = rows
+        .iter()
+        .filter(|row| !exercise.on_gpu(&row.variant))
+        .cloned()
+        .collect();
     variant_lines(area, exercise, &on_cpu, &axes, &point, (2.0, 2.0), scale)
 }
 
@@ -415,7 +535,14 @@ pub fn timeline<DB: DrawingBackend>(
         .y_label_formatter(&|y| {
             let index = y.round();
             let exact = (y - index).abs() < 1e-6 && index >= 0.0;
-            if exact { lanes.get(index as usize).map(|l| l.to_string()).unwrap_or_default() } else { String::new() }
+            if exact {
+                lanes
+                    .get(index as usize)
+                    .map(|l| l.to_string())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            }
         })
         .draw()?;
     for kind in &kinds {
@@ -455,7 +582,12 @@ pub fn throughput_vs_size<DB: DrawingBackend>(
         x_label: &|x| format!("{x:.0}"),
         y_label: &format_rate,
     };
-    let point = |row: &Row| (row.size as f64, per_call(row.size) / (row.per_call.point.max(1e-3) * 1e-9));
+    let point = |row: &Row| {
+        (
+            row.size as f64,
+            per_call(row.size) / (row.per_call.point.max(1e-3) * 1e-9),
+        )
+    };
     variant_lines(area, exercise, rows, &axes, &point, (1.5, 2.0), scale)
 }
 
@@ -470,10 +602,23 @@ pub fn memory_steps<DB: DrawingBackend>(
     let px = |value: f64| (value * scale).round() as i32;
     let font = |size: f64| ("sans-serif", size * scale);
     area.fill(&WHITE)?;
-    let last_step = steps.iter().map(|s| s.live_bytes.len()).max().unwrap_or(0).max(2) as f64;
+    let last_step = steps
+        .iter()
+        .map(|s| s.live_bytes.len())
+        .max()
+        .unwrap_or(0)
+        .max(2) as f64;
     let top = steps
         .iter()
-        .flat_map(|s| s.live_bytes.iter().chain(s.estimate_bytes.first().map(|_| &s.estimate_bytes).into_iter().flatten()))
+        .flat_map(|s| {
+            s.live_bytes.iter().chain(
+                s.estimate_bytes
+                    .first()
+                    .map(|_| &s.estimate_bytes)
+                    .into_iter()
+                    .flatten(),
+            )
+        })
         .fold(1.0f64, |acc, &b| acc.max(b as f64));
     let mut chart = ChartBuilder::on(area)
         .margin(px(12.0))
@@ -488,15 +633,33 @@ pub fn memory_steps<DB: DrawingBackend>(
         .y_label_formatter(&|y| format_bytes(*y as u64))
         .draw()?;
     for (index, variant) in exercise.all_variants().enumerate() {
-        let Some(mine) = steps.iter().find(|s| s.variant == variant.name) else { continue };
+        let Some(mine) = steps.iter().find(|s| s.variant == variant.name) else {
+            continue;
+        };
         let color = PALETTE[index % PALETTE.len()];
-        let points = mine.live_bytes.iter().enumerate().map(|(i, &b)| ((i + 1) as f64, b as f64));
+        let points = mine
+            .live_bytes
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| ((i + 1) as f64, b as f64));
         chart
-            .draw_series(LineSeries::new(points, color.stroke_width(px(2.0).max(1) as u32)))?
+            .draw_series(LineSeries::new(
+                points,
+                color.stroke_width(px(2.0).max(1) as u32),
+            ))?
             .label(variant.name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], color.stroke_width(px(2.0) as u32)));
+            .legend(move |(x, y)| {
+                PathElement::new(
+                    vec![(x, y), (x + px(22.0), y)],
+                    color.stroke_width(px(2.0) as u32),
+                )
+            });
         if index == 0 {
-            let estimate = mine.estimate_bytes.iter().enumerate().map(|(i, &b)| ((i + 1) as f64, b as f64));
+            let estimate = mine
+                .estimate_bytes
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| ((i + 1) as f64, b as f64));
             let dashed = color.mix(0.6).stroke_width(px(1.5).max(1) as u32);
             chart
                 .draw_series(DashedLineSeries::new(estimate, px(6.0), px(4.0), dashed))?
@@ -532,11 +695,17 @@ fn variant_lines<DB: DrawingBackend>(
     let font = |size: f64| ("sans-serif", size * scale);
     area.fill(&WHITE)?;
     if rows.is_empty() {
-        area.draw(&Text::new("no measurements yet", (px(20.0), px(20.0)), font(14.0)))?;
+        area.draw(&Text::new(
+            "no measurements yet",
+            (px(20.0), px(20.0)),
+            font(14.0),
+        ))?;
         return area.present();
     }
     let range = |coordinate: fn((f64, f64)) -> f64| {
-        rows.iter().map(|r| coordinate(point(r))).fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
+        rows.iter()
+            .map(|r| coordinate(point(r)))
+            .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
     };
     let ((x0, x1), (y0, y1)) = (range(|p| p.0), range(|p| p.1));
     let (mx, my) = margins;
@@ -545,7 +714,10 @@ fn variant_lines<DB: DrawingBackend>(
         .caption(&axes.caption, font(16.0))
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(76.0))
-        .build_cartesian_2d((x0 / mx..x1 * mx).log_scale(), (y0 / my..y1 * my).log_scale())?;
+        .build_cartesian_2d(
+            (x0 / mx..x1 * mx).log_scale(),
+            (y0 / my..y1 * my).log_scale(),
+        )?;
     styled_mesh(&mut chart, scale, 0.12)
         .x_desc(&axes.x_desc)
         .y_desc(&axes.y_desc)
@@ -565,7 +737,11 @@ fn variant_lines<DB: DrawingBackend>(
             .draw_series(LineSeries::new(points.clone(), line))?
             .label(variant.name)
             .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
-        chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4.0), color.filled())))?;
+        chart.draw_series(
+            points
+                .into_iter()
+                .map(|p| Circle::new(p, px(4.0), color.filled())),
+        )?;
     }
     draw_legend(&mut chart, scale)?;
     area.present()
@@ -593,7 +769,12 @@ pub fn flame<DB: DrawingBackend>(
     let font = |size: f64| ("sans-serif", size * scale);
     area.fill(&WHITE)?;
     let depth = flame.spans.iter().map(|s| s.depth + 1).max().unwrap_or(1) as f64;
-    let end = flame.spans.iter().map(|s| s.end_ms).fold(0.0, f64::max).max(1e-6);
+    let end = flame
+        .spans
+        .iter()
+        .map(|s| s.end_ms)
+        .fold(0.0, f64::max)
+        .max(1e-6);
     let mut chart = ChartBuilder::on(area)
         .margin(px(12.0))
         .caption(&flame.title, font(15.0))
@@ -605,7 +786,11 @@ pub fn flame<DB: DrawingBackend>(
         .disable_y_mesh()
         .y_labels(0)
         .draw()?;
-    let names: Vec<&str> = flame.spans.iter().map(|s| s.name.split(" ×").next().unwrap_or(&s.name)).collect();
+    let names: Vec<&str> = flame
+        .spans
+        .iter()
+        .map(|s| s.name.split(" ×").next().unwrap_or(&s.name))
+        .collect();
     let plotting = chart.plotting_area();
     let (width_px, _) = plotting.dim_in_pixel();
     for (span, name) in flame.spans.iter().zip(&names) {
@@ -625,15 +810,30 @@ pub fn flame<DB: DrawingBackend>(
             None
         };
         if let Some(text) = fits {
-            let style = TextStyle::from(font(12.0)).color(&WHITE).pos(plotters::style::text_anchor::Pos::new(plotters::style::text_anchor::HPos::Left, plotters::style::text_anchor::VPos::Center));
-            plotting.draw(&Text::new(text, (span.start_ms + end * 0.003, top + 0.5), style))?;
+            let style = TextStyle::from(font(12.0)).color(&WHITE).pos(
+                plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                ),
+            );
+            plotting.draw(&Text::new(
+                text,
+                (span.start_ms + end * 0.003, top + 0.5),
+                style,
+            ))?;
         }
     }
     area.present()
 }
 
 /// Colour stops from dark blue through orange to pale yellow.
-const IMAGE_PALETTE: [[u8; 3]; 5] = [[20, 24, 82], [96, 36, 140], [212, 72, 66], [250, 160, 40], [252, 250, 200]];
+const IMAGE_PALETTE: [[u8; 3]; 5] = [
+    [20, 24, 82],
+    [96, 36, 140],
+    [212, 72, 66],
+    [250, 160, 40],
+    [252, 250, 200],
+];
 
 /// An image of counts as RGBA bytes: 0 (never escaped, inside the set)
 /// black, and counts 1 … `max` along [`IMAGE_PALETTE`] on a logarithmic scale,
@@ -647,8 +847,15 @@ pub fn colour_map(counts: &[u32], max: u32) -> Vec<u8> {
                 return [0, 0, 0, 255];
             }
             let t = ((count as f64).ln() / top).clamp(0.0, 1.0) * (IMAGE_PALETTE.len() - 1) as f64;
-            let (low, frac) = ((t.floor() as usize).min(IMAGE_PALETTE.len() - 2), t - t.floor().min((IMAGE_PALETTE.len() - 2) as f64));
-            let channel = |c: usize| (IMAGE_PALETTE[low][c] as f64 + (IMAGE_PALETTE[low + 1][c] as f64 - IMAGE_PALETTE[low][c] as f64) * frac).round() as u8;
+            let (low, frac) = (
+                (t.floor() as usize).min(IMAGE_PALETTE.len() - 2),
+                t - t.floor().min((IMAGE_PALETTE.len() - 2) as f64),
+            );
+            let channel = |c: usize| {
+                (IMAGE_PALETTE[low][c] as f64
+                    + (IMAGE_PALETTE[low + 1][c] as f64 - IMAGE_PALETTE[low][c] as f64) * frac)
+                    .round() as u8
+            };
             [channel(0), channel(1), channel(2), 255]
         })
         .collect()
@@ -672,10 +879,25 @@ mod tests {
         let mut out = String::new();
         {
             let area = SVGBackend::with_string(&mut out, (800, 360)).into_drawing_area();
-            memory_steps(&area, exercise, &[steps("naive", vec![100, 200, 300]), steps("streaming", vec![0, 0, 0])], 1.0).unwrap();
+            memory_steps(
+                &area,
+                exercise,
+                &[
+                    steps("naive", vec![100, 200, 300]),
+                    steps("streaming", vec![0, 0, 0]),
+                ],
+                1.0,
+            )
+            .unwrap();
         }
-        assert!(out.contains("memory_estimate") && out.contains("streaming"), "legend");
-        assert!(out.matches("<polyline").count() >= 3, "two lines and the dashed estimate");
+        assert!(
+            out.contains("memory_estimate") && out.contains("streaming"),
+            "legend"
+        );
+        assert!(
+            out.matches("<polyline").count() >= 3,
+            "two lines and the dashed estimate"
+        );
     }
 
     #[test]
@@ -685,18 +907,33 @@ mod tests {
         assert_eq!(&rgba[0..4], &[0, 0, 0, 255]);
         assert_eq!(&rgba[4..7], &IMAGE_PALETTE[0]);
         assert_eq!(&rgba[12..15], &IMAGE_PALETTE[4]);
-        let brightness = |i: usize| rgba[i * 4..i * 4 + 3].iter().map(|&c| c as u32).sum::<u32>();
+        let brightness = |i: usize| {
+            rgba[i * 4..i * 4 + 3]
+                .iter()
+                .map(|&c| c as u32)
+                .sum::<u32>()
+        };
         assert!(brightness(1) < brightness(2) && brightness(2) < brightness(3));
     }
 
     fn row(variant: &str, size: u64, ns: f64) -> Row {
-        let estimate = Estimate { point: ns, low: ns * 0.9, high: ns * 1.2 };
+        let estimate = Estimate {
+            point: ns,
+            low: ns * 0.9,
+            high: ns * 1.2,
+        };
         Row {
             variant: variant.into(),
             size,
             per_call: estimate,
             r2: Some(1.0),
-            summary: exercises::analysis::Summary { median: ns, mad: 0.0, min: ns, max: ns, count: 10 },
+            summary: exercises::analysis::Summary {
+                median: ns,
+                mad: 0.0,
+                min: ns,
+                max: ns,
+                count: 10,
+            },
             outliers: Default::default(),
             speedup: None,
             first_call_ns: ns,
@@ -719,9 +956,23 @@ mod tests {
         let series = synthetic();
         let names: Vec<_> = series.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["naive", "hash_set"]);
-        assert_eq!(series[0].points[3], Point { size: 2000.0, median: 4e6, low: 3.6e6, high: 4.8e6 });
-        assert_eq!(legend(&series[0]), "naive: slope 2.00, fits O(n^2) (expected O(n²))");
-        assert_eq!(legend(&series[1]), "hash_set: slope 1.00, fits O(n) (expected O(n))");
+        assert_eq!(
+            series[0].points[3],
+            Point {
+                size: 2000.0,
+                median: 4e6,
+                low: 3.6e6,
+                high: 4.8e6
+            }
+        );
+        assert_eq!(
+            legend(&series[0]),
+            "naive: slope 2.00, fits O(n^2) (expected O(n²))"
+        );
+        assert_eq!(
+            legend(&series[1]),
+            "hash_set: slope 1.00, fits O(n) (expected O(n))"
+        );
     }
 
     fn svg(series: &[Series], scale: f64) -> String {
@@ -738,21 +989,36 @@ mod tests {
         let out = svg(&synthetic(), 1.0);
         assert!(out.contains("naive: slope 2.00"), "legend missing");
         assert!(out.contains("hash_set: slope 1.00"), "legend missing");
-        assert!(out.matches("<polygon").count() >= 2, "an interval band per variant");
-        assert!(out.matches("<polyline").count() >= 4, "two lines and two fits");
+        assert!(
+            out.matches("<polygon").count() >= 2,
+            "an interval band per variant"
+        );
+        assert!(
+            out.matches("<polyline").count() >= 4,
+            "two lines and two fits"
+        );
         assert!(out.contains("time per call"));
     }
 
     /// The largest `font-size` in an SVG.
     fn largest_font(svg: &str) -> f64 {
-        svg.split("font-size=\"").skip(1).filter_map(|rest| rest.split('"').next()?.parse().ok()).fold(0.0, f64::max)
+        svg.split("font-size=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next()?.parse().ok())
+            .fold(0.0, f64::max)
     }
 
     #[test]
     fn a_higher_pixel_ratio_scales_the_fonts() {
         let series = synthetic();
-        let (one, two) = (largest_font(&svg(&series, 1.0)), largest_font(&svg(&series, 2.0)));
-        assert!(one > 0.0 && (two / one - 2.0).abs() < 1e-6, "fonts {one} and {two}");
+        let (one, two) = (
+            largest_font(&svg(&series, 1.0)),
+            largest_font(&svg(&series, 2.0)),
+        );
+        assert!(
+            one > 0.0 && (two / one - 2.0).abs() < 1e-6,
+            "fonts {one} and {two}"
+        );
     }
 
     #[test]
@@ -764,18 +1030,31 @@ mod tests {
     fn speedups_and_distributions_draw_their_data() {
         let exercise = find("duplicates").unwrap();
         let mut fast = row("hash_set", 1000, 100.0);
-        fast.speedup = Some(Estimate { point: 60.0, low: 55.0, high: 66.0 });
+        fast.speedup = Some(Estimate {
+            point: 60.0,
+            low: 55.0,
+            high: 66.0,
+        });
         let mut out = String::new();
         {
             let area = SVGBackend::with_string(&mut out, (800, 420)).into_drawing_area();
             speedups(&area, exercise, &[row("naive", 1000, 6000.0), fast], 1.0).unwrap();
         }
-        assert!(out.contains("target: 50× at n = 10000") && out.contains("hash_set"), "legend");
-        assert!(out.matches("<circle").count() >= 2, "a dot per speedup and legend");
+        assert!(
+            out.contains("target: 50× at n = 10000") && out.contains("hash_set"),
+            "legend"
+        );
+        assert!(
+            out.matches("<circle").count() >= 2,
+            "a dot per speedup and legend"
+        );
         let mut out = String::new();
         {
             let area = SVGBackend::with_string(&mut out, (800, 300)).into_drawing_area();
-            let strips = vec![("naive".to_string(), vec![10.0, 11.0, 30.0]), ("sort".to_string(), vec![1.0, 1.1])];
+            let strips = vec![
+                ("naive".to_string(), vec![10.0, 11.0, 30.0]),
+                ("sort".to_string(), vec![1.0, 1.1]),
+            ];
             distribution(&area, &strips, 1000, 1.0).unwrap();
         }
         assert_eq!(out.matches("<circle").count(), 5, "one dot per sample");
@@ -791,17 +1070,30 @@ mod tests {
     #[test]
     fn the_timeline_draws_every_event_with_a_legend_per_kind() {
         use exercises::protocol::TimelineEvent;
-        let event = |at, lane: &str, kind: &str| TimelineEvent { at, lane: lane.into(), kind: kind.into() };
+        let event = |at, lane: &str, kind: &str| TimelineEvent {
+            at,
+            lane: lane.into(),
+            kind: kind.into(),
+        };
         let timeline = Timeline {
             title: "TTL".into(),
-            events: vec![event(0.0, "a", "miss"), event(1.0, "a", "hit"), event(6.0, "a", "expired"), event(0.5, "b", "miss")],
+            events: vec![
+                event(0.0, "a", "miss"),
+                event(1.0, "a", "hit"),
+                event(6.0, "a", "expired"),
+                event(0.5, "b", "miss"),
+            ],
         };
         let mut out = String::new();
         {
             let area = SVGBackend::with_string(&mut out, (600, 240)).into_drawing_area();
             super::timeline(&area, &timeline, 1.0).unwrap();
         }
-        assert_eq!(out.matches("<circle").count(), 4 + 3, "four events and three legend marks");
+        assert_eq!(
+            out.matches("<circle").count(),
+            4 + 3,
+            "four events and three legend marks"
+        );
         assert!(out.contains(">expired<") || out.contains("expired"));
     }
 
@@ -809,7 +1101,11 @@ mod tests {
     fn the_scaling_plot_shows_points_ideal_and_amdahl() {
         let point = |threads, speedup: f64| ScalingPoint {
             threads,
-            speedup: Estimate { point: speedup, low: speedup * 0.95, high: speedup * 1.05 },
+            speedup: Estimate {
+                point: speedup,
+                low: speedup * 0.95,
+                high: speedup * 1.05,
+            },
             efficiency: speedup / threads as f64,
         };
         let mut out = String::new();
@@ -817,7 +1113,10 @@ mod tests {
             let area = SVGBackend::with_string(&mut out, (600, 300)).into_drawing_area();
             scaling(&area, &[point(1, 1.0), point(2, 1.8)], Some(0.111), 1.0).unwrap();
         }
-        assert!(out.contains("serial fraction 11.1%") && out.contains("ideal"), "legend");
+        assert!(
+            out.contains("serial fraction 11.1%") && out.contains("ideal"),
+            "legend"
+        );
         assert!(out.matches("<circle").count() >= 2);
     }
 
@@ -832,18 +1131,31 @@ mod tests {
             let area = SVGBackend::with_string(&mut out, (600, 300)).into_drawing_area();
             time_vs_memory(&area, exercise, &rows, 1.0).unwrap();
         }
-        assert_eq!(out.matches("<circle").count(), 3 + 3, "three points and three legend marks");
+        assert_eq!(
+            out.matches("<circle").count(),
+            3 + 3,
+            "three points and three legend marks"
+        );
         assert!(out.contains("peak bytes") && out.contains("memoized"));
     }
 
     #[test]
     fn the_flame_graph_draws_a_box_per_stack_and_labels_the_wide_ones() {
         use exercises::protocol::FlameSpan;
-        let span = |name: &str, depth, start_ms, end_ms| FlameSpan { name: name.into(), depth, start_ms, end_ms };
+        let span = |name: &str, depth, start_ms, end_ms| FlameSpan {
+            name: name.into(),
+            depth,
+            start_ms,
+            end_ms,
+        };
         let flame = Flame {
             id: "naive".into(),
             title: "calls".into(),
-            spans: vec![span("main", 0, 0.0, 10.0), span("process_data ×3", 1, 0.0, 9.0), span("tiny", 1, 9.0, 9.01)],
+            spans: vec![
+                span("main", 0, 0.0, 10.0),
+                span("process_data ×3", 1, 0.0, 9.0),
+                span("tiny", 1, 9.0, 9.01),
+            ],
         };
         let mut out = String::new();
         {
@@ -853,20 +1165,31 @@ mod tests {
         // The background, the plotting area's and three boxes.
         assert!(out.matches("<rect").count() >= 3, "{out}");
         assert!(out.contains("main (10.00 ms)") && out.contains("process_data ×3 (9.00 ms)"));
-        assert!(!out.contains(">tiny"), "a box too narrow for its label has none");
+        assert!(
+            !out.contains(">tiny"),
+            "a box too narrow for its label has none"
+        );
     }
 
     #[test]
     fn throughput_is_work_over_time_per_variant() {
         let exercise = find("typed").unwrap();
         // 1000 elements in 1 µs and 10 000 in 20 µs: 1 G/s and 0.5 G/s.
-        let rows = [row("naive", 1000, 1000.0), row("naive", 10_000, 20_000.0), row("simd", 1000, 100.0)];
+        let rows = [
+            row("naive", 1000, 1000.0),
+            row("naive", 10_000, 20_000.0),
+            row("simd", 1000, 100.0),
+        ];
         let mut out = String::new();
         {
             let area = SVGBackend::with_string(&mut out, (600, 300)).into_drawing_area();
             throughput_vs_size(&area, exercise, &rows, "elements", &|n| n as f64, 1.0).unwrap();
         }
-        assert_eq!(out.matches("<circle").count(), 3 + 2, "three points and two legend marks");
+        assert_eq!(
+            out.matches("<circle").count(),
+            3 + 2,
+            "three points and two legend marks"
+        );
         assert!(out.contains("elements/s") && out.contains("simd"));
         assert_eq!(format_rate(1e9), "1 G");
         assert_eq!(format_rate(2.5e8), "250 M");

@@ -3,7 +3,9 @@
 //! app draws; everything here is tested on the host with synthetic data.
 
 use crate::protocol::Measurement;
-use crate::stats::{linear_sampling_estimate, per_call_time, quantile_of_sorted, ratio_estimate, Estimate};
+use crate::stats::{
+    Estimate, linear_sampling_estimate, per_call_time, quantile_of_sorted, ratio_estimate,
+};
 
 /// Robust summary of per-call times.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -57,21 +59,46 @@ pub fn predict_ns(points: &[(f64, f64)], declared: crate::Growth, size: f64) -> 
 /// The time per call of a measurement (the slope of linear sampling, the
 /// median of flat sampling), with its bootstrap interval and R².
 pub fn per_call(measurement: &Measurement, resamples: usize) -> Option<(Estimate, Option<f64>)> {
-    linear_sampling_estimate(&measurement.iters, &measurement.times_ns, resamples, measurement.size)
+    linear_sampling_estimate(
+        &measurement.iters,
+        &measurement.times_ns,
+        resamples,
+        measurement.size,
+    )
 }
 
 /// The point estimate of the time per call (no interval), for predictions.
 pub fn per_call_point(measurement: &Measurement) -> Option<f64> {
-    let points: Vec<(f64, f64)> =
-        measurement.iters.iter().map(|&i| i as f64).zip(measurement.times_ns.iter().copied()).collect();
+    let points: Vec<(f64, f64)> = measurement
+        .iters
+        .iter()
+        .map(|&i| i as f64)
+        .zip(measurement.times_ns.iter().copied())
+        .collect();
     per_call_time(&points)
 }
 
 /// `baseline / variant` of the times per call, with a bootstrap interval
 /// that resamples both measurements' samples independently.
-pub fn speedup(baseline: &Measurement, variant: &Measurement, resamples: usize) -> Option<Estimate> {
-    let pairs = |m: &Measurement| -> Vec<(f64, f64)> { m.iters.iter().map(|&i| i as f64).zip(m.times_ns.iter().copied()).collect() };
-    ratio_estimate(&pairs(baseline), &pairs(variant), resamples, baseline.size ^ 0x5eed, per_call_time)
+pub fn speedup(
+    baseline: &Measurement,
+    variant: &Measurement,
+    resamples: usize,
+) -> Option<Estimate> {
+    let pairs = |m: &Measurement| -> Vec<(f64, f64)> {
+        m.iters
+            .iter()
+            .map(|&i| i as f64)
+            .zip(m.times_ns.iter().copied())
+            .collect()
+    };
+    ratio_estimate(
+        &pairs(baseline),
+        &pairs(variant),
+        resamples,
+        baseline.size ^ 0x5eed,
+        per_call_time,
+    )
 }
 
 /// A duration in nanoseconds, in the unit that reads best: "812 ns",
@@ -106,7 +133,13 @@ pub fn format_bytes(bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    let digits = if value < 10.0 { 2 } else if value < 100.0 { 1 } else { 0 };
+    let digits = if value < 10.0 {
+        2
+    } else if value < 100.0 {
+        1
+    } else {
+        0
+    };
     format!("{value:.digits$} {}", UNITS[unit])
 }
 
@@ -130,7 +163,10 @@ mod tests {
     #[test]
     fn summary_of_odd_and_even_samples() {
         let s = Summary::of(&[5.0, 1.0, 3.0]).unwrap();
-        assert_eq!((s.median, s.mad, s.min, s.max, s.count), (3.0, 2.0, 1.0, 5.0, 3));
+        assert_eq!(
+            (s.median, s.mad, s.min, s.max, s.count),
+            (3.0, 2.0, 1.0, 5.0, 3)
+        );
         let s = Summary::of(&[4.0, 1.0, 2.0, 3.0]).unwrap();
         assert_eq!((s.median, s.mad), (2.5, 1.0));
         assert_eq!(Summary::of(&[]), None);
@@ -152,13 +188,27 @@ mod tests {
         let fib = predict_ns(&[(35.0, 1e8)], Growth::Exponential, 40.0).unwrap();
         assert!(close(fib, 1e8 * 1.618f64.powi(5), 1e-9));
         let two = predict_ns(&[(100.0, 1e3), (200.0, 2e3)], Growth::Quadratic, 1000.0).unwrap();
-        assert!(close(two, 1e4, 1e-9), "the fit (linear) wins over the fallback: {two}");
+        assert!(
+            close(two, 1e4, 1e-9),
+            "the fit (linear) wins over the fallback: {two}"
+        );
     }
 
     fn linear(variant: &str, size: u64, ns: f64, noise: &[f64]) -> Measurement {
         let iters: Vec<u64> = (1..=noise.len() as u64).map(|r| r * 10).collect();
-        let times_ns = iters.iter().zip(noise).map(|(&i, e)| i as f64 * ns * e).collect();
-        Measurement { variant: variant.into(), size, iters, times_ns, first_call_ns: ns, memory: Default::default() }
+        let times_ns = iters
+            .iter()
+            .zip(noise)
+            .map(|(&i, e)| i as f64 * ns * e)
+            .collect();
+        Measurement {
+            variant: variant.into(),
+            size,
+            iters,
+            times_ns,
+            first_call_ns: ns,
+            memory: Default::default(),
+        }
     }
 
     const NOISE: [f64; 8] = [1.0, 1.01, 0.99, 1.02, 0.98, 1.0, 1.01, 0.99];
@@ -175,9 +225,15 @@ mod tests {
         assert_eq!(rows.len(), 6);
         assert_eq!((rows[0].variant.as_str(), rows[0].size), ("naive", 100));
         let fast = &rows[5];
-        assert!(fast.per_call.contains(200_000.0) && fast.r2 > Some(0.99), "{fast:?}");
+        assert!(
+            fast.per_call.contains(200_000.0) && fast.r2 > Some(0.99),
+            "{fast:?}"
+        );
         let speedup = fast.speedup.unwrap();
-        assert!(speedup.contains(500.0) && speedup.high / speedup.low < 1.1, "{speedup:?}");
+        assert!(
+            speedup.contains(500.0) && speedup.high / speedup.low < 1.1,
+            "{speedup:?}"
+        );
         let fits = fits(exercise, &rows);
         assert_eq!(fits[0].0, "naive");
         assert_eq!(fits[0].1.class, crate::stats::Class::Quadratic);
@@ -189,39 +245,70 @@ mod tests {
     #[test]
     fn diagnostics_name_what_went_wrong() {
         let exercise = crate::find("duplicates").unwrap();
-        let calm = Environment { timer_resolution_ns: 5_000.0, empty_kernel_ns: 1.0, hidden_during_run: false };
+        let calm = Environment {
+            timer_resolution_ns: 5_000.0,
+            empty_kernel_ns: 1.0,
+            hidden_during_run: false,
+        };
         let good = vec![linear("naive", 100, 10_000.0, &NOISE)];
         assert_eq!(diagnose(&good, &rows(exercise, &good), calm), vec![]);
         let kinds = |measurements: &[Measurement], environment| -> Vec<&'static str> {
-            diagnose(measurements, &rows(exercise, measurements), environment).iter().map(|d| d.kind).collect()
+            diagnose(measurements, &rows(exercise, measurements), environment)
+                .iter()
+                .map(|d| d.kind)
+                .collect()
         };
-        let rough = Environment { timer_resolution_ns: 100_000.0, hidden_during_run: true, ..calm };
+        let rough = Environment {
+            timer_resolution_ns: 100_000.0,
+            hidden_during_run: true,
+            ..calm
+        };
         assert_eq!(kinds(&good, rough), ["coarse-timer", "hidden-tab"]);
-        let noisy = vec![linear("naive", 100, 10_000.0, &[1.0, 3.0, 0.4, 1.0, 2.5, 0.3, 1.0, 1.0])];
+        let noisy = vec![linear(
+            "naive",
+            100,
+            10_000.0,
+            &[1.0, 3.0, 0.4, 1.0, 2.5, 0.3, 1.0, 1.0],
+        )];
         assert!(kinds(&noisy, calm).contains(&"noisy"));
         let empty = vec![linear("naive", 100, 0.8, &NOISE)];
         assert!(kinds(&empty, calm).contains(&"optimized-away"));
         let mut cold = linear("naive", 100, 10_000.0, &NOISE);
         cold.first_call_ns = 5e6;
         assert_eq!(kinds(&[cold], calm), ["slow-first-call"]);
-        let saturated = Measurement { times_ns: vec![0.0; 8], ..linear("naive", 100, 10_000.0, &NOISE) };
+        let saturated = Measurement {
+            times_ns: vec![0.0; 8],
+            ..linear("naive", 100, 10_000.0, &NOISE)
+        };
         assert!(kinds(&[saturated], calm).contains(&"timer-saturation"));
     }
 
     #[test]
     fn amdahl_recovers_a_known_serial_fraction() {
         for s in [0.0, 0.05, 0.3, 1.0] {
-            let points: Vec<(usize, f64)> = (1..=8).map(|k| (k, amdahl_speedup(s, k as f64))).collect();
+            let points: Vec<(usize, f64)> =
+                (1..=8).map(|k| (k, amdahl_speedup(s, k as f64))).collect();
             let fitted = amdahl_serial_fraction(&points).unwrap();
             assert!((fitted - s).abs() < 1e-9, "{s}: {fitted}");
         }
-        assert_eq!(amdahl_serial_fraction(&[(1, 1.0)]), None, "one thread says nothing");
-        assert_eq!(amdahl_serial_fraction(&[(2, 3.0)]), Some(0.0), "superlinear clamps to 0");
+        assert_eq!(
+            amdahl_serial_fraction(&[(1, 1.0)]),
+            None,
+            "one thread says nothing"
+        );
+        assert_eq!(
+            amdahl_serial_fraction(&[(2, 3.0)]),
+            Some(0.0),
+            "superlinear clamps to 0"
+        );
     }
 
     #[test]
     fn scaling_is_relative_to_one_thread() {
-        let points = vec![(1, linear("p", 1000, 1000.0, &NOISE)), (2, linear("p", 1000, 600.0, &NOISE))];
+        let points = vec![
+            (1, linear("p", 1000, 1000.0, &NOISE)),
+            (2, linear("p", 1000, 600.0, &NOISE)),
+        ];
         let scaling = scaling(&points);
         assert_eq!(scaling.len(), 2);
         assert!((scaling[0].speedup.point - 1.0).abs() < 1e-9);
@@ -255,12 +342,18 @@ pub struct ScalingPoint {
 /// Speedups and efficiencies of a thread sweep, against its one-thread
 /// point; empty until that point is measured.
 pub fn scaling(points: &[(usize, Measurement)]) -> Vec<ScalingPoint> {
-    let Some((_, one)) = points.iter().find(|(threads, _)| *threads == 1) else { return Vec::new() };
+    let Some((_, one)) = points.iter().find(|(threads, _)| *threads == 1) else {
+        return Vec::new();
+    };
     points
         .iter()
         .filter_map(|(threads, m)| {
             let speedup = speedup(one, m, RESAMPLES)?;
-            Some(ScalingPoint { threads: *threads, speedup, efficiency: speedup.point / *threads as f64 })
+            Some(ScalingPoint {
+                threads: *threads,
+                speedup,
+                efficiency: speedup.point / *threads as f64,
+            })
         })
         .collect()
 }
@@ -319,7 +412,9 @@ pub fn rows(exercise: &crate::Exercise, measurements: &[Measurement]) -> Vec<Row
         .filter_map(|m| {
             let (per_call, r2) = per_call(m, RESAMPLES)?;
             let per_call_ns = m.per_call_ns();
-            let baseline = measurements.iter().find(|b| b.size == m.size && b.variant == exercise.target.baseline);
+            let baseline = measurements
+                .iter()
+                .find(|b| b.size == m.size && b.variant == exercise.target.baseline);
             Some(Row {
                 variant: m.variant.clone(),
                 size: m.size,
@@ -336,12 +431,18 @@ pub fn rows(exercise: &crate::Exercise, measurements: &[Measurement]) -> Vec<Row
 }
 
 /// The growth fit of each variant measured at two sizes or more.
-pub fn fits(exercise: &crate::Exercise, rows: &[Row]) -> Vec<(&'static str, crate::stats::GrowthFit)> {
+pub fn fits(
+    exercise: &crate::Exercise,
+    rows: &[Row],
+) -> Vec<(&'static str, crate::stats::GrowthFit)> {
     exercise
         .all_variants()
         .filter_map(|variant| {
-            let points: Vec<(f64, f64)> =
-                rows.iter().filter(|r| r.variant == variant.name).map(|r| (r.size as f64, r.per_call.point)).collect();
+            let points: Vec<(f64, f64)> = rows
+                .iter()
+                .filter(|r| r.variant == variant.name)
+                .map(|r| (r.size as f64, r.per_call.point))
+                .collect();
             Some((variant.name, crate::stats::GrowthFit::fit(&points)?))
         })
         .collect()
@@ -351,7 +452,9 @@ pub fn fits(exercise: &crate::Exercise, rows: &[Row]) -> Vec<(&'static str, crat
 /// the target; `None` until both variants are measured there.
 pub fn verdict(exercise: &crate::Exercise, rows: &[Row]) -> Option<(Estimate, bool)> {
     let target = &exercise.target;
-    let row = rows.iter().find(|r| r.size == target.size && r.variant == target.variant)?;
+    let row = rows
+        .iter()
+        .find(|r| r.size == target.size && r.variant == target.variant)?;
     let speedup = row.speedup?;
     Some((speedup, speedup.low >= target.speedup))
 }
@@ -378,20 +481,30 @@ pub struct Environment {
 }
 
 /// The diagnostics of a run, each with a sentence of explanation.
-pub fn diagnose(measurements: &[Measurement], rows: &[Row], environment: Environment) -> Vec<Diagnostic> {
+pub fn diagnose(
+    measurements: &[Measurement],
+    rows: &[Row],
+    environment: Environment,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut add = |kind, message: String| found.push(Diagnostic { kind, message });
     if environment.timer_resolution_ns > 20_000.0 {
-        add("coarse-timer", format!(
-            "The timer ticks every {}: the page is not cross-origin isolated, so browsers coarsen \
+        add(
+            "coarse-timer",
+            format!(
+                "The timer ticks every {}: the page is not cross-origin isolated, so browsers coarsen \
              performance.now(). Samples are made long to compensate, but short kernels get fewer of them.",
-            format_ns(environment.timer_resolution_ns)
-        ));
+                format_ns(environment.timer_resolution_ns)
+            ),
+        );
     }
     if environment.hidden_during_run {
-        add("hidden-tab", "The tab was hidden during the run: browsers slow down background tabs, so \
+        add(
+            "hidden-tab",
+            "The tab was hidden during the run: browsers slow down background tabs, so \
              some samples may be too slow. Run again with the tab visible."
-            .into());
+                .into(),
+        );
     }
     for m in measurements {
         let at = format!("{} at n = {}", m.variant, m.size);
@@ -400,10 +513,13 @@ pub fn diagnose(measurements: &[Measurement], rows: &[Row], environment: Environ
         distinct.dedup();
         let zeros = m.times_ns.iter().filter(|&&t| t <= 0.0).count();
         if zeros * 2 > m.times_ns.len() || (m.times_ns.len() >= 6 && distinct.len() <= 3) {
-            add("timer-saturation", format!(
-                "{at}: most samples read the same few timer values, so the timer, not the kernel, \
+            add(
+                "timer-saturation",
+                format!(
+                    "{at}: most samples read the same few timer values, so the timer, not the kernel, \
                  decides the numbers. Raise the sizes or the budget."
-            ));
+                ),
+            );
         }
     }
     for row in rows {
@@ -413,26 +529,37 @@ pub fn diagnose(measurements: &[Measurement], rows: &[Row], environment: Environ
         let poor_fit = row.summary.count >= 5 && row.r2.is_some_and(|r2| r2 < 0.9);
         if poor_fit || severe * 10 > row.summary.count {
             let fit = row.r2.map_or(String::new(), |r2| format!("R² = {r2:.2}, "));
-            add("noisy", format!(
-                "{at}: the samples disagree ({fit}{severe} severe outliers of {}): something else \
+            add(
+                "noisy",
+                format!(
+                    "{at}: the samples disagree ({fit}{severe} severe outliers of {}): something else \
                  was running. The interval is wide for a reason; run again for a cleaner figure.",
-                row.summary.count
-            ));
+                    row.summary.count
+                ),
+            );
         }
         if row.per_call.point <= 2.0 * environment.empty_kernel_ns.max(0.5) {
-            add("optimized-away", format!(
-                "{at} takes {} per call, as little as an empty kernel: the compiler probably removed \
+            add(
+                "optimized-away",
+                format!(
+                    "{at} takes {} per call, as little as an empty kernel: the compiler probably removed \
                  the work. Make sure the result is used (black_box).",
-                format_ns(row.per_call.point)
-            ));
+                    format_ns(row.per_call.point)
+                ),
+            );
         }
-        if row.first_call_ns > 10.0 * row.per_call.point && row.first_call_ns - row.per_call.point > 100_000.0 {
-            add("slow-first-call", format!(
-                "{at}: the first call took {}, {:.0}× a warm call: a cold start (memory growth, cold \
+        if row.first_call_ns > 10.0 * row.per_call.point
+            && row.first_call_ns - row.per_call.point > 100_000.0
+        {
+            add(
+                "slow-first-call",
+                format!(
+                    "{at}: the first call took {}, {:.0}× a warm call: a cold start (memory growth, cold \
                  caches), which warm-up keeps out of the figures.",
-                format_ns(row.first_call_ns),
-                row.first_call_ns / row.per_call.point
-            ));
+                    format_ns(row.first_call_ns),
+                    row.first_call_ns / row.per_call.point
+                ),
+            );
         }
     }
     found

@@ -21,12 +21,15 @@ pub mod runner;
 mod caching;
 mod compiled;
 mod concurrency;
+mod csv_stream;
 mod duplicates;
 mod mandelbrot;
 mod matmul;
 mod memory;
 mod pi;
+mod pipeline;
 mod profiling;
+mod streaming;
 mod strings;
 mod typed;
 mod vectorize;
@@ -40,6 +43,9 @@ pub static EXERCISES: &[&Exercise] = &[
     &duplicates::EXERCISE,
     &memory::EXERCISE,
     &concurrency::EXERCISE,
+    &streaming::EXERCISE,
+    &csv_stream::EXERCISE,
+    &pipeline::EXERCISE,
     &caching::EXERCISE,
     &vectorize::EXERCISE,
     &typed::EXERCISE,
@@ -186,8 +192,18 @@ impl Work {
             r if r >= 1e3 => (r / 1e3, "k"),
             r => (r, ""),
         };
-        let prefix = if prefix.is_empty() { String::new() } else { format!("{prefix} ") };
-        let digits = if value < 10.0 { 2 } else if value < 100.0 { 1 } else { 0 };
+        let prefix = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix} ")
+        };
+        let digits = if value < 10.0 {
+            2
+        } else if value < 100.0 {
+            1
+        } else {
+            0
+        };
         format!("{value:.digits$} {prefix}{}/s", self.unit)
     }
 }
@@ -198,7 +214,10 @@ pub static COMMON_PARAMS: &[ParamSpec] = &[
         name: "budget_ms",
         label: "time budget per measurement (ms)",
         help: "a size whose measurement is predicted to take longer is skipped",
-        kind: params::ParamKind::Int { min: 50, max: 120_000 },
+        kind: params::ParamKind::Int {
+            min: 50,
+            max: 120_000,
+        },
         default: "2000",
     },
     ParamSpec {
@@ -213,7 +232,9 @@ pub static COMMON_PARAMS: &[ParamSpec] = &[
         label: "mode",
         help: "quick: a first estimate in about a second, stopping once the target is decided; \
                thorough: more samples, the whole budget",
-        kind: params::ParamKind::Choice { options: &["quick", "thorough"] },
+        kind: params::ParamKind::Choice {
+            options: &["quick", "thorough"],
+        },
         default: "quick",
     },
 ];

@@ -51,13 +51,30 @@ impl Endpoint {
     /// Probes the service worker's endpoint once and uses it if it answers,
     /// else simulates.
     pub async fn connect(browser: Rc<dyn Browser>, behaviour: Behaviour, seed: u64) -> Endpoint {
-        let probe = browser.fetch(&Endpoint::url(Behaviour { latency_ms: 0.0, jitter_ms: 0.0, fail_rate: 0.0 }, 0)).await;
+        let probe = browser
+            .fetch(&Endpoint::url(
+                Behaviour {
+                    latency_ms: 0.0,
+                    jitter_ms: 0.0,
+                    fail_rate: 0.0,
+                },
+                0,
+            ))
+            .await;
         let simulated = match probe {
             Ok(reply) if reply.from_service_worker => None,
-            Ok(reply) => Some(format!("the site's service worker does not control this worker yet (the server answered {}); run again after the first load, or allow service workers", reply.status)),
+            Ok(reply) => Some(format!(
+                "the site's service worker does not control this worker yet (the server answered {}); run again after the first load, or allow service workers",
+                reply.status
+            )),
             Err(error) => Some(format!("no service worker endpoint: {error}")),
         };
-        Endpoint { browser, behaviour, simulated, rng: std::cell::RefCell::new(Pcg64::seed_from_u64(seed)) }
+        Endpoint {
+            browser,
+            behaviour,
+            simulated,
+            rng: std::cell::RefCell::new(Pcg64::seed_from_u64(seed)),
+        }
     }
 
     /// The endpoint's URL, relative to the worker's script
@@ -73,17 +90,27 @@ impl Endpoint {
     pub async fn request(&self, id: usize, origin_ms: f64) -> Attempt {
         let start_ms = self.browser.now_ms() - origin_ms;
         let ok = match self.simulated {
-            None => matches!(self.browser.fetch(&Endpoint::url(self.behaviour, id)).await, Ok(reply) if (200..300).contains(&reply.status)),
+            None => {
+                matches!(self.browser.fetch(&Endpoint::url(self.behaviour, id)).await, Ok(reply) if (200..300).contains(&reply.status))
+            }
             Some(_) => {
                 let (delay, failed) = {
                     let mut rng = self.rng.borrow_mut();
                     let b = self.behaviour;
-                    ((b.latency_ms + (rng.random::<f64>() * 2.0 - 1.0) * b.jitter_ms).max(0.0), rng.random::<f64>() < b.fail_rate)
+                    (
+                        (b.latency_ms + (rng.random::<f64>() * 2.0 - 1.0) * b.jitter_ms).max(0.0),
+                        rng.random::<f64>() < b.fail_rate,
+                    )
                 };
                 self.browser.sleep(delay.round() as u32).await;
                 !failed
             }
         };
-        Attempt { id, start_ms, end_ms: self.browser.now_ms() - origin_ms, ok }
+        Attempt {
+            id,
+            start_ms,
+            end_ms: self.browser.now_ms() - origin_ms,
+            ok,
+        }
     }
 }

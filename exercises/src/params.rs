@@ -71,7 +71,11 @@ impl ParamKind {
             ParamKind::IntList { min, max, max_len } => {
                 format!("1 to {max_len} comma-separated whole numbers from {min} to {max}")
             }
-            ParamKind::ShapeList { max_factor, max_total, max_len } => format!(
+            ParamKind::ShapeList {
+                max_factor,
+                max_total,
+                max_len,
+            } => format!(
                 "1 to {max_len} comma-separated <count>x<length> pairs, each from 1 to {max_factor}, \
                  count × length at most {max_total}"
             ),
@@ -160,7 +164,10 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
             }
         }
         if !item.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(error(format!("\"{}\" is not a whole number", shorten(item))));
+            return Err(error(format!(
+                "\"{}\" is not a whole number",
+                shorten(item)
+            )));
         }
         match item.parse::<u64>() {
             Ok(value) if (min..=max).contains(&value) => Ok(value),
@@ -174,7 +181,10 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
             let word = text.trim().to_ascii_lowercase();
             match options.iter().find(|option| **option == word) {
                 Some(option) => Ok(ParamValue::Text(option.to_string())),
-                None => Err(error(format!("\"{}\" is not an option", shorten(text.trim())))),
+                None => Err(error(format!(
+                    "\"{}\" is not an option",
+                    shorten(text.trim())
+                ))),
             }
         }
         ParamKind::IntList { min, max, max_len } => {
@@ -187,14 +197,29 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
             values.dedup();
             Ok(ParamValue::IntList(values))
         }
-        ParamKind::ShapeList { max_factor, max_total, max_len } => {
+        ParamKind::ShapeList {
+            max_factor,
+            max_total,
+            max_len,
+        } => {
             let items = list_items(text, max_len).map_err(error)?;
             let mut shapes = Vec::new();
             for item in items {
-                let Some((count, length)) = item.trim().to_ascii_lowercase().split_once('x').map(|(a, b)| (a.to_string(), b.to_string())) else {
-                    return Err(error(format!("\"{}\" is not <count>x<length>", shorten(item.trim()))));
+                let Some((count, length)) = item
+                    .trim()
+                    .to_ascii_lowercase()
+                    .split_once('x')
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                else {
+                    return Err(error(format!(
+                        "\"{}\" is not <count>x<length>",
+                        shorten(item.trim())
+                    )));
                 };
-                let (count, length) = (number(&count, 1, max_factor)?, number(&length, 1, max_factor)?);
+                let (count, length) = (
+                    number(&count, 1, max_factor)?,
+                    number(&length, 1, max_factor)?,
+                );
                 if count * length > max_total {
                     return Err(error(format!("{count}x{length} is too large")));
                 }
@@ -202,11 +227,19 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
             }
             shapes.sort_unstable_by_key(|&(count, length)| (count * length, count));
             shapes.dedup();
-            if let Some(pair) = shapes.windows(2).find(|pair| pair[0].0 * pair[0].1 == pair[1].0 * pair[1].1) {
+            if let Some(pair) = shapes
+                .windows(2)
+                .find(|pair| pair[0].0 * pair[0].1 == pair[1].0 * pair[1].1)
+            {
                 let [(a, b), (c, d)] = [pair[0], pair[1]];
-                return Err(error(format!("{a}x{b} and {c}x{d} have the same total length, the size the sweep is plotted by")));
+                return Err(error(format!(
+                    "{a}x{b} and {c}x{d} have the same total length, the size the sweep is plotted by"
+                )));
             }
-            let sizes = shapes.iter().map(|&(count, length)| count * length).collect();
+            let sizes = shapes
+                .iter()
+                .map(|&(count, length)| count * length)
+                .collect();
             Ok(ParamValue::Shapes(shapes, sizes))
         }
     }
@@ -251,7 +284,11 @@ pub fn parse<'a>(
             Err(error) => errors.push(error),
         }
     }
-    if errors.is_empty() { Ok(values) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Reads `name=value` pairs from a URL query string (with or without the
@@ -268,7 +305,8 @@ pub fn to_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Stri
     pairs
         .into_iter()
         .map(|(name, value)| {
-            let encode = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+            let encode =
+                |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
             format!("{}={}", encode(name), encode(value).replace("%2C", ","))
         })
         .collect::<Vec<_>>()

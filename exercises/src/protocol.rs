@@ -255,7 +255,11 @@ pub struct MemoryUse {
 impl Measurement {
     /// The time per call of each sample.
     pub fn per_call_ns(&self) -> Vec<f64> {
-        self.iters.iter().zip(&self.times_ns).map(|(&i, &t)| t / i.max(1) as f64).collect()
+        self.iters
+            .iter()
+            .zip(&self.times_ns)
+            .map(|(&i, &t)| t / i.max(1) as f64)
+            .collect()
     }
 }
 

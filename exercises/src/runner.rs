@@ -39,7 +39,13 @@ pub trait Runner: Sync {
     /// `after_step` after each with the exercise's own estimate of its
     /// memory, and returns true; returns false, running nothing, if the
     /// exercise does not work in steps.
-    fn run_steps(&self, params: &ParamValues, size: u64, variant: usize, after_step: &mut dyn FnMut(u64)) -> bool {
+    fn run_steps(
+        &self,
+        params: &ParamValues,
+        size: u64,
+        variant: usize,
+        after_step: &mut dyn FnMut(u64),
+    ) -> bool {
         let _ = (params, size, variant, after_step);
         false
     }
@@ -75,7 +81,9 @@ pub trait Browser {
     /// reply's status and whether the site's service worker answered it.
     fn fetch(&self, url: &str) -> Pin<Box<dyn Future<Output = Result<Reply, String>>>> {
         let _ = url;
-        Box::pin(std::future::ready(Err("this browser has no network".to_string())))
+        Box::pin(std::future::ready(Err(
+            "this browser has no network".to_string()
+        )))
     }
 }
 
@@ -124,11 +132,18 @@ impl Output {
             format!("{items:?}")
         } else {
             let head = format!("{:?}", &items[..SHOWN]);
-            format!("{}, …] ({} values)", head.trim_end_matches(']'), items.len())
+            format!(
+                "{}, …] ({} values)",
+                head.trim_end_matches(']'),
+                items.len()
+            )
         };
         let mut hasher = DefaultHasher::new();
         items.hash(&mut hasher);
-        Output { text, digest: hasher.finish() }
+        Output {
+            text,
+            digest: hasher.finish(),
+        }
     }
 
     /// An output compared within a tolerance rather than exactly: every

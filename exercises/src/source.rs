@@ -15,7 +15,10 @@ pub fn function<'a>(source: &'a str, name: &str) -> Option<&'a str> {
         } else if line.starts_with(&signature) {
             let start = doc_start.unwrap_or(offset);
             let body = &source[offset..];
-            let end = body.find("\n}\n").map(|i| i + 2).or_else(|| body.ends_with("\n}").then_some(body.len()))?;
+            let end = body
+                .find("\n}\n")
+                .map(|i| i + 2)
+                .or_else(|| body.ends_with("\n}").then_some(body.len()))?;
             return Some(&source[start..offset + end]);
         } else {
             doc_start = None;
@@ -33,8 +36,14 @@ mod tests {
 
     #[test]
     fn cuts_a_function_with_its_doc_comment() {
-        assert_eq!(function(FILE, "add"), Some("/// Adds.\n/// Twice.\npub fn add(a: u32) -> u32 {\n    a + a\n}"));
-        assert_eq!(function(FILE, "sub"), Some("pub fn sub(a: u32) -> u32 {\n    a\n}"));
+        assert_eq!(
+            function(FILE, "add"),
+            Some("/// Adds.\n/// Twice.\npub fn add(a: u32) -> u32 {\n    a + a\n}")
+        );
+        assert_eq!(
+            function(FILE, "sub"),
+            Some("pub fn sub(a: u32) -> u32 {\n    a\n}")
+        );
         assert_eq!(function(FILE, "mul"), None);
         assert_eq!(function(FILE, "ad"), None);
     }

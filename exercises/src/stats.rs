@@ -67,7 +67,11 @@ fn bootstrap<T: Copy>(
         return None;
     }
     values.sort_by(f64::total_cmp);
-    Some(Estimate { point, low: quantile_of_sorted(&values, 0.025), high: quantile_of_sorted(&values, 0.975) })
+    Some(Estimate {
+        point,
+        low: quantile_of_sorted(&values, 0.025),
+        high: quantile_of_sorted(&values, 0.975),
+    })
 }
 
 /// The median of per-call times with its bootstrap interval.
@@ -87,17 +91,32 @@ pub fn ratio_estimate<T: Copy>(
     let ratio = |b: &[T], v: &[T]| Some(statistic(b)? / statistic(v)?).filter(|r| r.is_finite());
     let point = ratio(baseline, variant)?;
     let mut rng = Pcg64::seed_from_u64(seed);
-    let mut draw = |data: &[T]| -> Vec<T> { (0..data.len()).map(|_| data[rng.random_range(0..data.len())]).collect() };
-    let mut values: Vec<f64> = (0..resamples).filter_map(|_| ratio(&draw(baseline), &draw(variant))).collect();
+    let mut draw = |data: &[T]| -> Vec<T> {
+        (0..data.len())
+            .map(|_| data[rng.random_range(0..data.len())])
+            .collect()
+    };
+    let mut values: Vec<f64> = (0..resamples)
+        .filter_map(|_| ratio(&draw(baseline), &draw(variant)))
+        .collect();
     if values.is_empty() {
         return None;
     }
     values.sort_by(f64::total_cmp);
-    Some(Estimate { point, low: quantile_of_sorted(&values, 0.025), high: quantile_of_sorted(&values, 0.975) })
+    Some(Estimate {
+        point,
+        low: quantile_of_sorted(&values, 0.025),
+        high: quantile_of_sorted(&values, 0.975),
+    })
 }
 
 /// `baseline / variant` of the medians of per-call times.
-pub fn speedup_estimate(baseline_ns: &[f64], variant_ns: &[f64], resamples: usize, seed: u64) -> Option<Estimate> {
+pub fn speedup_estimate(
+    baseline_ns: &[f64],
+    variant_ns: &[f64],
+    resamples: usize,
+    seed: u64,
+) -> Option<Estimate> {
     ratio_estimate(baseline_ns, variant_ns, resamples, seed, median)
 }
 
@@ -113,7 +132,13 @@ pub fn slope_through_origin(points: &[(f64, f64)]) -> Option<(f64, f64)> {
     let mean_y = points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64;
     let ss_res: f64 = points.iter().map(|(x, y)| (y - slope * x).powi(2)).sum();
     let ss_tot: f64 = points.iter().map(|(_, y)| (y - mean_y).powi(2)).sum();
-    let r2 = if ss_tot > 0.0 { 1.0 - ss_res / ss_tot } else if ss_res == 0.0 { 1.0 } else { 0.0 };
+    let r2 = if ss_tot > 0.0 {
+        1.0 - ss_res / ss_tot
+    } else if ss_res == 0.0 {
+        1.0
+    } else {
+        0.0
+    };
     Some((slope, r2))
 }
 
@@ -124,7 +149,13 @@ pub fn slope_through_origin(points: &[(f64, f64)]) -> Option<(f64, f64)> {
 pub fn per_call_time(points: &[(f64, f64)]) -> Option<f64> {
     let flat = points.windows(2).all(|pair| pair[0].0 == pair[1].0);
     if flat {
-        median(&points.iter().filter(|p| p.0 > 0.0).map(|&(calls, time)| time / calls).collect::<Vec<_>>())
+        median(
+            &points
+                .iter()
+                .filter(|p| p.0 > 0.0)
+                .map(|&(calls, time)| time / calls)
+                .collect::<Vec<_>>(),
+        )
     } else {
         slope_through_origin(points).map(|(slope, _)| slope)
     }
@@ -140,7 +171,11 @@ pub fn linear_sampling_estimate(
     resamples: usize,
     seed: u64,
 ) -> Option<(Estimate, Option<f64>)> {
-    let points: Vec<(f64, f64)> = iters.iter().map(|&i| i as f64).zip(times_ns.iter().copied()).collect();
+    let points: Vec<(f64, f64)> = iters
+        .iter()
+        .map(|&i| i as f64)
+        .zip(times_ns.iter().copied())
+        .collect();
     let (_, r2) = slope_through_origin(&points)?;
     let linear = iters.iter().any(|&i| i != iters[0]);
     let estimate = bootstrap(&points, resamples, seed, per_call_time)?;
@@ -169,7 +204,10 @@ impl Outliers {
             return Outliers::default();
         }
         sorted.sort_by(f64::total_cmp);
-        let (q1, q3) = (quantile_of_sorted(&sorted, 0.25), quantile_of_sorted(&sorted, 0.75));
+        let (q1, q3) = (
+            quantile_of_sorted(&sorted, 0.25),
+            quantile_of_sorted(&sorted, 0.75),
+        );
         let iqr = q3 - q1;
         let mut outliers = Outliers::default();
         for &s in &sorted {
@@ -216,8 +254,15 @@ pub enum Class {
 
 impl Class {
     /// Every class, slowest-growing first.
-    pub const ALL: [Class; 7] =
-        [Class::Constant, Class::Log, Class::Linear, Class::LogLinear, Class::Quadratic, Class::Cubic, Class::Exponential];
+    pub const ALL: [Class; 7] = [
+        Class::Constant,
+        Class::Log,
+        Class::Linear,
+        Class::LogLinear,
+        Class::Quadratic,
+        Class::Cubic,
+        Class::Exponential,
+    ];
 
     /// The label used in the page and the `data-class` hook.
     pub fn label(self) -> &'static str {
@@ -267,8 +312,11 @@ pub struct GrowthFit {
 impl GrowthFit {
     /// Fits `(size, ns)` points with at least two distinct sizes.
     pub fn fit(points: &[(f64, f64)]) -> Option<GrowthFit> {
-        let logs: Vec<(f64, f64)> =
-            points.iter().filter(|(n, t)| *n > 0.0 && *t > 0.0).map(|&(n, t)| (n, t.ln())).collect();
+        let logs: Vec<(f64, f64)> = points
+            .iter()
+            .filter(|(n, t)| *n > 0.0 && *t > 0.0)
+            .map(|&(n, t)| (n, t.ln()))
+            .collect();
         let slope = log_log_slope(&logs.iter().map(|&(n, lt)| (n.ln(), lt)).collect::<Vec<_>>())?;
         // Exponential growth gets its own base (ln t = a + n ln b), but only
         // with three sizes or more (through two points it would always fit
@@ -278,26 +326,45 @@ impl GrowthFit {
         let (class, constant) = Class::ALL
             .iter()
             .map(|&class| {
-                let own_base = class == Class::Exponential && logs.len() >= 3 && fitted_base.is_some();
-                let base = if own_base { fitted_base.unwrap_or(2.0) } else { 2.0 };
+                let own_base =
+                    class == Class::Exponential && logs.len() >= 3 && fitted_base.is_some();
+                let base = if own_base {
+                    fitted_base.unwrap_or(2.0)
+                } else {
+                    2.0
+                };
                 let ln_f = |n: f64| class.ln_f(n, base);
                 // ln t = ln c + ln f(n): ln c is the mean difference.
-                let ln_c = logs.iter().map(|&(n, lt)| lt - ln_f(n)).sum::<f64>() / logs.len() as f64;
-                let residual: f64 = logs.iter().map(|&(n, lt)| (lt - ln_c - ln_f(n)).powi(2)).sum();
+                let ln_c =
+                    logs.iter().map(|&(n, lt)| lt - ln_f(n)).sum::<f64>() / logs.len() as f64;
+                let residual: f64 = logs
+                    .iter()
+                    .map(|&(n, lt)| (lt - ln_c - ln_f(n)).powi(2))
+                    .sum();
                 let parameters = if own_base { 2.0 } else { 1.0 };
-                (class, ln_c, residual / (logs.len() as f64 - parameters).max(1.0))
+                (
+                    class,
+                    ln_c,
+                    residual / (logs.len() as f64 - parameters).max(1.0),
+                )
             })
             .min_by(|a, b| a.2.total_cmp(&b.2))
             .map(|(class, ln_c, _)| (class, ln_c.exp()))?;
         let (constant, base) = match (class, fitted_base) {
             // Predictions use the fitted base, whatever chose the class.
             (Class::Exponential, Some(base)) => {
-                let ln_c = logs.iter().map(|&(n, lt)| lt - n * base.ln()).sum::<f64>() / logs.len() as f64;
+                let ln_c =
+                    logs.iter().map(|&(n, lt)| lt - n * base.ln()).sum::<f64>() / logs.len() as f64;
                 (ln_c.exp(), base)
             }
             _ => (constant, 2.0),
         };
-        Some(GrowthFit { class, constant, base, slope })
+        Some(GrowthFit {
+            class,
+            constant,
+            base,
+            slope,
+        })
     }
 
     /// The fitted time at `size`, in nanoseconds.
@@ -329,20 +396,37 @@ fn log_log_slope(points: &[(f64, f64)]) -> Option<Estimate> {
     if n < 2 || sxx <= 1e-12 {
         return None;
     }
-    let slope = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum::<f64>() / sxx;
+    let slope = points
+        .iter()
+        .map(|p| (p.0 - mean_x) * (p.1 - mean_y))
+        .sum::<f64>()
+        / sxx;
     if n == 2 {
-        return Some(Estimate { point: slope, low: slope, high: slope });
+        return Some(Estimate {
+            point: slope,
+            low: slope,
+            high: slope,
+        });
     }
     let intercept = mean_y - slope * mean_x;
-    let ss_res: f64 = points.iter().map(|p| (p.1 - intercept - slope * p.0).powi(2)).sum();
+    let ss_res: f64 = points
+        .iter()
+        .map(|p| (p.1 - intercept - slope * p.0).powi(2))
+        .sum();
     let standard_error = (ss_res / (n - 2) as f64 / sxx).sqrt();
     let half = t_975(n - 2) * standard_error;
-    Some(Estimate { point: slope, low: slope - half, high: slope + half })
+    Some(Estimate {
+        point: slope,
+        low: slope - half,
+        high: slope + half,
+    })
 }
 
 /// The 97.5% quantile of Student's t with `df` degrees of freedom.
 fn t_975(df: usize) -> f64 {
-    const TABLE: [f64; 10] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+    const TABLE: [f64; 10] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    ];
     match df {
         0 => f64::INFINITY,
         1..=10 => TABLE[df - 1],

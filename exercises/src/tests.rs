@@ -4,14 +4,21 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::params::{self, ParamKind, ParamValue};
-use crate::{find, EXERCISES};
+use crate::{EXERCISES, find};
 
 #[test]
 fn ids_are_unique_and_url_safe() {
     let mut seen = HashSet::new();
     for exercise in EXERCISES {
         assert!(seen.insert(exercise.id), "duplicate id {}", exercise.id);
-        assert!(exercise.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{}", exercise.id);
+        assert!(
+            exercise
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "{}",
+            exercise.id
+        );
         assert!(std::ptr::eq(find(exercise.id).unwrap(), *exercise));
     }
     assert!(find("no-such-exercise").is_none());
@@ -21,19 +28,40 @@ fn ids_are_unique_and_url_safe() {
 fn every_exercise_is_complete() {
     for exercise in EXERCISES {
         let id = exercise.id;
-        assert!(!exercise.title.is_empty() && !exercise.seed.is_empty() && !exercise.summary.is_empty(), "{id}");
+        assert!(
+            !exercise.title.is_empty() && !exercise.seed.is_empty() && !exercise.summary.is_empty(),
+            "{id}"
+        );
         assert!(!exercise.explanation.is_empty(), "{id}: no explanation");
-        assert_eq!(exercise.variants[0].name, "naive", "{id}: the naive port comes first");
+        assert_eq!(
+            exercise.variants[0].name, "naive",
+            "{id}: the naive port comes first"
+        );
         assert!(exercise.variants.len() >= 2, "{id}: no optimized variant");
         let names: HashSet<_> = exercise.variants.iter().map(|v| v.name).collect();
-        assert_eq!(names.len(), exercise.variants.len(), "{id}: duplicate variant names");
+        assert_eq!(
+            names.len(),
+            exercise.variants.len(),
+            "{id}: duplicate variant names"
+        );
         for variant in exercise.variants {
             assert!(!variant.technique.is_empty(), "{id}/{}", variant.name);
             let source = exercise.variant_source(variant.name);
-            assert!(source.is_some(), "{id}/{}: no `pub fn {}(` in the kernel source", variant.name, variant.name);
+            assert!(
+                source.is_some(),
+                "{id}/{}: no `pub fn {}(` in the kernel source",
+                variant.name,
+                variant.name
+            );
         }
-        assert!(exercise.variant(exercise.target.variant).is_some(), "{id}: target variant");
-        assert!(exercise.variant(exercise.target.baseline).is_some(), "{id}: target baseline");
+        assert!(
+            exercise.variant(exercise.target.variant).is_some(),
+            "{id}: target variant"
+        );
+        assert!(
+            exercise.variant(exercise.target.baseline).is_some(),
+            "{id}: target baseline"
+        );
         assert!(exercise.target.speedup > 1.0, "{id}");
     }
 }
@@ -43,11 +71,23 @@ fn every_default_parses_and_the_size_parameter_is_a_list() {
     for exercise in EXERCISES {
         let values = params::parse(exercise.all_params(), &BTreeMap::new())
             .unwrap_or_else(|errors| panic!("{}: defaults do not parse: {errors:?}", exercise.id));
-        let sized = matches!(values.0.get(exercise.size_param), Some(ParamValue::IntList(_) | ParamValue::Shapes(..)));
+        let sized = matches!(
+            values.0.get(exercise.size_param),
+            Some(ParamValue::IntList(_) | ParamValue::Shapes(..))
+        );
         assert!(sized, "{}", exercise.id);
-        assert!(!values.list(exercise.size_param).is_empty(), "{}", exercise.id);
+        assert!(
+            !values.list(exercise.size_param).is_empty(),
+            "{}",
+            exercise.id
+        );
         let names: HashSet<_> = exercise.all_params().map(|p| p.name).collect();
-        assert_eq!(names.len(), exercise.all_params().count(), "{}: duplicate parameter names", exercise.id);
+        assert_eq!(
+            names.len(),
+            exercise.all_params().count(),
+            "{}: duplicate parameter names",
+            exercise.id
+        );
     }
 }
 
@@ -62,7 +102,13 @@ fn every_runner_builds_inputs_that_every_variant_agrees_on() {
             let naive = workload.check(0);
             for (index, variant) in exercise.variants.iter().enumerate() {
                 // The digest is what the harness compares; texts may add detail.
-                assert_eq!(workload.check(index).digest, naive.digest, "{}/{} on {label}", exercise.id, variant.name);
+                assert_eq!(
+                    workload.check(index).digest,
+                    naive.digest,
+                    "{}/{} on {label}",
+                    exercise.id,
+                    variant.name
+                );
                 workload.run(index);
             }
         }
@@ -89,6 +135,9 @@ fn every_exercise_lists_its_kernels_in_order() {
             "matmul" => names(&kernels::matmul::VARIANTS),
             "memory" => names(&kernels::memory::VARIANTS),
             "concurrency" => names(&kernels::concurrency::VARIANTS),
+            "streaming" => names(&kernels::streaming::VARIANTS),
+            "csv_stream" => names(&kernels::csv_stream::VARIANTS),
+            "pipeline" => names(&kernels::pipeline::VARIANTS),
             "pi" => names(&kernels::pi::VARIANTS),
             "mandelbrot" => names(&kernels::mandelbrot::VARIANTS),
             other => panic!("{other}: add its kernel list here"),
@@ -103,20 +152,35 @@ fn every_exercise_lists_its_kernels_in_order() {
 fn caching_matches_its_kernels() {
     let exercise = find("caching").unwrap();
     let n = exercise.params.iter().find(|p| p.name == "n").unwrap();
-    assert!(matches!(n.kind, ParamKind::IntList { max, .. } if max == u64::from(kernels::caching::MAX_N)));
+    assert!(
+        matches!(n.kind, ParamKind::IntList { max, .. } if max == u64::from(kernels::caching::MAX_N))
+    );
     // A reference as plain as it gets: add up the sequence.
     let fib = |n: u32| (0..n).fold((0u64, 1u64), |(a, b), _| (b, a + b)).0;
     let values = params::parse(exercise.all_params(), &params::from_query("n=35,50")).unwrap();
     let (label, mut case) = exercise.runner.check_cases(&values).remove(0);
     assert_eq!(label, "fib(n) for n = [35, 50]");
     let naive = case.check(0);
-    assert_eq!(naive.text, format!("fib(35)={}; fib(50) not run: the naive recursion would take seconds", fib(35)));
+    assert_eq!(
+        naive.text,
+        format!(
+            "fib(35)={}; fib(50) not run: the naive recursion would take seconds",
+            fib(35)
+        )
+    );
     let memoized = case.check(1);
     assert_eq!(
         memoized.text,
-        format!("fib(35)={} (33 hits, 36 misses, 0 evictions, 36 entries at most); fib(50)={} (48 hits, 51 misses, 0 evictions, 51 entries at most)", fib(35), fib(50))
+        format!(
+            "fib(35)={} (33 hits, 36 misses, 0 evictions, 36 entries at most); fib(50)={} (48 hits, 51 misses, 0 evictions, 51 entries at most)",
+            fib(35),
+            fib(50)
+        )
     );
-    assert_eq!(memoized.digest, naive.digest, "compared where the naive one ran");
+    assert_eq!(
+        memoized.digest, naive.digest,
+        "compared where the naive one ran"
+    );
     assert_eq!(case.check(3).digest, naive.digest);
 }
 
@@ -139,7 +203,11 @@ fn check_list(text: &str) -> Result<Vec<u64>, String> {
         name: "sizes",
         label: "sizes",
         help: "",
-        kind: ParamKind::IntList { min: 1, max: 1000, max_len: 3 },
+        kind: ParamKind::IntList {
+            min: 1,
+            max: 1000,
+            max_len: 3,
+        },
         default: "1",
     };
     match params::parse_one(&spec, text) {
@@ -148,7 +216,11 @@ fn check_list(text: &str) -> Result<Vec<u64>, String> {
         Err(error) => {
             assert_eq!(error.name, "sizes");
             assert!(error.message.starts_with("sizes: "), "{}", error.message);
-            assert!(error.message.contains("from 1 to 1000"), "names the range: {}", error.message);
+            assert!(
+                error.message.contains("from 1 to 1000"),
+                "names the range: {}",
+                error.message
+            );
             Err(error.message)
         }
     }
@@ -193,23 +265,45 @@ fn whole_numbers_check_their_range() {
     assert_eq!(params::parse_one(spec, "2000"), Ok(ParamValue::Int(2000)));
     let error = params::parse_one(spec, "10").unwrap_err();
     assert_eq!(error.name, "budget_ms");
-    assert!(error.message.contains("10 is too small") && error.message.contains("from 50 to 120000"), "{error:?}");
+    assert!(
+        error.message.contains("10 is too small") && error.message.contains("from 50 to 120000"),
+        "{error:?}"
+    );
 }
 
 #[test]
 fn throughput_reads_well() {
-    let work = crate::Work { unit: "elements", per_call: |n, _| n as f64 };
-    assert_eq!(work.rate(2000, &Default::default(), 1_000.0), "2.00 G elements/s");
-    assert_eq!(work.rate(1000, &Default::default(), 2_000_000.0), "500 k elements/s");
+    let work = crate::Work {
+        unit: "elements",
+        per_call: |n, _| n as f64,
+    };
+    assert_eq!(
+        work.rate(2000, &Default::default(), 1_000.0),
+        "2.00 G elements/s"
+    );
+    assert_eq!(
+        work.rate(1000, &Default::default(), 2_000_000.0),
+        "500 k elements/s"
+    );
     assert_eq!(work.rate(5, &Default::default(), 1e9), "5.00 elements/s");
 }
 
 #[test]
 fn choices_accept_only_their_words() {
-    let spec = crate::COMMON_PARAMS.iter().find(|p| p.name == "mode").unwrap();
-    assert_eq!(params::parse_one(spec, " Thorough "), Ok(ParamValue::Text("thorough".into())));
+    let spec = crate::COMMON_PARAMS
+        .iter()
+        .find(|p| p.name == "mode")
+        .unwrap();
+    assert_eq!(
+        params::parse_one(spec, " Thorough "),
+        Ok(ParamValue::Text("thorough".into()))
+    );
     let error = params::parse_one(spec, "fast").unwrap_err();
-    assert!(error.message.contains("\"fast\" is not an option") && error.message.contains("one of quick, thorough"), "{error:?}");
+    assert!(
+        error.message.contains("\"fast\" is not an option")
+            && error.message.contains("one of quick, thorough"),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -227,11 +321,18 @@ fn parse_reports_every_bad_field_and_uses_defaults_for_missing_ones() {
 
 #[test]
 fn query_round_trips() {
-    let pairs = [("sizes", "100,1000"), ("seed", "7"), ("odd name", "a&b=c d")];
+    let pairs = [
+        ("sizes", "100,1000"),
+        ("seed", "7"),
+        ("odd name", "a&b=c d"),
+    ];
     let query = params::to_query(pairs);
     assert!(query.starts_with("sizes=100,1000&seed=7&"), "{query}");
     let back = params::from_query(&format!("?{query}"));
-    let expected: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let expected: BTreeMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     assert_eq!(back, expected);
     assert_eq!(params::from_query("sizes=100%2C1000")["sizes"], "100,1000");
 }
@@ -241,15 +342,28 @@ fn query_round_trips() {
 fn vectorize_checks_the_seeds_statistics_and_shows_the_precision_loss() {
     let exercise = find("vectorize").unwrap();
     let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
-    let values = params::parse(exercise.all_params(), &params::from_query("rows=200&cols=5")).unwrap();
+    let values = params::parse(
+        exercise.all_params(),
+        &params::from_query("rows=200&cols=5"),
+    )
+    .unwrap();
     let (label, mut case) = exercise.runner.check_cases(&values).remove(0);
     assert_eq!(label, "seeded 200 × 5 table");
     let outputs: Vec<_> = (0..names.len()).map(|v| case.check(v)).collect();
-    assert!(outputs.iter().all(|o| o.digest == outputs[0].digest), "{outputs:?}");
+    assert!(
+        outputs.iter().all(|o| o.digest == outputs[0].digest),
+        "{outputs:?}"
+    );
     // col_means[0]=0.xxxxxx col_stds[0]=0.xxxxxx: six significant digits.
     let text = &outputs[0].text;
-    let numbers: Vec<&str> = text.split(' ').map(|part| part.split('=').nth(1).unwrap()).collect();
-    assert!(text.starts_with("col_means[0]=0.") && numbers.iter().all(|n| n.len() == "0.123456".len()), "{text}");
+    let numbers: Vec<&str> = text
+        .split(' ')
+        .map(|part| part.split('=').nth(1).unwrap())
+        .collect();
+    assert!(
+        text.starts_with("col_means[0]=0.") && numbers.iter().all(|n| n.len() == "0.123456".len()),
+        "{text}"
+    );
     let mean: f64 = numbers[0].parse().unwrap();
     assert!((0.3..0.7).contains(&mean), "{text}");
 
@@ -258,14 +372,21 @@ fn vectorize_checks_the_seeds_statistics_and_shows_the_precision_loss() {
     let last = table.rows.last().unwrap();
     assert_eq!(last[0], "1e9");
     assert_ne!(last[1], last[3], "the seed's formula is off at 1e9");
-    assert_eq!(&last[2][..6], &last[3][..6], "Welford agrees with two passes");
+    assert_eq!(
+        &last[2][..6],
+        &last[3][..6],
+        "Welford agrees with two passes"
+    );
 }
 
 #[test]
 fn vectorize_refuses_bad_shapes() {
     let exercise = find("vectorize").unwrap();
     for query in ["rows=0", "cols=0", "rows=abc", "cols=5000", "offset=-1"] {
-        assert!(params::parse(exercise.all_params(), &params::from_query(query)).is_err(), "{query}");
+        assert!(
+            params::parse(exercise.all_params(), &params::from_query(query)).is_err(),
+            "{query}"
+        );
     }
 }
 
@@ -276,9 +397,17 @@ fn typed_checks_the_sum_of_squares() {
     let names: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
     let values = params::parse(exercise.all_params(), &params::from_query("n=500")).unwrap();
     let (_, mut case) = exercise.runner.check_cases(&values).remove(0);
-    let expected: f64 = kernels::typed::generate(500, 11).iter().map(|x| x * x).sum();
+    let expected: f64 = kernels::typed::generate(500, 11)
+        .iter()
+        .map(|x| x * x)
+        .sum();
     for v in 0..names.len() {
-        assert_eq!(case.check(v).text, format!("sum={expected}"), "{}", names[v]);
+        assert_eq!(
+            case.check(v).text,
+            format!("sum={expected}"),
+            "{}",
+            names[v]
+        );
     }
     assert!(params::parse(exercise.all_params(), &params::from_query("n=0")).is_err());
     assert!(params::parse(exercise.all_params(), &params::from_query("n=100000000")).is_err());
@@ -292,7 +421,11 @@ fn strings_checks_every_case_by_its_length() {
     let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
     assert_eq!(values.list("cases"), [100 * 10, 1000 * 100, 10_000 * 500]);
     let cases = exercise.runner.check_cases(&values);
-    assert_eq!(cases.len(), 2, "the quadratic naive method is checked on the cases it finishes quickly");
+    assert_eq!(
+        cases.len(),
+        2,
+        "the quadratic naive method is checked on the cases it finishes quickly"
+    );
     for ((label, mut case), (count, length)) in cases.into_iter().zip([(100, 10), (1000, 100)]) {
         assert_eq!(label, format!("{count} strings × {length} characters"));
         for v in 1..names.len() {
@@ -305,14 +438,19 @@ fn strings_checks_every_case_by_its_length() {
 #[test]
 fn strings_cases_are_validated_with_reasons() {
     let exercise = find("strings").unwrap();
-    let error = |query: &str| params::parse(exercise.all_params(), &params::from_query(query)).unwrap_err()[0].message.clone();
+    let error = |query: &str| {
+        params::parse(exercise.all_params(), &params::from_query(query)).unwrap_err()[0]
+            .message
+            .clone()
+    };
     assert!(error("cases=").contains("no value given"));
     assert!(error("cases=100").contains("is not <count>x<length>"));
     assert!(error("cases=0x5").contains("0 is too small"));
     assert!(error("cases=5000x5000").contains("5000x5000 is too large"));
     assert!(error("cases=100x10,10x100").contains("the same total length"));
     assert!(error("cases=ax5").contains("\"a\" is not a whole number"));
-    let values = params::parse(exercise.all_params(), &params::from_query("cases=3X4, 1x2")).unwrap();
+    let values =
+        params::parse(exercise.all_params(), &params::from_query("cases=3X4, 1x2")).unwrap();
     assert_eq!(values.shapes("cases"), [(1, 2), (3, 4)]);
 }
 
@@ -320,18 +458,40 @@ fn strings_cases_are_validated_with_reasons() {
 #[test]
 fn profiling_checks_the_seeds_total() {
     let exercise = find("profiling").unwrap();
-    let values = params::parse(exercise.all_params(), &params::from_query("values=100&seed=7")).unwrap();
+    let values = params::parse(
+        exercise.all_params(),
+        &params::from_query("values=100&seed=7"),
+    )
+    .unwrap();
     let (label, mut case) = exercise.runner.check_cases(&values).remove(0);
     assert_eq!(label, "seeded lists of 100 and 200 values");
     // The seed's arithmetic, written out, on the lists the seed's main() draws.
     let data = kernels::profiling::Data::generate(7, 100);
-    let squares = |list: &[u64]| -> u64 { list.iter().map(|&n| (0..n).map(|i| i * i).sum::<u64>()).sum() };
+    let squares = |list: &[u64]| -> u64 {
+        list.iter()
+            .map(|&n| (0..n).map(|i| i * i).sum::<u64>())
+            .sum()
+    };
     let expected = 2 * squares(&data.data) + squares(&data.large_data);
     for v in 0..exercise.variants.len() {
-        assert_eq!(case.check(v).text, format!("total={expected}"), "{}", exercise.variants[v].name);
+        assert_eq!(
+            case.check(v).text,
+            format!("total={expected}"),
+            "{}",
+            exercise.variants[v].name
+        );
     }
-    for bad in ["wait_ms=-1", "wait_ms=5001", "values=0", "values=1,2,3,4,5,6,7,8,9", "seed=x"] {
-        assert!(params::parse(exercise.all_params(), &params::from_query(bad)).is_err(), "{bad}");
+    for bad in [
+        "wait_ms=-1",
+        "wait_ms=5001",
+        "values=0",
+        "values=1,2,3,4,5,6,7,8,9",
+        "seed=x",
+    ] {
+        assert!(
+            params::parse(exercise.all_params(), &params::from_query(bad)).is_err(),
+            "{bad}"
+        );
     }
 }
 
@@ -361,21 +521,59 @@ fn profiling_reports_the_bottleneck_the_waits_and_the_repeated_pass() {
     use crate::protocol::FromWorker;
 
     let exercise = find("profiling").unwrap();
-    let values = params::parse(exercise.all_params(), &params::from_query("values=20&wait_ms=100")).unwrap();
+    let values = params::parse(
+        exercise.all_params(),
+        &params::from_query("values=20&wait_ms=100"),
+    )
+    .unwrap();
     let browser = std::rc::Rc::new(FakeBrowser(std::cell::Cell::new(0.0)));
-    let mut live = exercise.runner.live(&values, browser).expect("profiling has a live demonstration");
+    let mut live = exercise
+        .runner
+        .live(&values, browser)
+        .expect("profiling has a live demonstration");
     let Poll::Ready(messages) = live.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {
         panic!("the fake browser's sleeps never wait");
     };
     let tables: BTreeMap<_, _> = messages
         .iter()
-        .filter_map(|m| if let FromWorker::Table(t) = m { Some((t.id.as_str(), t)) } else { None })
+        .filter_map(|m| {
+            if let FromWorker::Table(t) = m {
+                Some((t.id.as_str(), t))
+            } else {
+                None
+            }
+        })
         .collect();
-    let flames: Vec<_> = messages.iter().filter_map(|m| if let FromWorker::Flame(f) = m { Some(f) } else { None }).collect();
-    assert_eq!(flames.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["naive", "naive-compute", "optimized-compute"]);
-    assert!(flames[0].spans.iter().any(|s| s.name == "slow_calculation ×80"), "{:?}", flames[0].spans);
+    let flames: Vec<_> = messages
+        .iter()
+        .filter_map(|m| {
+            if let FromWorker::Flame(f) = m {
+                Some(f)
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(
+        flames.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
+        ["naive", "naive-compute", "optimized-compute"]
+    );
+    assert!(
+        flames[0]
+            .spans
+            .iter()
+            .any(|s| s.name == "slow_calculation ×80"),
+        "{:?}",
+        flames[0].spans
+    );
     assert!(flames[0].spans.iter().any(|s| s.name == "time.sleep ×2"));
-    assert!(flames[1].spans.iter().all(|s| !s.name.starts_with("time.sleep")), "the compute alone");
+    assert!(
+        flames[1]
+            .spans
+            .iter()
+            .all(|s| !s.name.starts_with("time.sleep")),
+        "the compute alone"
+    );
 
     let profile = tables["profile-naive"];
     assert_eq!(profile.highlighted, 5);
@@ -388,20 +586,44 @@ fn profiling_reports_the_bottleneck_the_waits_and_the_repeated_pass() {
     assert_eq!(row("time.sleep")[3], "201.000");
 
     let report = tables["report"];
-    let finding = |name: &str| report.rows.iter().find(|r| r[0] == name).unwrap_or_else(|| panic!("no {name}: {report:?}"));
+    let finding = |name: &str| {
+        report
+            .rows
+            .iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("no {name}: {report:?}"))
+    };
     // On the fake clock every reading costs 0.5 ms: process_data's and
     // main's own times are all bookkeeping for their callees, which the
     // report takes off, and slow_calculation is left as the bottleneck.
-    assert!(finding("bottleneck")[1].starts_with("slow_calculation:"), "{:?}", finding("bottleneck"));
+    assert!(
+        finding("bottleneck")[1].starts_with("slow_calculation:"),
+        "{:?}",
+        finding("bottleneck")
+    );
     assert!(finding("bottleneck")[2].contains("closed form"));
-    assert!(finding("waiting")[1].starts_with("time.sleep: 201.0 ms"), "{:?}", finding("waiting"));
+    assert!(
+        finding("waiting")[1].starts_with("time.sleep: 201.0 ms"),
+        "{:?}",
+        finding("waiting")
+    );
     assert!(report.rows.iter().any(|r| r[0] == "repeated input" && r[1] == "process_data: 3 calls, 2 distinct inputs"));
     assert!(finding("after the fix")[1].ends_with("totals equal"));
 
     let optimized = tables["profile-optimized"];
-    assert!(optimized.rows.iter().any(|r| r[5] == "sum_of_squares" && r[0] == "60"), "the third pass is cached");
+    assert!(
+        optimized
+            .rows
+            .iter()
+            .any(|r| r[5] == "sum_of_squares" && r[0] == "60"),
+        "the third pass is cached"
+    );
     assert_eq!(tables["wall-time"].rows.len(), 2);
-    assert_eq!(tables["overhead"].rows[0][3], (20 + 40 + 20 + 3).to_string(), "spans in one profiled compute");
+    assert_eq!(
+        tables["overhead"].rows[0][3],
+        (20 + 40 + 20 + 3).to_string(),
+        "spans in one profiled compute"
+    );
 }
 
 #[test]
@@ -409,8 +631,18 @@ fn zerocopy_sizes_are_validated() {
     let exercise = find("zerocopy").unwrap();
     let parse = |query: &str| params::parse(exercise.all_params(), &params::from_query(query));
     assert!(parse("n=1,4000000").is_ok());
-    for bad in ["n=0", "n=4000001", "n=", "n=1e6", "n=1,2,3,4,5,6,7,8,9", "seed=-1"] {
+    for bad in [
+        "n=0",
+        "n=4000001",
+        "n=",
+        "n=1e6",
+        "n=1,2,3,4,5,6,7,8,9",
+        "seed=-1",
+    ] {
         let errors = parse(bad).expect_err(bad);
-        assert!(errors.iter().all(|e| !e.message.is_empty()), "{bad}: {errors:?}");
+        assert!(
+            errors.iter().all(|e| !e.message.is_empty()),
+            "{bad}: {errors:?}"
+        );
     }
 }

@@ -11,12 +11,15 @@
 
 pub mod caching;
 pub mod concurrency;
+pub mod csv_stream;
 pub mod duplicates;
 pub mod mandelbrot;
-pub mod memory;
 pub mod matmul;
+pub mod memory;
 pub mod pi;
+pub mod pipeline;
 pub mod profiling;
+pub mod streaming;
 pub mod strings;
 pub mod typed;
 pub mod vectorize;
@@ -28,12 +31,21 @@ use rayon::prelude::*;
 /// takes items `t`, `t + parts`, …, which shares items of uneven cost (the
 /// middle rows of an image) fairly. The results come back in item order,
 /// whatever `parts` is.
-pub fn interleaved<T: Send>(items: usize, parts: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+pub fn interleaved<T: Send>(
+    items: usize,
+    parts: usize,
+    work: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
     let parts = parts.clamp(1, items.max(1));
-    let strips: Vec<Vec<T>> = (0..parts).into_par_iter().map(|task| (task..items).step_by(parts).map(&work).collect()).collect();
+    let strips: Vec<Vec<T>> = (0..parts)
+        .into_par_iter()
+        .map(|task| (task..items).step_by(parts).map(&work).collect())
+        .collect();
     // Item `i` is strip `i % parts`'s next result.
     let mut strips: Vec<_> = strips.into_iter().map(Vec::into_iter).collect();
-    (0..items).map(|i| strips[i % parts].next().expect("one result per item")).collect()
+    (0..items)
+        .map(|i| strips[i % parts].next().expect("one result per item"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -43,7 +55,11 @@ mod tests {
         for items in [0, 1, 7, 10] {
             let expected: Vec<usize> = (0..items).map(|i| i * i).collect();
             for parts in 0..12 {
-                assert_eq!(super::interleaved(items, parts, |i| i * i), expected, "{items} items, {parts} parts");
+                assert_eq!(
+                    super::interleaved(items, parts, |i| i * i),
+                    expected,
+                    "{items} items, {parts} parts"
+                );
             }
         }
     }

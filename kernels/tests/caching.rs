@@ -10,7 +10,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use kernels::caching::{
-    iterative, lru, memoized_with_stats, naive, ttl_demo, CacheStats, Clock, Outcome, TtlCache, TtlCached, VARIANTS,
+    CacheStats, Clock, Outcome, TtlCache, TtlCached, VARIANTS, iterative, lru, memoized_with_stats,
+    naive, ttl_demo,
 };
 
 #[test]
@@ -35,12 +36,28 @@ fn the_seed_value_and_the_largest_that_fits() {
 fn cache_counters_match_pythons_cache_info() {
     // functools.lru_cache(maxsize=None) on fib(35): hits=33, misses=36.
     let (_, stats) = memoized_with_stats(35);
-    assert_eq!((stats.hits, stats.misses, stats.evictions, stats.peak_entries), (33, 36, 0, 36));
+    assert_eq!(
+        (
+            stats.hits,
+            stats.misses,
+            stats.evictions,
+            stats.peak_entries
+        ),
+        (33, 36, 0, 36)
+    );
     let (value, small) = lru(35, 2);
     assert_eq!(value, 9_227_465);
     assert!(small.evictions > 0 && small.peak_entries == 2, "{small:?}");
     let (_, big) = lru(35, 64);
-    assert_eq!(big, CacheStats { hits: 33, misses: 36, evictions: 0, peak_entries: 36 });
+    assert_eq!(
+        big,
+        CacheStats {
+            hits: 33,
+            misses: 36,
+            evictions: 0,
+            peak_entries: 36
+        }
+    );
 }
 
 #[test]
@@ -74,7 +91,15 @@ fn ttl_entries_expire_after_their_time() {
     assert_eq!(cache.get(&"a"), None, "expired at exactly ttl");
     assert!(cache.is_empty(), "an expired entry is removed");
     assert_eq!(cache.get(&"b"), None);
-    assert_eq!(cache.stats(), CacheStats { hits: 2, misses: 2, evictions: 1, peak_entries: 1 });
+    assert_eq!(
+        cache.stats(),
+        CacheStats {
+            hits: 2,
+            misses: 2,
+            evictions: 1,
+            peak_entries: 1
+        }
+    );
 }
 
 #[test]
@@ -90,7 +115,14 @@ fn the_ttl_decorator_calls_the_function_only_on_a_miss() {
         5.0,
         clock.clone(),
     );
-    assert_eq!((slow_square.call(3), slow_square.call(3), slow_square.call(4)), (9, 9, 16));
+    assert_eq!(
+        (
+            slow_square.call(3),
+            slow_square.call(3),
+            slow_square.call(4)
+        ),
+        (9, 9, 16)
+    );
     assert_eq!(calls.get(), 2);
     clock.0.set(6.0);
     assert_eq!(slow_square.call(3), 9);
@@ -101,11 +133,22 @@ fn the_ttl_decorator_calls_the_function_only_on_a_miss() {
 #[test]
 fn the_ttl_demo_shows_hits_misses_and_expiries() {
     let calls = ttl_demo(5.0, 0.5, 12.0);
-    let of = |key| calls.iter().filter(|c| c.key == key).map(|c| c.outcome).collect::<Vec<_>>();
+    let of = |key| {
+        calls
+            .iter()
+            .filter(|c| c.key == key)
+            .map(|c| c.outcome)
+            .collect::<Vec<_>>()
+    };
     use Outcome::{Expired, Hit, Miss};
     // "prices" every second: computed at 0 (done at 0.5), fresh until 5.5,
     // so the call at 6 finds it expired; recomputed then, and so on.
-    assert_eq!(of("prices"), [Miss, Hit, Hit, Hit, Hit, Hit, Expired, Hit, Hit, Hit, Hit, Hit]);
+    assert_eq!(
+        of("prices"),
+        [
+            Miss, Hit, Hit, Hit, Hit, Hit, Expired, Hit, Hit, Hit, Hit, Hit
+        ]
+    );
     // "rates" every three seconds: at 0 (set at 1.0), 3 hit, 6 expired (6 − 1 ≥ 5), 9 hit.
     assert_eq!(of("rates"), [Miss, Hit, Expired, Hit]);
     assert!(calls.windows(2).all(|pair| pair[0].at <= pair[1].at));

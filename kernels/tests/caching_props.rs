@@ -5,7 +5,7 @@
 //! them at small `n`). Host only.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::caching::{iterative, lru, memoized, naive, VARIANTS};
+use kernels::caching::{VARIANTS, iterative, lru, memoized, naive};
 use proptest::prelude::*;
 
 proptest! {

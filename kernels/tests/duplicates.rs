@@ -6,7 +6,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use kernels::duplicates::{generate_test_data, naive, TEST_NUMBERS, VARIANTS};
+use kernels::duplicates::{TEST_NUMBERS, VARIANTS, generate_test_data, naive};
 
 /// Runs every variant on `input` and compares it with `naive`, exactly.
 fn check(input: &[u32]) {
@@ -35,7 +35,13 @@ fn edge_cases() {
 
 #[test]
 fn seeded_inputs_of_the_seed_generator() {
-    for (size, divisor, seed) in [(100, 2, 1), (500, 2, 2), (1000, 10, 3), (300, 1, 4), (50, 100, 5)] {
+    for (size, divisor, seed) in [
+        (100, 2, 1),
+        (500, 2, 2),
+        (1000, 10, 3),
+        (300, 1, 4),
+        (50, 100, 5),
+    ] {
         check(&generate_test_data(size, divisor, seed));
     }
 }

@@ -2,7 +2,7 @@
 //! inputs. Host only (proptest needs a file system for its regressions).
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::duplicates::{naive, sharded, VARIANTS};
+use kernels::duplicates::{VARIANTS, naive, sharded};
 use proptest::prelude::*;
 
 fn all_equal_naive(input: &[u32]) -> Result<(), TestCaseError> {

@@ -3,7 +3,7 @@
 //! than threads) and iteration limit. Host only.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::mandelbrot::{naive, parallel_in, Frame, VARIANTS};
+use kernels::mandelbrot::{Frame, VARIANTS, naive, parallel_in};
 use proptest::prelude::*;
 
 proptest! {

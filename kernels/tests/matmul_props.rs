@@ -4,7 +4,7 @@
 //! size and any thread count. Host only.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::matmul::{naive, parallel_in, Operands, VARIANTS};
+use kernels::matmul::{Operands, VARIANTS, naive, parallel_in};
 use proptest::prelude::*;
 
 proptest! {

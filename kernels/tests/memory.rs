@@ -7,9 +7,14 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use kernels::memory::{memory_estimate, naive, Config, VARIANTS};
+use kernels::memory::{Config, VARIANTS, memory_estimate, naive};
 
-const SEED: Config = Config { iterations: 50, chunk: 10_000, cache_limit: 4, cleanup_every: 10 };
+const SEED: Config = Config {
+    iterations: 50,
+    chunk: 10_000,
+    cache_limit: 4,
+    cleanup_every: 10,
+};
 
 #[test]
 fn the_seed_run_sums_fifty_chunks_and_keeps_everything() {

@@ -2,7 +2,7 @@
 //! `after_step` once per step, for any shape. Host only.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::memory::{naive, Config, VARIANTS};
+use kernels::memory::{Config, VARIANTS, naive};
 use proptest::prelude::*;
 
 proptest! {

@@ -5,11 +5,11 @@
 //! parallel estimate is the same on any number of threads. Host only.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::pi::{batched, in_wasm, parallel, parallel_in, standard_error, Job, VARIANTS};
+use kernels::pi::{Job, VARIANTS, batched, in_wasm, parallel, parallel_in, standard_error};
 use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
-use proptest::test_runner::{Config, RngAlgorithm};
 
 thread_local! {
     /// The stand-in for `Math.random`, seeded so a failure reproduces.

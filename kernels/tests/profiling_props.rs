@@ -2,7 +2,7 @@
 //! lists of any lengths and values. Host only.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::profiling::{naive, Data, VARIANTS};
+use kernels::profiling::{Data, VARIANTS, naive};
 use proptest::prelude::*;
 
 proptest! {

@@ -6,7 +6,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use kernels::strings::{generate_test_data, StringBuilder, VARIANTS};
+use kernels::strings::{StringBuilder, VARIANTS, generate_test_data};
 
 #[test]
 fn the_seeds_cases_have_count_times_chars_xs() {
@@ -24,7 +24,11 @@ fn the_seeds_cases_have_count_times_chars_xs() {
 fn the_builder_appends_lines_and_knows_its_length() {
     let mut builder = StringBuilder::new();
     assert!(builder.is_empty());
-    builder.append("Hello").append(", ").append_line("world").append("é");
+    builder
+        .append("Hello")
+        .append(", ")
+        .append_line("world")
+        .append("é");
     assert_eq!(builder.len(), "Hello, world\né".len());
     assert_eq!(builder.to_string(), "Hello, world\né");
 }

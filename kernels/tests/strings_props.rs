@@ -2,7 +2,7 @@
 //! list of strings, ASCII or not. Host only.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::strings::{naive, VARIANTS};
+use kernels::strings::{VARIANTS, naive};
 use proptest::prelude::*;
 
 proptest! {

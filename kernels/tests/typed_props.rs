@@ -3,7 +3,7 @@
 //! any array. Host only.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::typed::{generate, naive, VARIANTS};
+use kernels::typed::{VARIANTS, generate, naive};
 use proptest::prelude::*;
 
 proptest! {

@@ -3,7 +3,7 @@
 //! SIMD remainder, more rows than a parallel block the merge). Host only.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::vectorize::{naive, parallel_in, Table, VARIANTS};
+use kernels::vectorize::{Table, VARIANTS, naive, parallel_in};
 use proptest::prelude::*;
 
 /// Relative closeness for sums of up to thousands of terms in [0, 1).

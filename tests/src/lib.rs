@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The built site, served on 127.0.0.1 (a secure context) from a thread.
 pub struct Site {
@@ -57,13 +57,22 @@ impl Site {
             let file = root.join(path.split(['?', '#']).next().unwrap_or_default());
             let exists = file.is_file() && !path.split('/').any(|part| part == "..");
             let response = respond(&root, &format!("/{path}"), false);
-            if exists || path.is_empty() { response } else { respond(&root, "/404.html", false).with_status_code(404) }
+            if exists || path.is_empty() {
+                response
+            } else {
+                respond(&root, "/404.html", false).with_status_code(404)
+            }
         })
     }
 
-    fn start(respond: impl Fn(&str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> + Send + 'static) -> Site {
+    fn start(
+        respond: impl Fn(&str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> + Send + 'static,
+    ) -> Site {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a free port"));
-        let origin = format!("http://{}", server.server_addr().to_ip().expect("an IP address"));
+        let origin = format!(
+            "http://{}",
+            server.server_addr().to_ip().expect("an IP address")
+        );
         let serving = server.clone();
         std::thread::spawn(move || {
             for request in serving.incoming_requests() {
@@ -86,8 +95,16 @@ impl Drop for Site {
     }
 }
 
-fn respond(root: &Path, url: &str, isolated: bool) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let path = url.split(['?', '#']).next().unwrap_or("/").trim_start_matches('/');
+fn respond(
+    root: &Path,
+    url: &str,
+    isolated: bool,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .trim_start_matches('/');
     let mut file = root.join(path);
     if path.split('/').any(|part| part == "..") || !file.is_file() {
         file = root.join("index.html");
@@ -101,7 +118,8 @@ fn respond(root: &Path, url: &str, isolated: bool) -> tiny_http::Response<std::i
         Some("json") => "application/json",
         _ => "application/octet-stream",
     };
-    let mut response = tiny_http::Response::from_data(body).with_header(header("Content-Type", content_type));
+    let mut response =
+        tiny_http::Response::from_data(body).with_header(header("Content-Type", content_type));
     if isolated {
         response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
         response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
@@ -115,13 +133,21 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
 
 /// An element's attribute, `""` when it has none.
 pub async fn attr(element: &fantoccini::elements::Element, name: &str) -> String {
-    element.attr(name).await.unwrap_or_else(|error| panic!("attribute {name}: {error}")).unwrap_or_default()
+    element
+        .attr(name)
+        .await
+        .unwrap_or_else(|error| panic!("attribute {name}: {error}"))
+        .unwrap_or_default()
 }
 
 /// An element's attribute as a number; panics if it is not one.
-pub async fn number<T: std::str::FromStr>(element: &fantoccini::elements::Element, name: &str) -> T {
+pub async fn number<T: std::str::FromStr>(
+    element: &fantoccini::elements::Element,
+    name: &str,
+) -> T {
     let text = attr(element, name).await;
-    text.parse().unwrap_or_else(|_| panic!("attribute {name} is not a number: {text:?}"))
+    text.parse()
+        .unwrap_or_else(|_| panic!("attribute {name} is not a number: {text:?}"))
 }
 
 /// The built site's folder.
@@ -133,7 +159,11 @@ fn dist_of(variable: &str, default: &str) -> PathBuf {
     let dist = std::env::var_os(variable)
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(default));
-    assert!(dist.join("index.html").is_file(), "no built site in {}: run `cargo xtask test`", dist.display());
+    assert!(
+        dist.join("index.html").is_file(),
+        "no built site in {}: run `cargo xtask test`",
+        dist.display()
+    );
     dist
 }
 
@@ -159,7 +189,10 @@ impl Browser {
     /// Starts ChromeDriver and a fresh headless Chromium with `extra`
     /// command-line switches.
     pub async fn start_with(extra: &[&str]) -> Browser {
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let driver = Command::new(chromedriver)
             .arg(format!("--port={port}"))
@@ -167,7 +200,8 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let profile = std::env::temp_dir().join(format!("perflab-e2e-{}-{port}", std::process::id()));
+        let profile =
+            std::env::temp_dir().join(format!("perflab-e2e-{}-{port}", std::process::id()));
         let mut options = json!({"args": [
             "--headless", "--no-sandbox", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -175,7 +209,10 @@ impl Browser {
             format!("--user-data-dir={}", profile.display()),
         ]});
         for switch in extra {
-            options["args"].as_array_mut().expect("a list").push((*switch).into());
+            options["args"]
+                .as_array_mut()
+                .expect("a list")
+                .push((*switch).into());
         }
         if let Ok(binary) = std::env::var("CHROMIUM") {
             options["binary"] = binary.into();
@@ -186,10 +223,18 @@ impl Browser {
         let started = Instant::now();
         loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
                 Ok(client) => {
                     // A page that cannot load fails the test in seconds, not minutes.
-                    let timeouts = fantoccini::wd::TimeoutConfiguration::new(None, Some(Duration::from_secs(30)), None);
+                    let timeouts = fantoccini::wd::TimeoutConfiguration::new(
+                        None,
+                        Some(Duration::from_secs(30)),
+                        None,
+                    );
                     client.update_timeouts(timeouts).await.expect("timeouts");
                     return Browser { client, driver };
                 }
@@ -225,7 +270,10 @@ impl Browser {
 
     /// All elements with `data-testid="<id>"`, now.
     pub async fn all(&self, id: &str) -> Vec<fantoccini::elements::Element> {
-        self.client.find_all(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.expect("find_all")
+        self.client
+            .find_all(Locator::Css(&format!("[data-testid=\"{id}\"]")))
+            .await
+            .expect("find_all")
     }
 
     /// Replaces the text of parameter `name`.
@@ -253,7 +301,12 @@ impl Browser {
 
     /// The status's `data-state`.
     pub async fn state(&self) -> String {
-        self.testid("status").await.attr("data-state").await.expect("attr").unwrap_or_default()
+        self.testid("status")
+            .await
+            .attr("data-state")
+            .await
+            .expect("attr")
+            .unwrap_or_default()
     }
 
     /// Starts loading `url` without waiting for the page's load event (a
@@ -261,7 +314,10 @@ impl Browser {
     /// follow with [`Browser::wait_until`].
     pub async fn navigate(&self, url: &str) {
         let script = format!("location.href = {}", Value::from(url));
-        self.client.execute(&script, vec![]).await.unwrap_or_else(|error| panic!("{url}: {error}"));
+        self.client
+            .execute(&script, vec![])
+            .await
+            .unwrap_or_else(|error| panic!("{url}: {error}"));
     }
 
     /// Waits until `script` returns `expected`, tolerating reloads meanwhile.
@@ -282,12 +338,19 @@ impl Browser {
 
     /// Runs JavaScript in the page and returns its result.
     pub async fn js(&self, script: &str) -> Value {
-        self.client.execute(script, vec![]).await.unwrap_or_else(|error| panic!("{script}: {error}"))
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|error| panic!("{script}: {error}"))
     }
 
     /// Console messages of level SEVERE since the last call.
     pub async fn console_errors(&self) -> Vec<String> {
-        let logs = self.client.issue_cmd(BrowserLog).await.expect("browser log");
+        let logs = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("browser log");
         logs.as_array()
             .into_iter()
             .flatten()
@@ -315,7 +378,11 @@ impl Drop for Browser {
 struct BrowserLog;
 
 impl WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
         base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
     }
 

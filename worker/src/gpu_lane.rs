@@ -18,7 +18,7 @@ use exercises::{Exercise, GpuVariant};
 use kernels::{mandelbrot, matmul, pi};
 
 use crate::gpu::{Gpu, GpuRun};
-use crate::harness::{budget_ns, over_budget, Mode, MIN_SAMPLES};
+use crate::harness::{MIN_SAMPLES, Mode, budget_ns, over_budget};
 
 /// A sample spans at least this long: 100 timestamp quanta of 100 µs.
 const MIN_SAMPLE_MS: f64 = 10.0;
@@ -43,41 +43,71 @@ struct Input {
 /// An exercise's input in the form its shader takes.
 enum Data {
     /// The `f64` operands (the CPU reference's) and their `f32` copies.
-    Matrix { operands: matmul::Operands, a: Vec<f32>, b: Vec<f32> },
+    Matrix {
+        operands: matmul::Operands,
+        a: Vec<f32>,
+        b: Vec<f32>,
+    },
     Image(mandelbrot::Frame),
-    Points { seed: u64 },
+    Points {
+        seed: u64,
+    },
 }
 
 impl Input {
-    fn new(exercise: &'static str, variant: &'static str, size: u64, values: &ParamValues) -> Result<Input, String> {
+    fn new(
+        exercise: &'static str,
+        variant: &'static str,
+        size: u64,
+        values: &ParamValues,
+    ) -> Result<Input, String> {
         let data = match exercise {
             "matmul" => {
                 let operands = matmul::Operands::random(size as usize, values.int("seed"));
                 let narrow = |m: &[f64]| m.iter().map(|&v| v as f32).collect();
-                Data::Matrix { a: narrow(&operands.a), b: narrow(&operands.b), operands }
+                Data::Matrix {
+                    a: narrow(&operands.a),
+                    b: narrow(&operands.b),
+                    operands,
+                }
             }
             "mandelbrot" => Data::Image(mandelbrot::Frame {
                 width: size as usize,
                 height: values.int("height") as usize,
                 max_iter: values.int("max_iter") as u32,
             }),
-            "pi" => Data::Points { seed: values.int("seed") },
+            "pi" => Data::Points {
+                seed: values.int("seed"),
+            },
             other => return Err(format!("the GPU lane has no input for {other}")),
         };
-        Ok(Input { variant, size, data })
+        Ok(Input {
+            variant,
+            size,
+            data,
+        })
     }
 
     /// Runs the variant with `repeats` dispatches.
     async fn call(&self, gpu: &Gpu, repeats: u32) -> Result<GpuRun<Output>, String> {
         match &self.data {
-            Data::Matrix { operands, a, b } => {
-                Ok(gpu.matmul(a, b, operands.n, self.variant == "gpu_tiled", repeats).await?.map(Output::Matrix))
-            }
+            Data::Matrix { operands, a, b } => Ok(gpu
+                .matmul(a, b, operands.n, self.variant == "gpu_tiled", repeats)
+                .await?
+                .map(Output::Matrix)),
             Data::Image(frame) => Ok(gpu
-                .mandelbrot(frame.width as u32, frame.height as u32, frame.max_iter, repeats)
+                .mandelbrot(
+                    frame.width as u32,
+                    frame.height as u32,
+                    frame.max_iter,
+                    repeats,
+                )
                 .await?
                 .map(Output::Image)),
-            Data::Points { seed } => Ok(gpu.pi_inside(self.size, *seed, repeats).await?.map(Output::Inside)),
+            Data::Points { seed } => Ok(gpu
+                .pi_inside(self.size, *seed, repeats)
+                .await?
+                .map(Output::Inside)),
         }
     }
 
@@ -88,22 +118,39 @@ impl Input {
             (Output::Matrix(c), Data::Matrix { operands, .. }) => {
                 let expected = matmul::ikj(operands);
                 let scale = expected.iter().fold(1e-300f64, |acc, v| acc.max(v.abs()));
-                let worst = c.iter().zip(&expected).map(|(&g, e)| (g as f64 - e).abs()).fold(0.0, f64::max) / scale;
+                let worst = c
+                    .iter()
+                    .zip(&expected)
+                    .map(|(&g, e)| (g as f64 - e).abs())
+                    .fold(0.0, f64::max)
+                    / scale;
                 let sum: f64 = c.iter().map(|&v| v as f64).sum();
-                (format!("sum={sum:.6} (max |Δ| from f64 {worst:.1e} of the largest entry)"), c.len() == expected.len() && worst <= 1e-4)
+                (
+                    format!("sum={sum:.6} (max |Δ| from f64 {worst:.1e} of the largest entry)"),
+                    c.len() == expected.len() && worst <= 1e-4,
+                )
             }
             (Output::Image(img), Data::Image(frame)) => {
                 let expected = mandelbrot::simd(frame);
                 let differ = img.iter().zip(&expected).filter(|(a, b)| a != b).count();
                 let (sum, zeros) = mandelbrot::summary(img);
                 let percent = 100.0 * differ as f64 / expected.len().max(1) as f64;
-                let text = format!("sum={sum} zeros={zeros} ({differ} pixels, {percent:.2}%, differ from f64)");
+                let text = format!(
+                    "sum={sum} zeros={zeros} ({differ} pixels, {percent:.2}%, differ from f64)"
+                );
                 (text, img.len() == expected.len() && percent <= 1.0)
             }
             (Output::Inside(inside), _) => {
                 let estimate = 4.0 * *inside as f64 / self.size as f64;
-                let within = (estimate - std::f64::consts::PI).abs() <= 4.0 * pi::standard_error(self.size);
-                (format!("pi={estimate:.6}{}", if within { "" } else { " (outside π ± 4σ)" }), within)
+                let within =
+                    (estimate - std::f64::consts::PI).abs() <= 4.0 * pi::standard_error(self.size);
+                (
+                    format!(
+                        "pi={estimate:.6}{}",
+                        if within { "" } else { " (outside π ± 4σ)" }
+                    ),
+                    within,
+                )
             }
             _ => ("an output of another kind than its input".into(), false),
         }
@@ -116,16 +163,27 @@ fn compute_ns<T>(run: &GpuRun<T>, repeats: u32) -> f64 {
 }
 
 /// Checks and times every GPU variant of `exercise`.
-pub async fn run(exercise: &'static Exercise, values: &ParamValues, post: &mut impl FnMut(FromWorker)) {
+pub async fn run(
+    exercise: &'static Exercise,
+    values: &ParamValues,
+    post: &mut impl FnMut(FromWorker),
+) {
     if exercise.gpu.is_empty() {
         return;
     }
-    post(FromWorker::Progress { done: 0, total: 0, label: "requesting a WebGPU device".into() });
+    post(FromWorker::Progress {
+        done: 0,
+        total: 0,
+        label: "requesting a WebGPU device".into(),
+    });
     let gpu = match Gpu::new().await {
         Ok(gpu) => gpu,
         Err(reason) => {
             for variant in exercise.gpu {
-                post(FromWorker::Unavailable { variant: variant.variant.name.into(), reason: reason.clone() });
+                post(FromWorker::Unavailable {
+                    variant: variant.variant.name.into(),
+                    reason: reason.clone(),
+                });
             }
             return;
         }
@@ -135,8 +193,16 @@ pub async fn run(exercise: &'static Exercise, values: &ParamValues, post: &mut i
         measure_variant(exercise, variant, &gpu, values, post, &mut rows).await;
     }
     let info = gpu.info();
-    let adapter = if info.software { format!("{} (software: slower than your CPU)", info.name) } else { info.name.clone() };
-    let compute = if info.timestamps { "timestamp queries (Chrome rounds them to 100 µs)" } else { "the wall clock" };
+    let adapter = if info.software {
+        format!("{} (software: slower than your CPU)", info.name)
+    } else {
+        info.name.clone()
+    };
+    let compute = if info.timestamps {
+        "timestamp queries (Chrome rounds them to 100 µs)"
+    } else {
+        "the wall clock"
+    };
     post(FromWorker::Table(DemoTable {
         id: "gpu-timing".into(),
         title: "GPU timing: upload, compute, read-back".into(),
@@ -145,9 +211,17 @@ pub async fn run(exercise: &'static Exercise, values: &ParamValues, post: &mut i
              table holds compute only. Upload (writing the inputs) and read-back (copying the output to a mapped \
              buffer) are paid once per call, and a real program pays them too."
         ),
-        columns: ["variant", "size", "upload", "compute per dispatch", "compute (wall clock)", "read-back", "dispatches"]
-            .map(String::from)
-            .to_vec(),
+        columns: [
+            "variant",
+            "size",
+            "upload",
+            "compute per dispatch",
+            "compute (wall clock)",
+            "read-back",
+            "dispatches",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
         highlighted: 0,
     }));
@@ -177,7 +251,11 @@ async fn measure_variant(
         Err(error) => (format!("failed: {error}"), false),
     };
     let agrees = checked.1;
-    post(FromWorker::VariantChecked(VariantCheck { variant: name.into(), outputs: vec![checked.0], agrees }));
+    post(FromWorker::VariantChecked(VariantCheck {
+        variant: name.into(),
+        outputs: vec![checked.0],
+        agrees,
+    }));
     if !agrees {
         return;
     }
@@ -190,7 +268,11 @@ async fn measure_variant(
             post(FromWorker::Skipped(skip));
             continue;
         }
-        post(FromWorker::Progress { done: 0, total: 0, label: format!("{name} at n = {size} on the GPU") });
+        post(FromWorker::Progress {
+            done: 0,
+            total: 0,
+            label: format!("{name} at n = {size} on the GPU"),
+        });
         let timed = match first.take().unwrap_or_else(|| input(size)) {
             Ok(input) => time(&input, gpu, budget_ns, max_samples).await,
             Err(error) => Err(error),
@@ -213,7 +295,15 @@ async fn measure_variant(
                 ]);
                 post(FromWorker::Measured(measurement));
             }
-            Err(error) => rows.push(vec![name.into(), size.to_string(), format!("failed: {error}"), String::new(), String::new(), String::new(), String::new()]),
+            Err(error) => rows.push(vec![
+                name.into(),
+                size.to_string(),
+                format!("failed: {error}"),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]),
         }
     }
 }
@@ -221,7 +311,12 @@ async fn measure_variant(
 /// Times one GPU variant at one size: a first call of one dispatch, then
 /// linear sampling with `r × d` dispatches per sample. Returns the
 /// measurement, the last sample's run (for its upload and read-back) and `d`.
-async fn time(input: &Input, gpu: &Gpu, budget_ns: f64, max_samples: usize) -> Result<(Measurement, GpuRun<()>, u32), String> {
+async fn time(
+    input: &Input,
+    gpu: &Gpu,
+    budget_ns: f64,
+    max_samples: usize,
+) -> Result<(Measurement, GpuRun<()>, u32), String> {
     let now = crate::Timers::new();
     let start = now.now();
     let first = input.call(gpu, 1).await?;

@@ -19,10 +19,12 @@ use std::collections::BTreeMap;
 
 use exercises::analysis::{per_call_point, predict_ns, speedup};
 use exercises::params::{self, ParamValues};
-use exercises::protocol::{CheckReport, FromWorker, Measurement, MemorySteps, Skip, ToWorker, VariantCheck};
-use exercises::{find, Exercise, Variant};
-use rand::seq::SliceRandom;
+use exercises::protocol::{
+    CheckReport, FromWorker, Measurement, MemorySteps, Skip, ToWorker, VariantCheck,
+};
+use exercises::{Exercise, Variant, find};
 use rand::SeedableRng;
+use rand::seq::SliceRandom;
 use rand_pcg::Pcg64;
 
 /// What the harness knows about where it runs.
@@ -58,7 +60,15 @@ pub const MAX_BATCH: u64 = 1 << 30;
 /// The time per call of an empty kernel, measured like any variant: the
 /// floor below which a variant's work was probably optimized away.
 pub fn empty_kernel_ns(clock: &mut impl Clock, resolution_ns: f64) -> f64 {
-    let m = measure("empty", 0, clock, 2e8, SAMPLE_RESOLUTIONS * resolution_ns, 10, &mut || std::hint::black_box(()));
+    let m = measure(
+        "empty",
+        0,
+        clock,
+        2e8,
+        SAMPLE_RESOLUTIONS * resolution_ns,
+        10,
+        &mut || std::hint::black_box(()),
+    );
     per_call_point(&m).unwrap_or(0.0)
 }
 
@@ -75,13 +85,25 @@ pub struct Mode {
 
 impl Mode {
     /// A first estimate in about a second per pair, for class use.
-    pub const QUICK: Mode = Mode { max_samples: 12, stop_when_decided: true, budget_cap_ns: 5e8 };
+    pub const QUICK: Mode = Mode {
+        max_samples: 12,
+        stop_when_decided: true,
+        budget_cap_ns: 5e8,
+    };
     /// The whole budget, more samples.
-    pub const THOROUGH: Mode = Mode { max_samples: 40, stop_when_decided: false, budget_cap_ns: f64::INFINITY };
+    pub const THOROUGH: Mode = Mode {
+        max_samples: 40,
+        stop_when_decided: false,
+        budget_cap_ns: f64::INFINITY,
+    };
 
     /// The mode named by the `mode` parameter.
     pub fn named(name: &str) -> Mode {
-        if name == "thorough" { Mode::THOROUGH } else { Mode::QUICK }
+        if name == "thorough" {
+            Mode::THOROUGH
+        } else {
+            Mode::QUICK
+        }
     }
 }
 
@@ -112,13 +134,16 @@ pub fn handle(text: &str, clock: &mut impl Clock, bench: Bench, post: &mut impl 
 /// `Failed` message that says what is wrong with it.
 pub fn request(text: &str) -> Result<(&'static Exercise, ParamValues), FromWorker> {
     let failed = |message: String| FromWorker::Failed { message };
-    let request = serde_json::from_str::<ToWorker>(text).map_err(|error| failed(format!("unreadable request: {error}")))?;
+    let request = serde_json::from_str::<ToWorker>(text)
+        .map_err(|error| failed(format!("unreadable request: {error}")))?;
     let ToWorker::Run { exercise, query } = request;
-    let exercise = find(&exercise).ok_or_else(|| failed(format!("no exercise named {exercise:?}")))?;
-    let values = params::parse(exercise.all_params(), &params::from_query(&query)).map_err(|errors| {
-        let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
-        failed(messages.join("; "))
-    })?;
+    let exercise =
+        find(&exercise).ok_or_else(|| failed(format!("no exercise named {exercise:?}")))?;
+    let values =
+        params::parse(exercise.all_params(), &params::from_query(&query)).map_err(|errors| {
+            let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
+            failed(messages.join("; "))
+        })?;
     Ok((exercise, values))
 }
 
@@ -175,14 +200,29 @@ impl Sampler {
                 calls *= 2;
             }
         }
-        let measurement =
-            Measurement { variant: name.into(), size, iters: Vec::new(), times_ns: Vec::new(), first_call_ns, memory };
-        Sampler { variant, unit: calls, flat: calls == 1, measurement }
+        let measurement = Measurement {
+            variant: name.into(),
+            size,
+            iters: Vec::new(),
+            times_ns: Vec::new(),
+            first_call_ns,
+            memory,
+        };
+        Sampler {
+            variant,
+            unit: calls,
+            flat: calls == 1,
+            measurement,
+        }
     }
 
     /// Takes sample number `round` (from 1).
     fn sample(&mut self, round: u64, clock: &mut impl Clock, call: &mut impl FnMut()) {
-        let iters = if self.flat { self.unit } else { round * self.unit };
+        let iters = if self.flat {
+            self.unit
+        } else {
+            round * self.unit
+        };
         let elapsed = time_batch(clock, iters, call);
         self.measurement.iters.push(iters);
         self.measurement.times_ns.push(elapsed);
@@ -238,7 +278,9 @@ pub fn run_cpu(
     post: &mut impl FnMut(FromWorker),
 ) {
     let report = check(exercise, values);
-    let timed: Vec<usize> = (0..exercise.variants.len()).filter(|&v| report.variants[v].agrees).collect();
+    let timed: Vec<usize> = (0..exercise.variants.len())
+        .filter(|&v| report.variants[v].agrees)
+        .collect();
     post(FromWorker::Checked(report));
     if let Some(timeline) = exercise.runner.timeline(values) {
         post(FromWorker::Timeline(timeline));
@@ -256,8 +298,17 @@ pub fn run_cpu(
     let budget_ns = budget_ns(values);
     let min_sample_ns = SAMPLE_RESOLUTIONS * bench.resolution_ns;
 
-    let sweep = exercise.thread_sweep.and_then(|name| timed.iter().copied().find(|&v| exercise.variants[v].name == name));
-    let sweep_points = if sweep.is_some() && bench.pool_threads > 1 { bench.pool_threads } else { 0 };
+    let sweep = exercise.thread_sweep.and_then(|name| {
+        timed
+            .iter()
+            .copied()
+            .find(|&v| exercise.variants[v].name == name)
+    });
+    let sweep_points = if sweep.is_some() && bench.pool_threads > 1 {
+        bench.pool_threads
+    } else {
+        0
+    };
     let total = (sizes.len() * timed.len() + sweep_points) as u32;
     let mut done = 0;
     let mut measured: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
@@ -266,7 +317,12 @@ pub fn run_cpu(
         // Skip what the budget cannot afford, predicted from smaller sizes.
         let mut active = Vec::new();
         for &v in &timed {
-            match over_budget(&exercise.variants[v], measured.entry(v).or_default(), size, budget_ns) {
+            match over_budget(
+                &exercise.variants[v],
+                measured.entry(v).or_default(),
+                size,
+                budget_ns,
+            ) {
                 Some(skip) => {
                     post(FromWorker::Skipped(skip));
                     done += 1;
@@ -282,8 +338,14 @@ pub fn run_cpu(
             .iter()
             .map(|&v| {
                 let name = exercise.variants[v].name;
-                post(FromWorker::Progress { done, total, label: format!("warming up {name} at n = {size}") });
-                Sampler::calibrate(v, name, size, clock, budget_ns, min_sample_ns, &mut || workload.run(v))
+                post(FromWorker::Progress {
+                    done,
+                    total,
+                    label: format!("warming up {name} at n = {size}"),
+                });
+                Sampler::calibrate(v, name, size, clock, budget_ns, min_sample_ns, &mut || {
+                    workload.run(v)
+                })
             })
             .collect();
 
@@ -299,7 +361,9 @@ pub fn run_cpu(
             }
             let enough = round >= MIN_SAMPLES as u64
                 && (clock.now_ns() - start >= size_budget_ns
-                    || (mode.stop_when_decided && size == exercise.target.size && round >= DECIDE_AFTER
+                    || (mode.stop_when_decided
+                        && size == exercise.target.size
+                        && round >= DECIDE_AFTER
                         && target_decided(exercise, &samplers)));
             if enough {
                 break;
@@ -308,7 +372,10 @@ pub fn run_cpu(
         samplers.sort_by_key(|sampler| sampler.variant);
         for sampler in samplers {
             if let Some(per_call) = per_call_point(&sampler.measurement) {
-                measured.entry(sampler.variant).or_default().push((size as f64, per_call));
+                measured
+                    .entry(sampler.variant)
+                    .or_default()
+                    .push((size as f64, per_call));
             }
             post(FromWorker::Measured(sampler.measurement));
             done += 1;
@@ -318,7 +385,9 @@ pub fn run_cpu(
     // The thread sweep: the same variant with 1, 2, … threads, at the
     // largest size it was measured at.
     if let (Some(v), true) = (sweep, sweep_points > 0) {
-        let largest = measured.get(&v).and_then(|points| points.iter().map(|p| p.0 as u64).max());
+        let largest = measured
+            .get(&v)
+            .and_then(|points| points.iter().map(|p| p.0 as u64).max());
         if let Some(size) = largest {
             let mut workload = exercise.runner.workload(values, size);
             let name = exercise.variants[v].name;
@@ -326,14 +395,28 @@ pub fn run_cpu(
                 let label = format!("{name} at n = {size} with {threads} threads");
                 post(FromWorker::Progress { done, total, label });
                 workload.set_threads(threads);
-                let measurement =
-                    measure(name, size, clock, budget_ns, min_sample_ns, mode.max_samples, &mut || workload.run(v));
-                post(FromWorker::ThreadPoint { threads, measurement });
+                let measurement = measure(
+                    name,
+                    size,
+                    clock,
+                    budget_ns,
+                    min_sample_ns,
+                    mode.max_samples,
+                    &mut || workload.run(v),
+                );
+                post(FromWorker::ThreadPoint {
+                    threads,
+                    measurement,
+                });
                 done += 1;
             }
         }
     }
-    post(FromWorker::Progress { done, total: done, label: "done".into() });
+    post(FromWorker::Progress {
+        done,
+        total: done,
+        label: "done".into(),
+    });
 }
 
 /// Most steps recorded per call.
@@ -342,8 +425,15 @@ const MAX_STEPS: usize = 4096;
 /// For an exercise whose variants run in steps: one call of every checked
 /// variant at the largest size, with the allocator's live bytes read after
 /// each step.
-fn memory_steps(exercise: &Exercise, values: &ParamValues, timed: &[usize], post: &mut impl FnMut(FromWorker)) {
-    let Some(&size) = values.list(exercise.size_param).last() else { return };
+fn memory_steps(
+    exercise: &Exercise,
+    values: &ParamValues,
+    timed: &[usize],
+    post: &mut impl FnMut(FromWorker),
+) {
+    let Some(&size) = values.list(exercise.size_param).last() else {
+        return;
+    };
     for &v in timed {
         // Allocated before the call, so recording does not count itself.
         let mut live_bytes = Vec::with_capacity(MAX_STEPS);
@@ -361,26 +451,46 @@ fn memory_steps(exercise: &Exercise, values: &ParamValues, timed: &[usize], post
             return;
         }
         let variant = exercise.variants[v].name.into();
-        post(FromWorker::MemorySteps(MemorySteps { variant, size, live_bytes, estimate_bytes, wasm_memory_bytes }));
+        post(FromWorker::MemorySteps(MemorySteps {
+            variant,
+            size,
+            live_bytes,
+            estimate_bytes,
+            wasm_memory_bytes,
+        }));
     }
 }
 
 /// The skip of `variant` at `size` if its measurement is predicted, from
 /// the sizes `measured` so far (`(size, ns per call)`), to exceed the budget.
-pub fn over_budget(variant: &Variant, measured: &[(f64, f64)], size: u64, budget_ns: f64) -> Option<Skip> {
+pub fn over_budget(
+    variant: &Variant,
+    measured: &[(f64, f64)],
+    size: u64,
+    budget_ns: f64,
+) -> Option<Skip> {
     let predicted_ns = predict_ns(measured, variant.growth, size as f64)?;
-    (predicted_ns * MIN_CALLS > budget_ns).then(|| Skip { variant: variant.name.into(), size, predicted_ns, budget_ns })
+    (predicted_ns * MIN_CALLS > budget_ns).then(|| Skip {
+        variant: variant.name.into(),
+        size,
+        predicted_ns,
+        budget_ns,
+    })
 }
 
 /// Whether the target's speedup interval lies wholly above or below the
 /// target, so more samples would not change the verdict.
 fn target_decided(exercise: &Exercise, samplers: &[Sampler]) -> bool {
     let target = &exercise.target;
-    let find = |name: &str| samplers.iter().find(|s| s.measurement.variant == name).map(|s| &s.measurement);
+    let find = |name: &str| {
+        samplers
+            .iter()
+            .find(|s| s.measurement.variant == name)
+            .map(|s| &s.measurement)
+    };
     match (find(target.baseline), find(target.variant)) {
-        (Some(baseline), Some(variant)) => {
-            speedup(baseline, variant, 200).is_some_and(|s| s.low >= target.speedup || s.high < target.speedup)
-        }
+        (Some(baseline), Some(variant)) => speedup(baseline, variant, 200)
+            .is_some_and(|s| s.low >= target.speedup || s.high < target.speedup),
         _ => false,
     }
 }
@@ -390,7 +500,12 @@ fn target_decided(exercise: &Exercise, samplers: &[Sampler]) -> bool {
 pub fn check(exercise: &Exercise, values: &ParamValues) -> CheckReport {
     let mut cases = exercise.runner.check_cases(values);
     let outputs: Vec<Vec<_>> = (0..exercise.variants.len())
-        .map(|v| cases.iter_mut().map(|(_, workload)| workload.check(v)).collect())
+        .map(|v| {
+            cases
+                .iter_mut()
+                .map(|(_, workload)| workload.check(v))
+                .collect()
+        })
         .collect();
     CheckReport {
         cases: cases.into_iter().map(|(label, _)| label).collect(),
@@ -401,7 +516,10 @@ pub fn check(exercise: &Exercise, values: &ParamValues) -> CheckReport {
             .map(|(variant, own)| VariantCheck {
                 variant: variant.name.into(),
                 outputs: own.iter().map(|output| output.text.clone()).collect(),
-                agrees: own.iter().zip(&outputs[0]).all(|(a, b)| a.digest == b.digest),
+                agrees: own
+                    .iter()
+                    .zip(&outputs[0])
+                    .all(|(a, b)| a.digest == b.digest),
             })
             .collect(),
     }

@@ -87,10 +87,20 @@ impl Browser for Timers {
         let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
         let pending = scope.fetch_with_str(url);
         Box::pin(async move {
-            let response = wasm_bindgen_futures::JsFuture::from(pending).await.map_err(|error| format!("fetch failed: {error:?}"))?;
+            let response = wasm_bindgen_futures::JsFuture::from(pending)
+                .await
+                .map_err(|error| format!("fetch failed: {error:?}"))?;
             let response: web_sys::Response = response.unchecked_into();
-            let from_service_worker = response.headers().get("x-perflab-endpoint").ok().flatten().is_some();
-            Ok(Reply { status: response.status(), from_service_worker })
+            let from_service_worker = response
+                .headers()
+                .get("x-perflab-endpoint")
+                .ok()
+                .flatten()
+                .is_some();
+            Ok(Reply {
+                status: response.status(),
+                from_service_worker,
+            })
         })
     }
 }
@@ -101,7 +111,11 @@ impl Browser for Timers {
 pub use wasm_bindgen_rayon::init_thread_pool;
 
 /// Which build this is: the threaded one is compiled with atomics.
-pub const BUILD: &str = if cfg!(target_feature = "atomics") { "threaded" } else { "single" };
+pub const BUILD: &str = if cfg!(target_feature = "atomics") {
+    "threaded"
+} else {
+    "single"
+};
 
 /// Installs the message handler and posts `Ready`. Called once by
 /// `bootstrap.js` after the module is instantiated, with the time that
@@ -115,7 +129,10 @@ pub fn start_worker(module_load_ms: f64) {
     let empty_kernel_ns = harness::empty_kernel_ns(&mut clock, resolution_ns);
     let pool_threads = rayon::current_num_threads();
     let post_scope = scope.clone();
-    let bench = harness::Bench { resolution_ns, pool_threads };
+    let bench = harness::Bench {
+        resolution_ns,
+        pool_threads,
+    };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let text = event.data().as_string().unwrap_or_default();
         let scope = post_scope.clone();
@@ -128,13 +145,26 @@ pub fn start_worker(module_load_ms: f64) {
         // event loop; the page sends one request per worker.
         wasm_bindgen_futures::spawn_local(async move {
             if let Some(live) = live {
-                post(&scope, &FromWorker::Progress { done: 0, total: 0, label: "the live demonstration, in real time".into() });
+                post(
+                    &scope,
+                    &FromWorker::Progress {
+                        done: 0,
+                        total: 0,
+                        label: "the live demonstration, in real time".into(),
+                    },
+                );
                 for message in live.await {
                     post(&scope, &message);
                 }
             }
             let mut post_here = |m: FromWorker| post(&scope, &m);
-            harness::run_cpu(exercise, &values, &mut PerformanceClock::new(), bench, &mut post_here);
+            harness::run_cpu(
+                exercise,
+                &values,
+                &mut PerformanceClock::new(),
+                bench,
+                &mut post_here,
+            );
             #[cfg(target_arch = "wasm32")]
             gpu_lane::run(exercise, &values, &mut post_here).await;
             post_here(FromWorker::Done);
@@ -143,8 +173,17 @@ pub fn start_worker(module_load_ms: f64) {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
-    let version = option_env!("PERFLAB_VERSION").unwrap_or("unversioned").into();
-    let info = WorkerInfo { build: BUILD.into(), version, pool_threads, timer_resolution_ns: resolution_ns, empty_kernel_ns, module_load_ms };
+    let version = option_env!("PERFLAB_VERSION")
+        .unwrap_or("unversioned")
+        .into();
+    let info = WorkerInfo {
+        build: BUILD.into(),
+        version,
+        pool_threads,
+        timer_resolution_ns: resolution_ns,
+        empty_kernel_ns,
+        module_load_ms,
+    };
     post(&scope, &FromWorker::Ready(info));
 }
 
@@ -168,7 +207,12 @@ fn install_panic_hook() {
         web_sys::console::error_1(&format!("worker panicked: {info}").into());
         if PAGE_THREAD.with(|flag| flag.get()) {
             let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-            post(&scope, &FromWorker::Failed { message: format!("a kernel panicked: {info}") });
+            post(
+                &scope,
+                &FromWorker::Failed {
+                    message: format!("a kernel panicked: {info}"),
+                },
+            );
         }
     }));
 }

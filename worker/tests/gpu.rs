@@ -7,8 +7,8 @@
 //! them if it succeeds; unset accepts either.
 #![cfg(target_arch = "wasm32")]
 
-use worker::gpu::Gpu;
 use wasm_bindgen_test::*;
+use worker::gpu::Gpu;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
@@ -60,12 +60,20 @@ fn values(len: usize, mut state: u64) -> Vec<f32> {
 /// which equals the naive one bit for bit.
 fn matmul_cpu(a: &[f32], b: &[f32], n: usize) -> Vec<f64> {
     let widen = |m: &[f32]| m.iter().map(|&v| f64::from(v)).collect();
-    kernels::matmul::ikj(&kernels::matmul::Operands { n, a: widen(a), b: widen(b) })
+    kernels::matmul::ikj(&kernels::matmul::Operands {
+        n,
+        a: widen(a),
+        b: widen(b),
+    })
 }
 
 /// The seed's Mandelbrot in f64: the kernels' naive port.
 fn mandelbrot_cpu(width: u32, height: u32, max_iter: u32) -> Vec<u32> {
-    kernels::mandelbrot::naive(&kernels::mandelbrot::Frame { width: width as usize, height: height as usize, max_iter })
+    kernels::mandelbrot::naive(&kernels::mandelbrot::Frame {
+        width: width as usize,
+        height: height as usize,
+        max_iter,
+    })
 }
 
 /// Relative tolerance of the matmul check: max |gpu - cpu| / max(|cpu|, 1).

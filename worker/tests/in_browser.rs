@@ -8,8 +8,8 @@ use exercises::protocol::{FromWorker, Measurement, ToWorker};
 use exercises::runner::{Output, Runner, Workload};
 use exercises::{Exercise, Growth, Target, Variant};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use worker::harness::{handle, timer_resolution_ns, Bench};
 use worker::PerformanceClock;
+use worker::harness::{Bench, handle, timer_resolution_ns};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
@@ -17,8 +17,20 @@ fn send(exercise: &str, query: &str) -> Vec<FromWorker> {
     let mut clock = PerformanceClock::new();
     let resolution = timer_resolution_ns(&mut clock);
     let mut messages = Vec::new();
-    let request = ToWorker::Run { exercise: exercise.into(), query: query.into() }.to_json();
-    handle(&request, &mut clock, Bench { resolution_ns: resolution, pool_threads: 1 }, &mut |m| messages.push(m));
+    let request = ToWorker::Run {
+        exercise: exercise.into(),
+        query: query.into(),
+    }
+    .to_json();
+    handle(
+        &request,
+        &mut clock,
+        Bench {
+            resolution_ns: resolution,
+            pool_threads: 1,
+        },
+        &mut |m| messages.push(m),
+    );
     messages
 }
 
@@ -31,7 +43,9 @@ fn the_worker_clock_ticks_at_a_browser_resolution() {
 #[wasm_bindgen_test]
 fn a_run_checks_then_times_every_variant() {
     let messages = send("duplicates", "sizes=100,400&budget_ms=200");
-    let FromWorker::Checked(report) = &messages[0] else { panic!("{:?}", messages[0]) };
+    let FromWorker::Checked(report) = &messages[0] else {
+        panic!("{:?}", messages[0])
+    };
     for variant in &report.variants {
         assert!(variant.agrees, "{variant:?}");
         assert_eq!(variant.outputs[0], "[1, 3, 5]");
@@ -50,7 +64,9 @@ fn a_run_checks_then_times_every_variant() {
 #[wasm_bindgen_test]
 fn bad_parameters_are_refused_without_running() {
     let messages = send("duplicates", "sizes=-1");
-    assert!(matches!(&messages[..], [FromWorker::Failed { message }] if message.contains("sizes: -1 is negative")));
+    assert!(
+        matches!(&messages[..], [FromWorker::Failed { message }] if message.contains("sizes: -1 is negative"))
+    );
 }
 
 /// Two identical kernels ("A/A"): the engine must not invent a difference.
@@ -62,7 +78,11 @@ impl Runner for Same {
         vec![("input".into(), Box::new(SameInput(vec![1, 2, 2])))]
     }
     fn workload(&self, _: &params::ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(SameInput(kernels::duplicates::generate_test_data(size as usize, 2, 1)))
+        Box::new(SameInput(kernels::duplicates::generate_test_data(
+            size as usize,
+            2,
+            1,
+        )))
     }
 }
 
@@ -85,16 +105,33 @@ static SAME: Exercise = Exercise {
         name: "sizes",
         label: "",
         help: "",
-        kind: ParamKind::IntList { min: 1, max: 100_000, max_len: 4 },
+        kind: ParamKind::IntList {
+            min: 1,
+            max: 100_000,
+            max_len: 4,
+        },
         default: "2000",
     }],
     size_param: "sizes",
     variants: &[
-        Variant { name: "a", technique: "", growth: Growth::Linear },
-        Variant { name: "b", technique: "", growth: Growth::Linear },
+        Variant {
+            name: "a",
+            technique: "",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "b",
+            technique: "",
+            growth: Growth::Linear,
+        },
     ],
     source: "",
-    target: Target { variant: "b", baseline: "a", speedup: 2.0, size: 2000 },
+    target: Target {
+        variant: "b",
+        baseline: "a",
+        speedup: 2.0,
+        size: 2000,
+    },
     thread_sweep: None,
     gpu: &[],
     work: None,
@@ -102,15 +139,28 @@ static SAME: Exercise = Exercise {
 };
 
 fn run_same(mode: &str) -> (Measurement, Measurement) {
-    let values = params::parse(SAME.all_params(), &params::from_query(&format!("mode={mode}&budget_ms=1000"))).unwrap();
+    let values = params::parse(
+        SAME.all_params(),
+        &params::from_query(&format!("mode={mode}&budget_ms=1000")),
+    )
+    .unwrap();
     let mut clock = PerformanceClock::new();
     let resolution = timer_resolution_ns(&mut clock);
     let mut measured = Vec::new();
-    worker::harness::run(&SAME, &values, &mut clock, Bench { resolution_ns: resolution, pool_threads: 1 }, &mut |m| {
-        if let FromWorker::Measured(m) = m {
-            measured.push(m);
-        }
-    });
+    worker::harness::run(
+        &SAME,
+        &values,
+        &mut clock,
+        Bench {
+            resolution_ns: resolution,
+            pool_threads: 1,
+        },
+        &mut |m| {
+            if let FromWorker::Measured(m) = m {
+                measured.push(m);
+            }
+        },
+    );
     assert_eq!(measured.len(), 2);
     (measured.remove(0), measured.remove(0))
 }
@@ -128,13 +178,20 @@ fn identical_kernels_have_a_speedup_interval_containing_one() {
             let s = speedup(&a, &b, 1000).unwrap();
             wasm_bindgen_test::console_log!(
                 "A/A {mode}: {:.3} [{:.3}, {:.3}], width {:.3}, {} samples",
-                s.point, s.low, s.high, s.high - s.low, a.times_ns.len()
+                s.point,
+                s.low,
+                s.high,
+                s.high - s.low,
+                a.times_ns.len()
             );
             intervals.push(s);
             if s.contains(1.0) {
                 break;
             }
         }
-        assert!(intervals.iter().any(|s| s.contains(1.0)), "{mode}: {intervals:?}");
+        assert!(
+            intervals.iter().any(|s| s.contains(1.0)),
+            "{mode}: {intervals:?}"
+        );
     }
 }

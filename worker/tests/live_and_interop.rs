@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use exercises::find;
 use exercises::params;
 use exercises::protocol::FromWorker;
-use exercises::find;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -23,9 +23,17 @@ fn every_transfer_delivers_the_same_numbers_as_json() {
     let exercise = find("zerocopy").unwrap();
     let mut rng = Pcg64::seed_from_u64(5);
     for case in 0..40 {
-        let n = if case < 4 { [1, 2, 3, 65_536][case] } else { rng.random_range(1..20_000) };
+        let n = if case < 4 {
+            [1, 2, 3, 65_536][case]
+        } else {
+            rng.random_range(1..20_000)
+        };
         let seed = rng.random_range(0..1000u32);
-        let values = params::parse(exercise.all_params(), &params::from_query(&format!("n={n}&seed={seed}"))).unwrap();
+        let values = params::parse(
+            exercise.all_params(),
+            &params::from_query(&format!("n={n}&seed={seed}")),
+        )
+        .unwrap();
         let (_, mut workload) = exercise.runner.check_cases(&values).remove(0);
         let naive = workload.check(0);
         for (index, variant) in exercise.variants.iter().enumerate() {
@@ -41,7 +49,10 @@ fn a_view_is_detached_when_memory_grows() {
     let exercise = find("zerocopy").unwrap();
     let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
     let tables = exercise.runner.tables(&values);
-    let growth = tables.iter().find(|t| t.id == "view-growth").expect("the growth table");
+    let growth = tables
+        .iter()
+        .find(|t| t.id == "view-growth")
+        .expect("the growth table");
     assert_eq!(growth.rows[0][1], "1000");
     assert_eq!(growth.rows[0][3], "yes");
     // This test build is single-threaded: the old ArrayBuffer is detached.
@@ -52,12 +63,23 @@ fn a_view_is_detached_when_memory_grows() {
 #[wasm_bindgen_test]
 async fn the_profiled_program_really_waits_and_names_its_bottleneck() {
     let exercise = find("profiling").unwrap();
-    let values = params::parse(exercise.all_params(), &params::from_query("values=100&wait_ms=60")).unwrap();
+    let values = params::parse(
+        exercise.all_params(),
+        &params::from_query("values=100&wait_ms=60"),
+    )
+    .unwrap();
     let timers = Rc::new(Timers::new());
     let started = timers.now();
-    let messages = exercise.runner.live(&values, timers.clone()).expect("a live run").await;
+    let messages = exercise
+        .runner
+        .live(&values, timers.clone())
+        .expect("a live run")
+        .await;
     let elapsed_ms = timers.now() - started;
-    assert!(elapsed_ms >= 120.0, "two real waits of 60 ms took {elapsed_ms} ms");
+    assert!(
+        elapsed_ms >= 120.0,
+        "two real waits of 60 ms took {elapsed_ms} ms"
+    );
     let table = |id: &str| {
         messages
             .iter()
@@ -70,10 +92,22 @@ async fn the_profiled_program_really_waits_and_names_its_bottleneck() {
     let profile = table("profile-naive");
     let sleep = profile.rows.iter().find(|r| r[5] == "time.sleep").unwrap();
     let slept: f64 = sleep[3].parse().unwrap();
-    assert!((119.0..1000.0).contains(&slept), "time.sleep cumulative {slept} ms");
+    assert!(
+        (119.0..1000.0).contains(&slept),
+        "time.sleep cumulative {slept} ms"
+    );
     let report = table("report");
-    assert!(report.rows[0][1].starts_with("slow_calculation:"), "{:?}", report.rows[0]);
-    assert!(report.rows.iter().any(|r| r[1] == "process_data: 3 calls, 2 distinct inputs"));
+    assert!(
+        report.rows[0][1].starts_with("slow_calculation:"),
+        "{:?}",
+        report.rows[0]
+    );
+    assert!(
+        report
+            .rows
+            .iter()
+            .any(|r| r[1] == "process_data: 3 calls, 2 distinct inputs")
+    );
 }
 
 /// Without a service worker (none controls this test's worker) the
@@ -83,16 +117,28 @@ async fn the_profiled_program_really_waits_and_names_its_bottleneck() {
 async fn without_a_service_worker_the_endpoint_is_simulated_with_its_parameters() {
     use exercises::network::{Behaviour, Endpoint};
     let timers = Rc::new(Timers::new());
-    let behaviour = Behaviour { latency_ms: 30.0, jitter_ms: 10.0, fail_rate: 0.25 };
+    let behaviour = Behaviour {
+        latency_ms: 30.0,
+        jitter_ms: 10.0,
+        fail_rate: 0.25,
+    };
     let endpoint = Endpoint::connect(timers.clone(), behaviour, 11).await;
-    let reason = endpoint.simulated.clone().expect("no service worker here: simulated");
+    let reason = endpoint
+        .simulated
+        .clone()
+        .expect("no service worker here: simulated");
     assert!(reason.contains("service worker"), "{reason}");
     let origin = timers.now();
-    let attempts = futures_util::future::join_all((0..200).map(|id| endpoint.request(id, origin))).await;
+    let attempts =
+        futures_util::future::join_all((0..200).map(|id| endpoint.request(id, origin))).await;
     for attempt in &attempts {
         let took = attempt.end_ms - attempt.start_ms;
         // 30 ± 10 ms; timers fire late, never early (1 ms for rounding).
-        assert!(took >= 19.0 && took < 30.0 + 10.0 + 200.0, "request {} took {took} ms", attempt.id);
+        assert!(
+            took >= 19.0 && took < 30.0 + 10.0 + 200.0,
+            "request {} took {took} ms",
+            attempt.id
+        );
     }
     // All 200 at once: the batch takes about one latency, not 200.
     let total = attempts.iter().map(|a| a.end_ms).fold(0.0, f64::max);
@@ -101,5 +147,9 @@ async fn without_a_service_worker_the_endpoint_is_simulated_with_its_parameters(
     let failed = attempts.iter().filter(|a| !a.ok).count();
     assert!((26..=74).contains(&failed), "{failed} of 200 failed");
     let ids: Vec<usize> = attempts.iter().map(|a| a.id).collect();
-    assert_eq!(ids, (0..200).collect::<Vec<_>>(), "every request answered once");
+    assert_eq!(
+        ids,
+        (0..200).collect::<Vec<_>>(),
+        "every request answered once"
+    );
 }

@@ -6,7 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use exercises::protocol::{FromWorker, MemorySteps, ToWorker};
-use worker::harness::{handle, Bench, Clock};
+use worker::harness::{Bench, Clock, handle};
 
 /// A clock that advances 1 ms per reading: every call looks slow, so the
 /// harness takes few samples and the test ends quickly.
@@ -21,13 +21,25 @@ impl Clock for FakeClock {
 
 fn handle_text(text: &str) -> Vec<FromWorker> {
     let mut messages = Vec::new();
-    handle(text, &mut FakeClock(0.0), Bench { resolution_ns: 1_000.0, pool_threads: 1 }, &mut |m| messages.push(m));
+    handle(
+        text,
+        &mut FakeClock(0.0),
+        Bench {
+            resolution_ns: 1_000.0,
+            pool_threads: 1,
+        },
+        &mut |m| messages.push(m),
+    );
     messages
 }
 
 #[test]
 fn memory_is_read_after_every_step_and_shows_the_leak_and_its_fixes() {
-    let request = ToWorker::Run { exercise: "memory".into(), query: "iterations=5,20&chunk=1000&budget_ms=50".into() }.to_json();
+    let request = ToWorker::Run {
+        exercise: "memory".into(),
+        query: "iterations=5,20&chunk=1000&budget_ms=50".into(),
+    }
+    .to_json();
     let steps: Vec<MemorySteps> = handle_text(&request)
         .into_iter()
         .filter_map(|m| match m {
@@ -39,7 +51,12 @@ fn memory_is_read_after_every_step_and_shows_the_leak_and_its_fixes() {
     assert_eq!(names, ["naive", "streaming", "bounded", "cleanup", "weak"]);
     let of = |name: &str| steps.iter().find(|s| s.variant == name).unwrap();
     for s in &steps {
-        assert_eq!((s.size, s.live_bytes.len(), s.estimate_bytes.len()), (20, 20, 20), "{}", s.variant);
+        assert_eq!(
+            (s.size, s.live_bytes.len(), s.estimate_bytes.len()),
+            (20, 20, 20),
+            "{}",
+            s.variant
+        );
     }
     // The seed's class keeps two copies of every chunk of 1000 numbers
     // (8 bytes each): at least 16 000 bytes more per step.
@@ -50,8 +67,30 @@ fn memory_is_read_after_every_step_and_shows_the_leak_and_its_fixes() {
     // The fixes stay bounded: streaming keeps nothing, bounded at most 4
     // chunks plus the LRU's bookkeeping, cleanup at most 10 steps' worth
     // (the list's capacity doubles as it grows: up to twice its numbers).
-    assert!(of("streaming").live_bytes.iter().all(|&b| b == 0), "{:?}", of("streaming").live_bytes);
-    assert!(of("bounded").live_bytes.iter().all(|&b| b < 5 * 8000 + 4096), "{:?}", of("bounded").live_bytes);
-    assert!(of("cleanup").live_bytes.iter().all(|&b| b < 10 * 24_000 + 16_384), "{:?}", of("cleanup").live_bytes);
-    assert!(of("weak").live_bytes[19] < 8000, "{:?}", of("weak").live_bytes);
+    assert!(
+        of("streaming").live_bytes.iter().all(|&b| b == 0),
+        "{:?}",
+        of("streaming").live_bytes
+    );
+    assert!(
+        of("bounded")
+            .live_bytes
+            .iter()
+            .all(|&b| b < 5 * 8000 + 4096),
+        "{:?}",
+        of("bounded").live_bytes
+    );
+    assert!(
+        of("cleanup")
+            .live_bytes
+            .iter()
+            .all(|&b| b < 10 * 24_000 + 16_384),
+        "{:?}",
+        of("cleanup").live_bytes
+    );
+    assert!(
+        of("weak").live_bytes[19] < 8000,
+        "{:?}",
+        of("weak").live_bytes
+    );
 }

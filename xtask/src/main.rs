@@ -46,14 +46,24 @@ fn public_url(args: &[String]) -> Option<String> {
 
 /// The workspace root (xtask lives one folder below it).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
 }
 
 /// Runs a command in the workspace root and fails if it does.
 fn run(command: &mut Command) -> Result {
     eprintln!("xtask: running {command:?}");
-    let status = command.current_dir(root()).status().map_err(|e| format!("{command:?}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{command:?} failed: {status}")) }
+    let status = command
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("{command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed: {status}"))
+    }
 }
 
 fn cargo() -> Command {
@@ -62,16 +72,23 @@ fn cargo() -> Command {
 
 fn trunk(tools: &tools::Tools) -> Command {
     let mut command = Command::new("trunk");
-    command.env("PATH", tools.path()).env("PERFLAB_VERSION", version());
+    command
+        .env("PATH", tools.path())
+        .env("PERFLAB_VERSION", version());
     command
 }
 
 /// The build's version, shown with every result: the git commit, marked
 /// when the tree has uncommitted changes.
 fn version() -> String {
-    let described = Command::new("git").args(["describe", "--always", "--dirty"]).current_dir(root()).output();
+    let described = Command::new("git")
+        .args(["describe", "--always", "--dirty"])
+        .current_dir(root())
+        .output();
     match described {
-        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout).trim().to_string(),
+        Ok(output) if output.status.success() => {
+            String::from_utf8_lossy(&output.stdout).trim().to_string()
+        }
         _ => "unknown".into(),
     }
 }
@@ -86,11 +103,19 @@ fn serve() -> Result {
 /// Builds the site for `public_url` into the folder `out`.
 fn dist(public_url: &str, out: &str) -> Result {
     let tools = tools::ensure(false)?;
-    run(trunk(&tools).args(["build", "--offline", "--public-url", public_url, "--dist", out]))?;
+    run(trunk(&tools).args([
+        "build",
+        "--offline",
+        "--public-url",
+        public_url,
+        "--dist",
+        out,
+    ]))?;
     // Static hosts answer unknown paths with 404.html: make deep links load
     // the app, which then routes them.
     let dist = root().join(out);
-    std::fs::copy(dist.join("index.html"), dist.join("404.html")).map_err(|e| format!("404.html: {e}"))?;
+    std::fs::copy(dist.join("index.html"), dist.join("404.html"))
+        .map_err(|e| format!("404.html: {e}"))?;
     Ok(())
 }
 
@@ -106,7 +131,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wa
 /// into `boot.js` (so the policy needs no `'unsafe-inline'`) and adds the
 /// Content Security Policy to `index.html`.
 fn post_build() -> Result {
-    let staging = std::env::var_os("TRUNK_STAGING_DIR").map(PathBuf::from).ok_or("run by Trunk only")?;
+    let staging = std::env::var_os("TRUNK_STAGING_DIR")
+        .map(PathBuf::from)
+        .ok_or("run by Trunk only")?;
     let index = staging.join("index.html");
     let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
     let (html, boot) = externalize_boot_script(&html)?;
@@ -118,7 +145,9 @@ fn post_build() -> Result {
 /// page, with the policy, and the script.
 fn externalize_boot_script(html: &str) -> Result<(String, String)> {
     const OPEN: &str = "<script type=\"module\">";
-    let start = html.find(OPEN).ok_or("no inline module script in index.html")?;
+    let start = html
+        .find(OPEN)
+        .ok_or("no inline module script in index.html")?;
     let length = html[start..].find("</script>").ok_or("unclosed script")?;
     let boot = html[start + OPEN.len()..start + length].trim().to_string();
     let page = format!(
@@ -126,8 +155,14 @@ fn externalize_boot_script(html: &str) -> Result<(String, String)> {
         &html[..start],
         &html[start + length + "</script>".len()..]
     );
-    let policy = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\" />");
-    let page = page.replacen("<meta charset=\"utf-8\" />", &format!("<meta charset=\"utf-8\" />\n    {policy}"), 1);
+    let policy = format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\" />"
+    );
+    let page = page.replacen(
+        "<meta charset=\"utf-8\" />",
+        &format!("<meta charset=\"utf-8\" />\n    {policy}"),
+        1,
+    );
     Ok((page, boot))
 }
 
@@ -146,7 +181,9 @@ const THREADED_RUSTFLAGS: &str = "-C target-feature=+atomics,+bulk-memory,+simd1
 /// flags include it too.
 fn simd_rustflags() -> String {
     let caller = std::env::var("RUSTFLAGS").unwrap_or_default();
-    format!("{caller} -C target-feature=+simd128").trim().to_string()
+    format!("{caller} -C target-feature=+simd128")
+        .trim()
+        .to_string()
 }
 
 /// Builds both workers and writes each, with its bootstrap script, to
@@ -159,10 +196,21 @@ fn build_worker() -> Result {
         None => root().join("dist"),
     }
     .join("worker");
-    let build = ["build", "--release", "--lib", "-p", "worker", "--target", "wasm32-unknown-unknown"];
+    let build = [
+        "build",
+        "--release",
+        "--lib",
+        "-p",
+        "worker",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
 
     run(cargo().args(build).env("RUSTFLAGS", simd_rustflags()))?;
-    bindgen(&root().join("target/wasm32-unknown-unknown/release/worker.wasm"), &out.join("single"))?;
+    bindgen(
+        &root().join("target/wasm32-unknown-unknown/release/worker.wasm"),
+        &out.join("single"),
+    )?;
 
     // The threaded build: the pinned nightly rebuilds std with atomics, in
     // a target folder of its own so the two builds do not evict each other.
@@ -172,18 +220,33 @@ fn build_worker() -> Result {
     run(Command::new("rustup")
         .args(["run", tools::NIGHTLY, "cargo"])
         .args(build)
-        .args(["-Z", "build-std=panic_abort,std", "--target-dir", "target/threaded"])
+        .args([
+            "-Z",
+            "build-std=panic_abort,std",
+            "--target-dir",
+            "target/threaded",
+        ])
         .env("RUSTFLAGS", THREADED_RUSTFLAGS)
         .env_remove("CARGO")
         .env_remove("RUSTC")
         .env_remove("RUSTUP_TOOLCHAIN"))?;
-    bindgen(&root().join("target/threaded/wasm32-unknown-unknown/release/worker.wasm"), &out.join("threaded"))
+    bindgen(
+        &root().join("target/threaded/wasm32-unknown-unknown/release/worker.wasm"),
+        &out.join("threaded"),
+    )
 }
 
 /// `wasm-bindgen --target web` into `out`, plus the bootstrap script.
 fn bindgen(wasm: &Path, out: &Path) -> Result {
     run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-name", "worker", "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "worker",
+            "--out-dir",
+        ])
         .arg(out)
         .arg(wasm))?;
     std::fs::copy(root().join("worker/bootstrap.js"), out.join("bootstrap.js"))
@@ -202,7 +265,8 @@ fn test() -> Result {
     // compiled into the GPU tests ("0": no adapter allowed, "1": required).
     let in_browser = |name: &str, chromium_args: &[&str], expect_gpu: &str| -> Result<Command> {
         let webdriver_json = root().join(format!("target/{name}.json"));
-        std::fs::write(&webdriver_json, tools::webdriver_json(chromium_args)).map_err(|e| format!("{name}.json: {e}"))?;
+        std::fs::write(&webdriver_json, tools::webdriver_json(chromium_args))
+            .map_err(|e| format!("{name}.json: {e}"))?;
         let mut command = cargo();
         command
             .args(["test", "--target", "wasm32-unknown-unknown"])
@@ -217,18 +281,26 @@ fn test() -> Result {
     // Without WebGPU here: the GPU tests must find no adapter and a reason.
     tally.run(in_browser("webdriver", &[], "0")?.args(["-p", "kernels", "-p", "worker"]))?;
     // With WebGPU (a software adapter): the GPU kernels must agree with the CPU.
-    tally.run(in_browser("webdriver-webgpu", &["--enable-unsafe-webgpu"], "1")?.args(["-p", "worker", "--test", "gpu"]))?;
+    tally.run(
+        in_browser("webdriver-webgpu", &["--enable-unsafe-webgpu"], "1")?
+            .args(["-p", "worker", "--test", "gpu"]),
+    )?;
     // End to end: the built site, served like the dev server serves it,
     // and built for a sub-path, served like GitHub Pages serves it.
     dist("/", "dist")?;
     dist("/perflab/", "target/dist-pages")?;
-    tally.run(cargo()
-        .args(["test", "-p", "e2e", "--", "--test-threads=1"])
-        .env("PERFLAB_DIST", root().join("dist"))
-        .env("PERFLAB_DIST_PAGES", root().join("target/dist-pages"))
-        .env("CHROMEDRIVER", &tools.chromedriver)
-        .env("CHROMIUM", &tools.chromium))?;
-    eprintln!("xtask: every layer passed in {:.0} s", started.elapsed().as_secs_f64());
+    tally.run(
+        cargo()
+            .args(["test", "-p", "e2e", "--", "--test-threads=1"])
+            .env("PERFLAB_DIST", root().join("dist"))
+            .env("PERFLAB_DIST_PAGES", root().join("target/dist-pages"))
+            .env("CHROMEDRIVER", &tools.chromedriver)
+            .env("CHROMIUM", &tools.chromium),
+    )?;
+    eprintln!(
+        "xtask: every layer passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     // One closing line for the whole suite (cargo's last line is a doc-test
     // binary's, often with zero tests).
     println!("{} passed, {} failed", tally.passed, tally.failed);
@@ -275,7 +347,11 @@ impl Tally {
             }
         }
         let status = child.wait().map_err(|e| e.to_string())?;
-        if status.success() { Ok(()) } else { Err(format!("{command:?} failed: {status}")) }
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("{command:?} failed: {status}"))
+        }
     }
 }
 
@@ -283,7 +359,14 @@ impl Tally {
 fn count(counts: &str, label: &str) -> u64 {
     counts
         .split(';')
-        .find_map(|part| part.trim().strip_suffix(label)?.rsplit(' ').next()?.parse().ok())
+        .find_map(|part| {
+            part.trim()
+                .strip_suffix(label)?
+                .rsplit(' ')
+                .next()?
+                .parse()
+                .ok()
+        })
         .unwrap_or(0)
 }
 
@@ -294,17 +377,30 @@ mod tests {
         let html = "<head>\n<meta charset=\"utf-8\" />\n<script type=\"module\">\nimport init from '/app.js';\n</script>\n</head>";
         let (page, boot) = super::externalize_boot_script(html).unwrap();
         assert_eq!(boot, "import init from '/app.js';");
-        assert!(page.contains("<script type=\"module\" src=\"boot.js\"></script>") && !page.contains("import init"));
+        assert!(
+            page.contains("<script type=\"module\" src=\"boot.js\"></script>")
+                && !page.contains("import init")
+        );
         assert!(page.contains("Content-Security-Policy") && page.contains("'wasm-unsafe-eval'"));
-        assert!(page.contains("script-src 'self' 'wasm-unsafe-eval';") && !page.contains("'unsafe-eval'"));
+        assert!(
+            page.contains("script-src 'self' 'wasm-unsafe-eval';")
+                && !page.contains("'unsafe-eval'")
+        );
         assert!(super::externalize_boot_script("<head></head>").is_err());
     }
 
     #[test]
     fn counts_are_read_from_cargo_test_summaries() {
-        let line = "ok. 20 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s";
+        let line =
+            "ok. 20 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s";
         assert_eq!(super::count(line, " passed"), 20);
         assert_eq!(super::count(line, " failed"), 1);
-        assert_eq!(super::count("FAILED. 7 passed; 2 failed; 0 ignored; 0 filtered out", " failed"), 2);
+        assert_eq!(
+            super::count(
+                "FAILED. 7 passed; 2 failed; 0 ignored; 0 filtered out",
+                " failed"
+            ),
+            2
+        );
     }
 }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::{cargo, root, run, Result};
+use crate::{Result, cargo, root, run};
 
 /// Must equal the `wasm-bindgen` pin in the workspace `Cargo.toml`
 /// (a test checks it): the CLI and the crate must agree exactly.
@@ -34,7 +34,9 @@ impl Tools {
     /// `PATH` with the tools' folders first.
     pub fn path(&self) -> std::ffi::OsString {
         let mut dirs = vec![self.wasm_opt_dir.clone()];
-        dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        dirs.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
         std::env::join_paths(dirs).expect("paths without separators")
     }
 }
@@ -43,7 +45,10 @@ impl Tools {
 fn version_of(program: &str, args: &[&str]) -> Option<String> {
     let output = Command::new(program).args(args).output().ok()?;
     let text = String::from_utf8_lossy(&output.stdout);
-    output.status.success().then(|| text.lines().next().unwrap_or_default().trim().to_string())
+    output
+        .status
+        .success()
+        .then(|| text.lines().next().unwrap_or_default().trim().to_string())
 }
 
 /// Makes sure every tool is installed; with `browser`, Chromium and
@@ -54,31 +59,48 @@ pub fn ensure(browser: bool) -> Result<Tools> {
     }
     // The threaded build's toolchain, with the standard library's source.
     let sysroot = version_of("rustup", &["run", NIGHTLY, "rustc", "--print", "sysroot"]);
-    let has_source = sysroot.is_some_and(|root| PathBuf::from(root).join("lib/rustlib/src/rust/library").is_dir());
+    let has_source = sysroot.is_some_and(|root| {
+        PathBuf::from(root)
+            .join("lib/rustlib/src/rust/library")
+            .is_dir()
+    });
     if !has_source || !has_wasm_target(Some(NIGHTLY)) {
-        run(Command::new("rustup").args(["toolchain", "install", NIGHTLY, "--profile", "minimal"]).args([
-            "--component",
-            "rust-src",
-            "--target",
-            "wasm32-unknown-unknown",
-        ]))?;
+        run(Command::new("rustup")
+            .args(["toolchain", "install", NIGHTLY, "--profile", "minimal"])
+            .args([
+                "--component",
+                "rust-src",
+                "--target",
+                "wasm32-unknown-unknown",
+            ]))?;
     }
 
     let wanted = format!("wasm-bindgen {WASM_BINDGEN_VERSION}");
     if version_of("wasm-bindgen", &["--version"]).as_deref() != Some(wanted.as_str()) {
         // `--locked` fails on the registry mirror (one locked dependency
         // version is missing), so this one resolves afresh.
-        run(cargo().args(["install", "--force", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))?;
+        run(cargo().args([
+            "install",
+            "--force",
+            "wasm-bindgen-cli",
+            "--version",
+            WASM_BINDGEN_VERSION,
+        ]))?;
     }
 
     let wanted = format!("trunk {TRUNK_VERSION}");
     if version_of("trunk", &["--version"]).as_deref() != Some(wanted.as_str()) {
         // Without the update check (it would call the network) and without OpenSSL.
-        run(cargo().args(["install", "--force", "--locked", "trunk", "--version", TRUNK_VERSION]).args([
-            "--no-default-features",
-            "--features",
-            "rustls",
-        ]))?;
+        run(cargo()
+            .args([
+                "install",
+                "--force",
+                "--locked",
+                "trunk",
+                "--version",
+                TRUNK_VERSION,
+            ])
+            .args(["--no-default-features", "--features", "rustls"]))?;
     }
 
     let tools_dir = root().join("target/tools");
@@ -95,9 +117,16 @@ pub fn ensure(browser: bool) -> Result<Tools> {
     }
 
     if browser {
-        ensure_debian_packages(&[("chromium", "chromium"), ("chromedriver", "chromium-driver")])?;
+        ensure_debian_packages(&[
+            ("chromium", "chromium"),
+            ("chromedriver", "chromium-driver"),
+        ])?;
     }
-    Ok(Tools { wasm_opt_dir, chromium: which("chromium").unwrap_or_default(), chromedriver: which("chromedriver").unwrap_or_default() })
+    Ok(Tools {
+        wasm_opt_dir,
+        chromium: which("chromium").unwrap_or_default(),
+        chromedriver: which("chromedriver").unwrap_or_default(),
+    })
 }
 
 /// Whether the toolchain (the default one if `None`) has the wasm32 target.
@@ -107,18 +136,28 @@ fn has_wasm_target(toolchain: Option<&str>) -> bool {
     if let Some(toolchain) = toolchain {
         command.args(["--toolchain", toolchain]);
     }
-    command.output().is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+    command.output().is_ok_and(|o| {
+        o.status.success() && String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown")
+    })
 }
 
 /// Installs the Debian packages whose programs are not on `PATH`.
 fn ensure_debian_packages(needed: &[(&str, &str)]) -> Result {
-    let missing: Vec<&str> = needed.iter().filter(|(program, _)| which(program).is_none()).map(|(_, package)| *package).collect();
+    let missing: Vec<&str> = needed
+        .iter()
+        .filter(|(program, _)| which(program).is_none())
+        .map(|(_, package)| *package)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
     let root_user = version_of("id", &["-u"]).as_deref() == Some("0");
     let apt = |args: &[&str]| {
-        let mut command = if root_user { Command::new("apt-get") } else { Command::new("sudo") };
+        let mut command = if root_user {
+            Command::new("apt-get")
+        } else {
+            Command::new("sudo")
+        };
         if !root_user {
             command.arg("apt-get");
         }
@@ -131,14 +170,19 @@ fn ensure_debian_packages(needed: &[(&str, &str)]) -> Result {
 
 /// The program's path, if it is on `PATH`.
 fn which(program: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(program)).find(|path| path.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
 }
 
 /// Chromium's arguments for wasm-bindgen-test-runner (it adds headless and
 /// no-sandbox itself; ChromeDriver makes a fresh profile per session).
 pub fn webdriver_json(extra_args: &[&str]) -> String {
     let chromium = which("chromium").unwrap_or_default();
-    let extra: String = extra_args.iter().map(|arg| format!(", \"{arg}\"")).collect();
+    let extra: String = extra_args
+        .iter()
+        .map(|arg| format!(", \"{arg}\""))
+        .collect();
     format!(
         r#"{{"goog:chromeOptions": {{"binary": "{}", "args": ["--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"{extra}]}}}}"#,
         chromium.display()

@@ -44,14 +44,21 @@ pub static EXERCISE: Exercise = Exercise {
             name: "n",
             label: "n",
             help: "which Fibonacci numbers to compute; the seed uses 35, 40, 45",
-            kind: ParamKind::IntList { min: 1, max: kernels_max_n(), max_len: 12 },
+            kind: ParamKind::IntList {
+                min: 1,
+                max: kernels_max_n(),
+                max_len: 12,
+            },
             default: "35,40,45",
         },
         ParamSpec {
             name: "ttl_ms",
             label: "TTL (ms)",
             help: "how long the TTL demo keeps a value, in milliseconds",
-            kind: ParamKind::Int { min: 100, max: 60_000 },
+            kind: ParamKind::Int {
+                min: 100,
+                max: 60_000,
+            },
             default: "5000",
         },
         ParamSpec {
@@ -64,17 +71,34 @@ pub static EXERCISE: Exercise = Exercise {
     ],
     size_param: "n",
     variants: &[
-        Variant { name: "naive", technique: "two recursive calls per call: the seed's code", growth: Growth::Exponential },
+        Variant {
+            name: "naive",
+            technique: "two recursive calls per call: the seed's code",
+            growth: Growth::Exponential,
+        },
         Variant {
             name: "memoized",
             technique: "an unbounded memo, like @lru_cache(maxsize=None)",
             growth: Growth::Linear,
         },
-        Variant { name: "lru", technique: "a bounded least-recently-used cache, like @lru_cache(maxsize)", growth: Growth::Linear },
-        Variant { name: "iterative", technique: "two running values, no recursion, no cache", growth: Growth::Linear },
+        Variant {
+            name: "lru",
+            technique: "a bounded least-recently-used cache, like @lru_cache(maxsize)",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "iterative",
+            technique: "two running values, no recursion, no cache",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("../../../kernels/src/caching/mod.rs"),
-    target: Target { variant: "memoized", baseline: "naive", speedup: 1000.0, size: 35 },
+    target: Target {
+        variant: "memoized",
+        baseline: "naive",
+        speedup: 1000.0,
+        size: 35,
+    },
     thread_sweep: None,
     gpu: &[],
     work: None,

@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use kernels::caching::{lru, memoized_with_stats, ttl_demo, CacheStats, Outcome, VARIANTS};
+use kernels::caching::{CacheStats, Outcome, VARIANTS, lru, memoized_with_stats, ttl_demo};
 
 use crate::params::ParamValues;
 use crate::protocol::{Timeline, TimelineEvent};
@@ -23,11 +23,20 @@ impl Runner for Caching {
     fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
         let ns: Vec<u32> = params.list("n").iter().map(|&n| n as u32).collect();
         let label = format!("fib(n) for n = {ns:?}");
-        vec![(label, Box::new(CheckAll { ns, maxsize: params.int("maxsize") as usize }))]
+        vec![(
+            label,
+            Box::new(CheckAll {
+                ns,
+                maxsize: params.int("maxsize") as usize,
+            }),
+        )]
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input { n: size as u32, maxsize: params.int("maxsize") as usize })
+        Box::new(Input {
+            n: size as u32,
+            maxsize: params.int("maxsize") as usize,
+        })
     }
 
     fn timeline(&self, params: &ParamValues) -> Option<Timeline> {
@@ -45,7 +54,10 @@ impl Runner for Caching {
                 .to_string(),
             })
             .collect();
-        Some(Timeline { title: format!("TTL cache (ttl {ttl} s) in front of a function that takes 0.5 s"), events })
+        Some(Timeline {
+            title: format!("TTL cache (ttl {ttl} s) in front of a function that takes 0.5 s"),
+            events,
+        })
     }
 }
 
@@ -83,7 +95,10 @@ impl Workload for Input {
 /// for a variant without a cache.
 fn counters(stats: Option<CacheStats>) -> String {
     stats.map_or_else(String::new, |s| {
-        format!(" ({} hits, {} misses, {} evictions, {} entries at most)", s.hits, s.misses, s.evictions, s.peak_entries)
+        format!(
+            " ({} hits, {} misses, {} evictions, {} entries at most)",
+            s.hits, s.misses, s.evictions, s.peak_entries
+        )
     })
 }
 
@@ -99,7 +114,13 @@ struct CheckAll {
 impl Workload for CheckAll {
     fn run(&mut self, variant: usize) {
         for &n in &self.ns {
-            black_box(Input { n, maxsize: self.maxsize }.call(variant));
+            black_box(
+                Input {
+                    n,
+                    maxsize: self.maxsize,
+                }
+                .call(variant),
+            );
         }
     }
 
@@ -108,10 +129,16 @@ impl Workload for CheckAll {
         let mut parts = Vec::new();
         for &n in &self.ns {
             if VARIANTS[variant].0 == "naive" && u64::from(n) > NAIVE_CHECK_LIMIT {
-                parts.push(format!("fib({n}) not run: the naive recursion would take seconds"));
+                parts.push(format!(
+                    "fib({n}) not run: the naive recursion would take seconds"
+                ));
                 continue;
             }
-            let (value, stats) = Input { n, maxsize: self.maxsize }.call(variant);
+            let (value, stats) = Input {
+                n,
+                maxsize: self.maxsize,
+            }
+            .call(variant);
             let mut part = format!("fib({n})={value}");
             if u64::from(n) <= NAIVE_CHECK_LIMIT {
                 compared.push(value);
@@ -122,6 +149,9 @@ impl Workload for CheckAll {
             part.push_str(&counters(stats));
             parts.push(part);
         }
-        Output { text: parts.join("; "), digest: Output::list(&compared).digest }
+        Output {
+            text: parts.join("; "),
+            digest: Output::list(&compared).digest,
+        }
     }
 }

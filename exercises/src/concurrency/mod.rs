@@ -40,14 +40,22 @@ pub static EXERCISE: Exercise = Exercise {
             name: "count",
             label: "numbers",
             help: "how many of 100000, 200000, … part B processes; the seed's list has 5",
-            kind: ParamKind::IntList { min: 1, max: 20, max_len: 6 },
+            kind: ParamKind::IntList {
+                min: 1,
+                max: 20,
+                max_len: 6,
+            },
             default: "1,3,5",
         },
         ParamSpec {
             name: "limits",
             label: "concurrency limits k",
             help: "part A: at most k requests in flight; 1 is one after another, 50 is all at once",
-            kind: ParamKind::IntList { min: 1, max: 50, max_len: 6 },
+            kind: ParamKind::IntList {
+                min: 1,
+                max: 50,
+                max_len: 6,
+            },
             default: "1,5,10,50",
         },
         ParamSpec {
@@ -67,15 +75,35 @@ pub static EXERCISE: Exercise = Exercise {
     ],
     size_param: "count",
     variants: &[
-        Variant { name: "naive", technique: "one number after another: the seed's process_sequential", growth: Growth::Quadratic },
-        Variant { name: "per_number", technique: "one task per number on the thread pool, like Pool.map", growth: Growth::Quadratic },
-        Variant { name: "split", technique: "every range cut into equal pieces shared over the threads", growth: Growth::Quadratic },
+        Variant {
+            name: "naive",
+            technique: "one number after another: the seed's process_sequential",
+            growth: Growth::Quadratic,
+        },
+        Variant {
+            name: "per_number",
+            technique: "one task per number on the thread pool, like Pool.map",
+            growth: Growth::Quadratic,
+        },
+        Variant {
+            name: "split",
+            technique: "every range cut into equal pieces shared over the threads",
+            growth: Growth::Quadratic,
+        },
     ],
     source: include_str!("../../../kernels/src/concurrency/mod.rs"),
-    target: Target { variant: "split", baseline: "naive", speedup: 1.3, size: 5 },
+    target: Target {
+        variant: "split",
+        baseline: "naive",
+        speedup: 1.3,
+        size: 5,
+    },
     thread_sweep: Some("split"),
     gpu: &[],
-    work: Some(Work { unit: "terms", per_call: |count, _| (count * (count + 1) / 2 * 100_000) as f64 }),
+    work: Some(Work {
+        unit: "terms",
+        per_call: |count, _| (count * (count + 1) / 2 * 100_000) as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Concurrency,
 };

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::hint::black_box;
 use std::rc::Rc;
 
-use kernels::concurrency::{naive, numbers, split_in, VARIANTS};
+use kernels::concurrency::{VARIANTS, naive, numbers, split_in};
 
 use crate::network::{Attempt, Behaviour, Endpoint};
 use crate::params::ParamValues;
@@ -27,11 +27,18 @@ struct Input {
 impl Runner for Concurrency {
     fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
         let count = params.list("count")[0];
-        vec![(format!("{count} numbers: 100000 … {}", count * 100_000), self.workload(params, count))]
+        vec![(
+            format!("{count} numbers: 100000 … {}", count * 100_000),
+            self.workload(params, count),
+        )]
     }
 
     fn workload(&self, _: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input { numbers: numbers(size as usize), threads: None, expected: None })
+        Box::new(Input {
+            numbers: numbers(size as usize),
+            threads: None,
+            expected: None,
+        })
     }
 
     fn live(&self, params: &ParamValues, browser: Rc<dyn Browser>) -> Option<Live> {
@@ -67,7 +74,9 @@ impl Runner for Concurrency {
             }
             let lane = match &endpoint.simulated {
                 None => "Real fetch() calls answered by the site's service worker.".to_string(),
-                Some(reason) => format!("Simulated with timers in the worker (same latency and jitter): {reason}."),
+                Some(reason) => format!(
+                    "Simulated with timers in the worker (same latency and jitter): {reason}."
+                ),
             };
             messages.insert(0, FromWorker::Table(DemoTable {
                 id: "requests".into(),
@@ -89,7 +98,11 @@ impl Runner for Concurrency {
 /// taking the next request as soon as its last one is answered (a
 /// semaphore of `k` permits). Returns each request with its slot, and the
 /// total time.
-async fn at_most(endpoint: &Endpoint, browser: &dyn Browser, k: usize) -> (Vec<(usize, Attempt)>, f64) {
+async fn at_most(
+    endpoint: &Endpoint,
+    browser: &dyn Browser,
+    k: usize,
+) -> (Vec<(usize, Attempt)>, f64) {
     let next = Cell::new(0usize);
     let origin = browser.now_ms();
     let slot = |slot: usize| {
@@ -133,8 +146,16 @@ impl Workload for Input {
         let results = self.call(variant);
         let expected = self.expected.get_or_insert_with(|| naive(&self.numbers));
         let within = results.len() == expected.len()
-            && results.iter().zip(expected.iter()).zip(&self.numbers).all(|((a, b), &n)| (a - b).abs() <= 1e-12 * (n as f64).powf(1.5).max(1.0));
-        let text = results.iter().map(|r| format!("{r:.4}")).collect::<Vec<_>>().join(", ");
+            && results
+                .iter()
+                .zip(expected.iter())
+                .zip(&self.numbers)
+                .all(|((a, b), &n)| (a - b).abs() <= 1e-12 * (n as f64).powf(1.5).max(1.0));
+        let text = results
+            .iter()
+            .map(|r| format!("{r:.4}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         Output::within_tolerance(format!("[{text}]"), within, &results)
     }
 

@@ -36,21 +36,31 @@ pub static EXERCISE: Exercise = Exercise {
             name: "sizes",
             label: "sizes (n)",
             help: "list lengths to time; the seed uses 100, 500, 1000, 2000",
-            kind: ParamKind::IntList { min: 1, max: 10_000_000, max_len: 12 },
+            kind: ParamKind::IntList {
+                min: 1,
+                max: 10_000_000,
+                max_len: 12,
+            },
             default: "100,500,1000,2000",
         },
         ParamSpec {
             name: "range_divisor",
             label: "range divisor",
             help: "values are drawn from 1 ..= n / divisor; the seed uses 2",
-            kind: ParamKind::Int { min: 1, max: 1_000_000 },
+            kind: ParamKind::Int {
+                min: 1,
+                max: 1_000_000,
+            },
             default: "2",
         },
         ParamSpec {
             name: "seed",
             label: "random seed",
             help: "the same seed gives the same input",
-            kind: ParamKind::Int { min: 0, max: u32::MAX as u64 },
+            kind: ParamKind::Int {
+                min: 0,
+                max: u32::MAX as u64,
+            },
             default: "42",
         },
     ],
@@ -83,10 +93,18 @@ pub static EXERCISE: Exercise = Exercise {
         },
     ],
     source: include_str!("../../../kernels/src/duplicates/mod.rs"),
-    target: Target { variant: "hash_set", baseline: "naive", speedup: 50.0, size: 10_000 },
+    target: Target {
+        variant: "hash_set",
+        baseline: "naive",
+        speedup: 50.0,
+        size: 10_000,
+    },
     thread_sweep: Some("parallel"),
     gpu: &[],
-    work: Some(Work { unit: "elements", per_call: |n, _| n as f64 }),
+    work: Some(Work {
+        unit: "elements",
+        per_call: |n, _| n as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Duplicates,
 };

@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use kernels::duplicates::{generate_test_data, sharded, TEST_NUMBERS, VARIANTS};
+use kernels::duplicates::{TEST_NUMBERS, VARIANTS, generate_test_data, sharded};
 
 use crate::params::ParamValues;
 use crate::runner::{Output, Runner, Workload};
@@ -27,14 +27,23 @@ impl Runner for Duplicates {
         // The smallest size, capped so the O(n²) naive check stays quick.
         let size = params.list("sizes")[0].min(2_000);
         vec![
-            ("seed list".to_string(), Box::new(Input(TEST_NUMBERS.to_vec(), None))),
-            (format!("seeded input, n = {size}"), self.workload(params, size)),
+            (
+                "seed list".to_string(),
+                Box::new(Input(TEST_NUMBERS.to_vec(), None)),
+            ),
+            (
+                format!("seeded input, n = {size}"),
+                self.workload(params, size),
+            ),
         ]
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
         let divisor = params.int("range_divisor") as u32;
-        Box::new(Input(generate_test_data(size as usize, divisor, params.int("seed")), None))
+        Box::new(Input(
+            generate_test_data(size as usize, divisor, params.int("seed")),
+            None,
+        ))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Seed exercise 7, third kernel: the Mandelbrot set, drawn in the page.
 
 use crate::params::{ParamKind, ParamSpec};
-use crate::{compiled, Exercise, GpuVariant, Growth, Target, Variant, Work};
+use crate::{Exercise, GpuVariant, Growth, Target, Variant, Work, compiled};
 
 #[cfg(feature = "runner")]
 mod run;
@@ -36,7 +36,11 @@ pub static EXERCISE: Exercise = Exercise {
             name: "width",
             label: "widths",
             help: "image widths to time, in pixels",
-            kind: ParamKind::IntList { min: 1, max: 2000, max_len: 6 },
+            kind: ParamKind::IntList {
+                min: 1,
+                max: 2000,
+                max_len: 6,
+            },
             default: "200,400,800",
         },
         ParamSpec {
@@ -50,26 +54,57 @@ pub static EXERCISE: Exercise = Exercise {
             name: "max_iter",
             label: "max_iter",
             help: "steps before a pixel counts as inside the set; the seed uses 100",
-            kind: ParamKind::Int { min: 1, max: 10_000 },
+            kind: ParamKind::Int {
+                min: 1,
+                max: 10_000,
+            },
             default: "100",
         },
     ],
     size_param: "width",
     variants: &[
-        Variant { name: "naive", technique: "complex numbers and abs(z) > 2, a square root per step: the seed's code", growth: Growth::Linear },
-        Variant { name: "squared", technique: "|z|² > 4: the same test without the square root", growth: Growth::Linear },
-        Variant { name: "simd", technique: "four pixels per step in f64x4 lanes, escaped lanes masked off", growth: Growth::Linear },
-        Variant { name: "parallel", technique: "SIMD rows, every k-th row per task, on every thread", growth: Growth::Linear },
+        Variant {
+            name: "naive",
+            technique: "complex numbers and abs(z) > 2, a square root per step: the seed's code",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "squared",
+            technique: "|z|² > 4: the same test without the square root",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "simd",
+            technique: "four pixels per step in f64x4 lanes, escaped lanes masked off",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "parallel",
+            technique: "SIMD rows, every k-th row per task, on every thread",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("../../../kernels/src/mandelbrot/mod.rs"),
-    target: Target { variant: "simd", baseline: "naive", speedup: 4.0, size: 200 },
+    target: Target {
+        variant: "simd",
+        baseline: "naive",
+        speedup: 4.0,
+        size: 200,
+    },
     thread_sweep: Some("parallel"),
     gpu: &[GpuVariant {
-        variant: Variant { name: "gpu", technique: "WebGPU, f32: one invocation per pixel", growth: Growth::Linear },
+        variant: Variant {
+            name: "gpu",
+            technique: "WebGPU, f32: one invocation per pixel",
+            growth: Growth::Linear,
+        },
         shader: include_str!("../../../kernels/src/mandelbrot/gpu.wgsl"),
         tolerance: "at most 1% of the pixels differ from the f64 image",
     }],
-    work: Some(Work { unit: "pixels", per_call: |width, values| (width * values.int("height")) as f64 }),
+    work: Some(Work {
+        unit: "pixels",
+        per_call: |width, values| (width * values.int("height")) as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Mandelbrot,
 };

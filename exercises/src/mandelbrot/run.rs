@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use kernels::mandelbrot::{parallel, parallel_in, summary, Frame, VARIANTS};
+use kernels::mandelbrot::{Frame, VARIANTS, parallel, parallel_in, summary};
 
 use crate::params::ParamValues;
 use crate::protocol::Image;
@@ -16,28 +16,44 @@ struct Input {
 }
 
 fn frame(params: &ParamValues, width: u64) -> Frame {
-    Frame { width: width as usize, height: params.int("height") as usize, max_iter: params.int("max_iter") as u32 }
+    Frame {
+        width: width as usize,
+        height: params.int("height") as usize,
+        max_iter: params.int("max_iter") as u32,
+    }
 }
 
 impl Runner for Mandelbrot {
     fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
         let width = params.list("width")[0];
         let f = frame(params, width);
-        vec![(format!("{width} × {} pixels, max_iter {}", f.height, f.max_iter), self.workload(params, width))]
+        vec![(
+            format!("{width} × {} pixels, max_iter {}", f.height, f.max_iter),
+            self.workload(params, width),
+        )]
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input { frame: frame(params, size), threads: None })
+        Box::new(Input {
+            frame: frame(params, size),
+            threads: None,
+        })
     }
 
     fn images(&self, params: &ParamValues) -> Vec<Image> {
-        let width = *params.list("width").last().expect("a list has at least one value");
+        let width = *params
+            .list("width")
+            .last()
+            .expect("a list has at least one value");
         let f = frame(params, width);
         let counts = parallel(&f);
         let (_, zeros) = summary(&counts);
         vec![Image {
             id: "mandelbrot".into(),
-            title: format!("The image, {width} × {} pixels, max_iter {}", f.height, f.max_iter),
+            title: format!(
+                "The image, {width} × {} pixels, max_iter {}",
+                f.height, f.max_iter
+            ),
             caption: format!(
                 "Black pixels never escaped ({zeros} of {}): the set. The others are coloured by the step at \
                  which |z| passed 2, dark for quick escapes, light for slow ones near the set's edge. It is \
@@ -69,7 +85,10 @@ impl Workload for Input {
     fn check(&mut self, variant: usize) -> Output {
         let img = self.call(variant);
         let (sum, zeros) = summary(&img);
-        Output { text: format!("sum={sum} zeros={zeros}"), digest: Output::list(&img).digest }
+        Output {
+            text: format!("sum={sum} zeros={zeros}"),
+            digest: Output::list(&img).digest,
+        }
     }
 
     fn set_threads(&mut self, threads: usize) {

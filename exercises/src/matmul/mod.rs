@@ -2,7 +2,7 @@
 //! loops to a library's micro-kernel.
 
 use crate::params::{ParamKind, ParamSpec};
-use crate::{compiled, Exercise, GpuVariant, Growth, Target, Variant, Work};
+use crate::{Exercise, GpuVariant, Growth, Target, Variant, Work, compiled};
 
 #[cfg(feature = "runner")]
 mod run;
@@ -45,42 +45,89 @@ pub static EXERCISE: Exercise = Exercise {
             name: "n",
             label: "n",
             help: "matrix sizes to time (n × n)",
-            kind: ParamKind::IntList { min: 16, max: 1024, max_len: 6 },
+            kind: ParamKind::IntList {
+                min: 16,
+                max: 1024,
+                max_len: 6,
+            },
             default: "64,128,256,512",
         },
         ParamSpec {
             name: "seed",
             label: "seed",
             help: "seeds the matrices' random entries in [−1, 1)",
-            kind: ParamKind::Int { min: 0, max: 1_000_000 },
+            kind: ParamKind::Int {
+                min: 0,
+                max: 1_000_000,
+            },
             default: "7",
         },
     ],
     size_param: "n",
     variants: &[
-        Variant { name: "naive", technique: "i-j-k loops accumulating into C[i, j]: the seed's code", growth: Growth::Cubic },
-        Variant { name: "ikj", technique: "i-k-j order: the inner loop walks rows of B and C in a line", growth: Growth::Cubic },
-        Variant { name: "blocked", technique: "64 × 64 cache blocks in i-k-j order", growth: Growth::Cubic },
-        Variant { name: "simd", technique: "cache blocks with the row update in f64x4 lanes", growth: Growth::Cubic },
-        Variant { name: "parallel", technique: "blocks of rows of C on every thread (prange)", growth: Growth::Cubic },
-        Variant { name: "reference", technique: "the matrixmultiply crate's dgemm: packed panels, a micro-kernel", growth: Growth::Cubic },
+        Variant {
+            name: "naive",
+            technique: "i-j-k loops accumulating into C[i, j]: the seed's code",
+            growth: Growth::Cubic,
+        },
+        Variant {
+            name: "ikj",
+            technique: "i-k-j order: the inner loop walks rows of B and C in a line",
+            growth: Growth::Cubic,
+        },
+        Variant {
+            name: "blocked",
+            technique: "64 × 64 cache blocks in i-k-j order",
+            growth: Growth::Cubic,
+        },
+        Variant {
+            name: "simd",
+            technique: "cache blocks with the row update in f64x4 lanes",
+            growth: Growth::Cubic,
+        },
+        Variant {
+            name: "parallel",
+            technique: "blocks of rows of C on every thread (prange)",
+            growth: Growth::Cubic,
+        },
+        Variant {
+            name: "reference",
+            technique: "the matrixmultiply crate's dgemm: packed panels, a micro-kernel",
+            growth: Growth::Cubic,
+        },
     ],
     source: include_str!("../../../kernels/src/matmul/mod.rs"),
-    target: Target { variant: "simd", baseline: "naive", speedup: 3.0, size: 256 },
+    target: Target {
+        variant: "simd",
+        baseline: "naive",
+        speedup: 3.0,
+        size: 256,
+    },
     thread_sweep: Some("parallel"),
     gpu: &[
         GpuVariant {
-            variant: Variant { name: "gpu_naive", technique: "WebGPU, f32: one invocation per element of C", growth: Growth::Cubic },
+            variant: Variant {
+                name: "gpu_naive",
+                technique: "WebGPU, f32: one invocation per element of C",
+                growth: Growth::Cubic,
+            },
             shader: include_str!("../../../kernels/src/matmul/gpu_naive.wgsl"),
             tolerance: "every entry within 10⁻⁴ of the largest entry of the f64 product",
         },
         GpuVariant {
-            variant: Variant { name: "gpu_tiled", technique: "WebGPU, f32: 16 × 16 tiles staged in workgroup memory", growth: Growth::Cubic },
+            variant: Variant {
+                name: "gpu_tiled",
+                technique: "WebGPU, f32: 16 × 16 tiles staged in workgroup memory",
+                growth: Growth::Cubic,
+            },
             shader: include_str!("../../../kernels/src/matmul/gpu_tiled.wgsl"),
             tolerance: "every entry within 10⁻⁴ of the largest entry of the f64 product",
         },
     ],
-    work: Some(Work { unit: "FLOP", per_call: |n, _| 2.0 * (n as f64).powi(3) }),
+    work: Some(Work {
+        unit: "FLOP",
+        per_call: |n, _| 2.0 * (n as f64).powi(3),
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Matmul,
 };

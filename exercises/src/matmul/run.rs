@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use kernels::matmul::{naive, parallel_in, Operands, VARIANTS};
+use kernels::matmul::{Operands, VARIANTS, naive, parallel_in};
 
 use crate::params::ParamValues;
 use crate::runner::{Output, Runner, Workload};
@@ -19,12 +19,19 @@ struct Input {
 impl Runner for Matmul {
     fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
         let n = params.list("n")[0];
-        vec![(format!("seeded {n} × {n} matrices"), self.workload(params, n))]
+        vec![(
+            format!("seeded {n} × {n} matrices"),
+            self.workload(params, n),
+        )]
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
         let operands = Operands::random(size as usize, params.int("seed"));
-        Box::new(Input { operands, threads: None, expected: None })
+        Box::new(Input {
+            operands,
+            threads: None,
+            expected: None,
+        })
     }
 }
 
@@ -49,7 +56,11 @@ impl Workload for Input {
         let c = self.call(variant);
         let expected = self.expected.get_or_insert_with(|| naive(&self.operands));
         let scale = expected.iter().fold(1.0f64, |acc, v| acc.max(v.abs()));
-        let worst = c.iter().zip(expected.iter()).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let worst = c
+            .iter()
+            .zip(expected.iter())
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
         let within = c.len() == expected.len() && worst <= self.operands.n as f64 * 1e-15 * scale;
         let sum: f64 = c.iter().sum();
         let text = match worst {

@@ -38,14 +38,21 @@ pub static EXERCISE: Exercise = Exercise {
             name: "iterations",
             label: "iterations",
             help: "steps to time; the seed runs 50",
-            kind: ParamKind::IntList { min: 1, max: 2000, max_len: 6 },
+            kind: ParamKind::IntList {
+                min: 1,
+                max: 2000,
+                max_len: 6,
+            },
             default: "10,50,100",
         },
         ParamSpec {
             name: "chunk",
             label: "chunk",
             help: "numbers per chunk; the seed uses 10000",
-            kind: ParamKind::Int { min: 1, max: 1_000_000 },
+            kind: ParamKind::Int {
+                min: 1,
+                max: 1_000_000,
+            },
             default: "10000",
         },
         ParamSpec {
@@ -65,17 +72,45 @@ pub static EXERCISE: Exercise = Exercise {
     ],
     size_param: "iterations",
     variants: &[
-        Variant { name: "naive", technique: "every chunk kept in a list and an ever-growing cache: the seed's code", growth: Growth::Linear },
-        Variant { name: "streaming", technique: "each chunk summed as it is generated; nothing kept", growth: Growth::Linear },
-        Variant { name: "bounded", technique: "a running sum and an LRU cache of a few chunks", growth: Growth::Linear },
-        Variant { name: "cleanup", technique: "the seed's class, emptied by clear_cache every few steps", growth: Growth::Linear },
-        Variant { name: "weak", technique: "a cache of weak references: entries do not keep chunks alive", growth: Growth::Linear },
+        Variant {
+            name: "naive",
+            technique: "every chunk kept in a list and an ever-growing cache: the seed's code",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "streaming",
+            technique: "each chunk summed as it is generated; nothing kept",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "bounded",
+            technique: "a running sum and an LRU cache of a few chunks",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "cleanup",
+            technique: "the seed's class, emptied by clear_cache every few steps",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "weak",
+            technique: "a cache of weak references: entries do not keep chunks alive",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("../../../kernels/src/memory/mod.rs"),
-    target: Target { variant: "bounded", baseline: "naive", speedup: 2.0, size: 50 },
+    target: Target {
+        variant: "bounded",
+        baseline: "naive",
+        speedup: 2.0,
+        size: 50,
+    },
     thread_sweep: None,
     gpu: &[],
-    work: Some(Work { unit: "numbers", per_call: |iterations, values| (iterations * values.int("chunk")) as f64 }),
+    work: Some(Work {
+        unit: "numbers",
+        per_call: |iterations, values| (iterations * values.int("chunk")) as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Memory,
 };

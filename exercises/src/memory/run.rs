@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use kernels::memory::{memory_estimate, Config, VARIANTS};
+use kernels::memory::{Config, VARIANTS, memory_estimate};
 
 use crate::params::ParamValues;
 use crate::runner::{Output, Runner, Workload};
@@ -16,14 +16,25 @@ struct Input {
 impl Runner for Memory {
     fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
         let iterations = params.list("iterations")[0];
-        vec![(format!("{iterations} chunks of {}", params.int("chunk")), self.workload(params, iterations))]
+        vec![(
+            format!("{iterations} chunks of {}", params.int("chunk")),
+            self.workload(params, iterations),
+        )]
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input { config: config(params, size) })
+        Box::new(Input {
+            config: config(params, size),
+        })
     }
 
-    fn run_steps(&self, params: &ParamValues, size: u64, variant: usize, after_step: &mut dyn FnMut(u64)) -> bool {
+    fn run_steps(
+        &self,
+        params: &ParamValues,
+        size: u64,
+        variant: usize,
+        after_step: &mut dyn FnMut(u64),
+    ) -> bool {
         black_box((VARIANTS[variant].1)(&config(params, size), after_step));
         true
     }
@@ -53,6 +64,9 @@ impl Workload for Input {
             "sum={} (keeps {} numbers, {} cache entries; estimate {estimate} B)",
             outcome.sum, outcome.total_items, outcome.cache_size
         );
-        Output { text, digest: Output::list(&[outcome.sum]).digest }
+        Output {
+            text,
+            digest: Output::list(&[outcome.sum]).digest,
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! JavaScript per number.
 
 use crate::params::{ParamKind, ParamSpec};
-use crate::{compiled, Exercise, GpuVariant, Growth, Target, Variant, Work};
+use crate::{Exercise, GpuVariant, Growth, Target, Variant, Work, compiled};
 
 #[cfg(feature = "runner")]
 mod run;
@@ -38,33 +38,68 @@ pub static EXERCISE: Exercise = Exercise {
             name: "points",
             label: "points",
             help: "point counts to time",
-            kind: ParamKind::IntList { min: 1000, max: 100_000_000, max_len: 6 },
+            kind: ParamKind::IntList {
+                min: 1000,
+                max: 100_000_000,
+                max_len: 6,
+            },
             default: "100000,1000000,10000000",
         },
         ParamSpec {
             name: "seed",
             label: "seed",
             help: "seeds the generators inside WebAssembly (Math.random cannot be seeded)",
-            kind: ParamKind::Int { min: 0, max: 1_000_000 },
+            kind: ParamKind::Int {
+                min: 0,
+                max: 1_000_000,
+            },
             default: "7",
         },
     ],
     size_param: "points",
     variants: &[
-        Variant { name: "naive", technique: "two calls to JavaScript's Math.random per point: the seed's loop", growth: Growth::Linear },
-        Variant { name: "in_wasm", technique: "the same loop with a generator compiled into WebAssembly", growth: Growth::Linear },
-        Variant { name: "batched", technique: "numbers drawn in batches, counted without a branch", growth: Growth::Linear },
-        Variant { name: "parallel", technique: "chunks with independent PCG streams on every thread", growth: Growth::Linear },
+        Variant {
+            name: "naive",
+            technique: "two calls to JavaScript's Math.random per point: the seed's loop",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "in_wasm",
+            technique: "the same loop with a generator compiled into WebAssembly",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "batched",
+            technique: "numbers drawn in batches, counted without a branch",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "parallel",
+            technique: "chunks with independent PCG streams on every thread",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("../../../kernels/src/pi/mod.rs"),
-    target: Target { variant: "in_wasm", baseline: "naive", speedup: 2.0, size: 1_000_000 },
+    target: Target {
+        variant: "in_wasm",
+        baseline: "naive",
+        speedup: 2.0,
+        size: 1_000_000,
+    },
     thread_sweep: Some("parallel"),
     gpu: &[GpuVariant {
-        variant: Variant { name: "gpu", technique: "WebGPU: a PCG32 stream per invocation, counts summed per workgroup", growth: Growth::Linear },
+        variant: Variant {
+            name: "gpu",
+            technique: "WebGPU: a PCG32 stream per invocation, counts summed per workgroup",
+            growth: Growth::Linear,
+        },
         shader: include_str!("../../../kernels/src/pi/gpu.wgsl"),
         tolerance: "the estimate within 4 standard errors of π",
     }],
-    work: Some(Work { unit: "points", per_call: |points, _| points as f64 }),
+    work: Some(Work {
+        unit: "points",
+        per_call: |points, _| points as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Pi,
 };

@@ -3,7 +3,7 @@
 use std::f64::consts::PI;
 use std::hint::black_box;
 
-use kernels::pi::{parallel, parallel_in, standard_error, Job, VARIANTS};
+use kernels::pi::{Job, VARIANTS, parallel, parallel_in, standard_error};
 
 use crate::params::ParamValues;
 use crate::protocol::DemoTable;
@@ -40,23 +40,43 @@ const SEEDS: u64 = 8;
 impl Runner for Pi {
     fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
         let points = params.list("points")[0];
-        vec![(format!("{points} points, seed {}", params.int("seed")), self.workload(params, points))]
+        vec![(
+            format!("{points} points, seed {}", params.int("seed")),
+            self.workload(params, points),
+        )]
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input { job: Job { points: size, seed: params.int("seed"), random: outside_random }, threads: None })
+        Box::new(Input {
+            job: Job {
+                points: size,
+                seed: params.int("seed"),
+                random: outside_random,
+            },
+            threads: None,
+        })
     }
 
     fn tables(&self, params: &ParamValues) -> Vec<DemoTable> {
-        let largest = *params.list("points").last().expect("a list has at least one value");
+        let largest = *params
+            .list("points")
+            .last()
+            .expect("a list has at least one value");
         let seed = params.int("seed");
         let rows = std::iter::successors(Some(1000u64), |&p| Some(p * 10))
             .take_while(|&points| points <= largest.min(10_000_000))
             .map(|points| {
                 let estimates: Vec<f64> = (seed..seed + SEEDS)
-                    .map(|seed| parallel(&Job { points, seed, random: outside_random }))
+                    .map(|seed| {
+                        parallel(&Job {
+                            points,
+                            seed,
+                            random: outside_random,
+                        })
+                    })
                     .collect();
-                let mean_error = estimates.iter().map(|e| (e - PI).abs()).sum::<f64>() / SEEDS as f64;
+                let mean_error =
+                    estimates.iter().map(|e| (e - PI).abs()).sum::<f64>() / SEEDS as f64;
                 let sigma = standard_error(points);
                 let first = estimates[0];
                 vec![
@@ -78,9 +98,16 @@ impl Runner for Pi {
                  points divides it by √10 ≈ 3.2.",
                 seed + SEEDS - 1
             ),
-            columns: ["points", "estimate", "its error", "mean |error|", "expected σ·√(2/π)", "standard error σ"]
-                .map(String::from)
-                .to_vec(),
+            columns: [
+                "points",
+                "estimate",
+                "its error",
+                "mean |error|",
+                "expected σ·√(2/π)",
+                "standard error σ",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows,
             highlighted: 0,
         }]
@@ -107,7 +134,10 @@ impl Workload for Input {
         let estimate = self.call(variant);
         let bound = 4.0 * standard_error(self.job.points);
         let within = (estimate - PI).abs() <= bound;
-        let text = format!("pi={estimate:.6}{}", if within { "" } else { " (outside π ± 4σ)" });
+        let text = format!(
+            "pi={estimate:.6}{}",
+            if within { "" } else { " (outside π ± 4σ)" }
+        );
         Output::within_tolerance(text, within, &[estimate])
     }
 

@@ -4,7 +4,10 @@
 use std::hint::black_box;
 use std::rc::Rc;
 
-use kernels::profiling::{flame_graph, main, main_optimized, passes, stats, Call, Data, FunctionStats, Profiler, Unprofiled, VARIANTS};
+use kernels::profiling::{
+    Call, Data, FunctionStats, Profiler, Unprofiled, VARIANTS, flame_graph, main, main_optimized,
+    passes, stats,
+};
 
 use crate::params::ParamValues;
 use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker};
@@ -56,11 +59,18 @@ struct Profile {
 impl Profile {
     fn new(total: u64, profiler: &Profiler) -> Profile {
         let calls = profiler.calls();
-        Profile { total, stats: stats(&calls), calls }
+        Profile {
+            total,
+            stats: stats(&calls),
+            calls,
+        }
     }
 
     fn cumtime_ms(&self, name: &str) -> f64 {
-        self.stats.iter().find(|line| line.name == name).map_or(0.0, |line| line.cumtime_ns / 1e6)
+        self.stats
+            .iter()
+            .find(|line| line.name == name)
+            .map_or(0.0, |line| line.cumtime_ns / 1e6)
     }
 
     fn wall_ms(&self) -> f64 {
@@ -78,7 +88,12 @@ impl Profile {
 
 /// Profiles the seed's program and the optimized one, measures the
 /// profiler's overhead, and writes the report.
-async fn profile(seed: u64, values: usize, wait_ms: u32, browser: Rc<dyn Browser>) -> Vec<FromWorker> {
+async fn profile(
+    seed: u64,
+    values: usize,
+    wait_ms: u32,
+    browser: Rc<dyn Browser>,
+) -> Vec<FromWorker> {
     let clock = || browser.now_ms() * 1e6;
     let sleep = |ms| browser.sleep(ms);
     // First, because it warms the code up: the browser runs WebAssembly
@@ -95,12 +110,35 @@ async fn profile(seed: u64, values: usize, wait_ms: u32, browser: Rc<dyn Browser
     let optimized = Profile::new(total, &profiler);
 
     vec![
-        FromWorker::Table(profile_table("profile-naive", "The seed's main(), profiled", &naive)),
-        FromWorker::Flame(flame("naive", "Flame graph of the seed's main(): width is time, stacks merged", &naive, None)),
-        FromWorker::Flame(flame("naive-compute", "The same without the waits: where the compute goes", &naive, Some("time.sleep"))),
+        FromWorker::Table(profile_table(
+            "profile-naive",
+            "The seed's main(), profiled",
+            &naive,
+        )),
+        FromWorker::Flame(flame(
+            "naive",
+            "Flame graph of the seed's main(): width is time, stacks merged",
+            &naive,
+            None,
+        )),
+        FromWorker::Flame(flame(
+            "naive-compute",
+            "The same without the waits: where the compute goes",
+            &naive,
+            Some("time.sleep"),
+        )),
         FromWorker::Table(report(&naive, &optimized, per_span_ns)),
-        FromWorker::Table(profile_table("profile-optimized", "The optimized main(), profiled", &optimized)),
-        FromWorker::Flame(flame("optimized-compute", "The optimized main() without the waits", &optimized, Some("time.sleep"))),
+        FromWorker::Table(profile_table(
+            "profile-optimized",
+            "The optimized main(), profiled",
+            &optimized,
+        )),
+        FromWorker::Flame(flame(
+            "optimized-compute",
+            "The optimized main() without the waits",
+            &optimized,
+            Some("time.sleep"),
+        )),
         FromWorker::Table(wall_time(wait_ms, &naive, &optimized)),
         FromWorker::Table(overhead),
     ]
@@ -120,9 +158,16 @@ fn profile_table(id: &str, title: &str, profile: &Profile) -> DemoTable {
             profile.calls.len(),
             profile.total
         ),
-        columns: ["ncalls", "tottime (ms)", "percall (µs)", "cumtime (ms)", "percall (µs)", "function"]
-            .map(String::from)
-            .to_vec(),
+        columns: [
+            "ncalls",
+            "tottime (ms)",
+            "percall (µs)",
+            "cumtime (ms)",
+            "percall (µs)",
+            "function",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: profile
             .stats
             .iter()
@@ -145,13 +190,21 @@ fn flame(id: &str, title: &str, profile: &Profile, leave_out: Option<&str>) -> F
     let spans = flame_graph(&profile.calls, leave_out)
         .into_iter()
         .map(|node| FlameSpan {
-            name: if node.calls > 1 { format!("{} ×{}", node.name, node.calls) } else { node.name.to_string() },
+            name: if node.calls > 1 {
+                format!("{} ×{}", node.name, node.calls)
+            } else {
+                node.name.to_string()
+            },
             depth: node.depth,
             start_ms: node.start_ns / 1e6,
             end_ms: (node.start_ns + node.width_ns) / 1e6,
         })
         .collect();
-    Flame { id: id.into(), title: title.into(), spans }
+    Flame {
+        id: id.into(),
+        title: title.into(),
+        spans,
+    }
 }
 
 fn wall_time(wait_ms: u32, naive: &Profile, optimized: &Profile) -> DemoTable {
@@ -172,8 +225,19 @@ fn wall_time(wait_ms: u32, naive: &Profile, optimized: &Profile) -> DemoTable {
              stay, and with them most of the wall time. Overlapping waits is the concurrency exercise's \
              subject."
         ),
-        columns: ["program", "wall time (ms)", "waiting (ms)", "compute (ms)", "compute share"].map(String::from).to_vec(),
-        rows: vec![row("seed's main()", naive), row("optimized main()", optimized)],
+        columns: [
+            "program",
+            "wall time (ms)",
+            "waiting (ms)",
+            "compute (ms)",
+            "compute share",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: vec![
+            row("seed's main()", naive),
+            row("optimized main()", optimized),
+        ],
         highlighted: 0,
     }
 }
@@ -226,7 +290,15 @@ fn overhead(data: &Data, browser: &dyn Browser) -> (DemoTable, f64) {
              a profile slows the code it measures, most where calls are short and many, which is why \
              cProfile's numbers for small functions run high."
         ),
-        columns: ["unprofiled (ms)", "profiled (ms)", "overhead", "spans", "per span (ns)"].map(String::from).to_vec(),
+        columns: [
+            "unprofiled (ms)",
+            "profiled (ms)",
+            "overhead",
+            "spans",
+            "per span (ns)",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: vec![vec![
             format!("{plain:.3}"),
             format!("{profiled:.3}"),
@@ -259,8 +331,13 @@ fn profiled_passes(data: &Data, clock: &dyn Fn() -> f64) -> (u64, usize) {
 fn report(naive: &Profile, optimized: &Profile, per_span_ns: f64) -> DemoTable {
     let compute_ms = naive.compute_ms();
     let mut rows = Vec::new();
-    let own_ms = |line: &FunctionStats| (line.tottime_ns - per_span_ns * line.callees as f64).max(0.0) / 1e6;
-    let busiest = naive.stats.iter().filter(|l| l.name != "time.sleep").max_by(|a, b| own_ms(a).total_cmp(&own_ms(b)));
+    let own_ms =
+        |line: &FunctionStats| (line.tottime_ns - per_span_ns * line.callees as f64).max(0.0) / 1e6;
+    let busiest = naive
+        .stats
+        .iter()
+        .filter(|l| l.name != "time.sleep")
+        .max_by(|a, b| own_ms(a).total_cmp(&own_ms(b)));
     if let Some(line) = busiest {
         rows.push(vec![
             "bottleneck".into(),
@@ -282,11 +359,22 @@ fn report(naive: &Profile, optimized: &Profile, per_span_ns: f64) -> DemoTable {
             "no faster arithmetic shortens a wait: overlap the waits with work or with each other (asynchronous I/O)".into(),
         ]);
     }
-    for line in naive.stats.iter().filter(|l| l.keyed_calls > l.distinct_keys) {
+    for line in naive
+        .stats
+        .iter()
+        .filter(|l| l.keyed_calls > l.distinct_keys)
+    {
         rows.push(vec![
             "repeated input".into(),
-            format!("{}: {} calls, {} distinct inputs", line.name, line.keyed_calls, line.distinct_keys),
-            format!("memoize {}: {} calls repeat an earlier input", line.name, line.keyed_calls - line.distinct_keys),
+            format!(
+                "{}: {} calls, {} distinct inputs",
+                line.name, line.keyed_calls, line.distinct_keys
+            ),
+            format!(
+                "memoize {}: {} calls repeat an earlier input",
+                line.name,
+                line.keyed_calls - line.distinct_keys
+            ),
         ]);
     }
     rows.push(vec![
@@ -295,9 +383,16 @@ fn report(naive: &Profile, optimized: &Profile, per_span_ns: f64) -> DemoTable {
             "compute {:.3} ms → {:.3} ms; totals {}",
             compute_ms,
             optimized.compute_ms(),
-            if naive.total == optimized.total { "equal".to_string() } else { format!("differ: {} vs {}", naive.total, optimized.total) }
+            if naive.total == optimized.total {
+                "equal".to_string()
+            } else {
+                format!("differ: {} vs {}", naive.total, optimized.total)
+            }
         ),
-        format!("what is left is waiting: {:.0}% of the wall time", 100.0 * optimized.waiting_ms() / optimized.wall_ms().max(1e-9)),
+        format!(
+            "what is left is waiting: {:.0}% of the wall time",
+            100.0 * optimized.waiting_ms() / optimized.wall_ms().max(1e-9)
+        ),
     ]);
     DemoTable {
         id: "report".into(),
@@ -308,7 +403,9 @@ fn report(naive: &Profile, optimized: &Profile, per_span_ns: f64) -> DemoTable {
              subtracts its calibrated bias), the share spent waiting, the calls that repeat an input, and \
              what the optimized program changed."
         ),
-        columns: ["finding", "evidence", "suggested fix"].map(String::from).to_vec(),
+        columns: ["finding", "evidence", "suggested fix"]
+            .map(String::from)
+            .to_vec(),
         rows,
         highlighted: 0,
     }
@@ -317,10 +414,14 @@ fn report(naive: &Profile, optimized: &Profile, per_span_ns: f64) -> DemoTable {
 /// What to do about a hot function of the seed's program.
 fn suggestion(name: &str) -> String {
     match name {
-        "slow_calculation" => "its loop adds i² for every i < n: the closed form (n − 1)·n·(2n − 1)/6 gives the \
+        "slow_calculation" => {
+            "its loop adds i² for every i < n: the closed form (n − 1)·n·(2n − 1)/6 gives the \
                                same integer in O(1) instead of O(n)"
-            .into(),
-        "process_data" => "it sums slow_calculation over a list: make slow_calculation cheaper".into(),
+                .into()
+        }
+        "process_data" => {
+            "it sums slow_calculation over a list: make slow_calculation cheaper".into()
+        }
         "random.randint" => "draw the numbers in one batch rather than one call each".into(),
         other => format!("look inside {other} for work repeated on every call"),
     }

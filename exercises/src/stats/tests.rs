@@ -28,7 +28,10 @@ fn the_linear_sampling_interval_covers_the_true_slope_in_90_of_100_trials() {
         .filter(|&trial| {
             let mut rng = Pcg64::seed_from_u64(trial);
             let iters: Vec<u64> = (1..=20).map(|i| 37 * i).collect();
-            let times: Vec<f64> = iters.iter().map(|&i| truth * i as f64 * (1.0 + 0.05 * normal(&mut rng))).collect();
+            let times: Vec<f64> = iters
+                .iter()
+                .map(|&i| truth * i as f64 * (1.0 + 0.05 * normal(&mut rng)))
+                .collect();
             let (estimate, r2) = linear_sampling_estimate(&iters, &times, 1000, trial).unwrap();
             assert!(r2.unwrap() > 0.9, "{r2:?}");
             estimate.contains(truth)
@@ -42,7 +45,11 @@ fn identical_kernels_give_a_speedup_interval_around_one() {
     let covered = (0..100)
         .filter(|&trial| {
             let mut rng = Pcg64::seed_from_u64(1000 + trial);
-            let mut draw = || -> Vec<f64> { (0..20).map(|_| 500.0 * (1.0 + 0.1 * normal(&mut rng)).abs()).collect() };
+            let mut draw = || -> Vec<f64> {
+                (0..20)
+                    .map(|_| 500.0 * (1.0 + 0.1 * normal(&mut rng)).abs())
+                    .collect()
+            };
             let (a, b) = (draw(), draw());
             speedup_estimate(&a, &b, 1000, trial).unwrap().contains(1.0)
         })
@@ -64,27 +71,57 @@ fn tukey_fences_match_hand_worked_cases() {
     // 16, severe above 23.5.
     let mut samples: Vec<f64> = (1..=10).map(f64::from).collect();
     samples.push(20.0);
-    assert_eq!(Outliers::of(&samples), Outliers { high_mild: 1, ..Outliers::default() });
+    assert_eq!(
+        Outliers::of(&samples),
+        Outliers {
+            high_mild: 1,
+            ..Outliers::default()
+        }
+    );
     samples[10] = 100.0;
-    assert_eq!(Outliers::of(&samples), Outliers { high_severe: 1, ..Outliers::default() });
+    assert_eq!(
+        Outliers::of(&samples),
+        Outliers {
+            high_severe: 1,
+            ..Outliers::default()
+        }
+    );
     samples[10] = -20.0;
     // Sorted -20, 1..=10: Q1 = 2.5, Q3 = 7.5; severe below -12.5.
     assert_eq!(Outliers::of(&samples).low_severe, 1);
     assert_eq!(Outliers::of(&[5.0; 20]).total(), 0);
-    assert_eq!(Outliers::of(&[1.0, 100.0]).total(), 0, "too few samples to judge");
+    assert_eq!(
+        Outliers::of(&[1.0, 100.0]).total(),
+        0,
+        "too few samples to judge"
+    );
 }
 
 /// Noisy times for `class` at `sizes`, scaled so the largest is 1 s.
 fn synthetic(class: Class, sizes: &[f64], seed: u64) -> Vec<(f64, f64)> {
     let mut rng = Pcg64::seed_from_u64(seed);
     let top = class.ln_f(*sizes.last().unwrap(), 2.0);
-    sizes.iter().map(|&n| (n, 1e9 * (class.ln_f(n, 2.0) - top).exp() * (1.0 + 0.05 * normal(&mut rng)))).collect()
+    sizes
+        .iter()
+        .map(|&n| {
+            (
+                n,
+                1e9 * (class.ln_f(n, 2.0) - top).exp() * (1.0 + 0.05 * normal(&mut rng)),
+            )
+        })
+        .collect()
 }
 
 #[test]
 fn the_growth_fit_recovers_known_classes_from_noisy_timings() {
     let decades = [100.0, 300.0, 1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6];
-    for class in [Class::Linear, Class::LogLinear, Class::Quadratic, Class::Cubic, Class::Constant] {
+    for class in [
+        Class::Linear,
+        Class::LogLinear,
+        Class::Quadratic,
+        Class::Cubic,
+        Class::Constant,
+    ] {
         for seed in 0..10 {
             let fit = GrowthFit::fit(&synthetic(class, &decades, seed)).unwrap();
             assert_eq!(fit.class, class, "seed {seed}: {fit:?}");
@@ -99,17 +136,30 @@ fn the_growth_fit_recovers_known_classes_from_noisy_timings() {
     // Fibonacci's φⁿ, from the seed's sizes: the base is fitted, and the
     // prediction for the next size follows it.
     let golden = 1.618_f64;
-    let fib: Vec<(f64, f64)> = [30.0, 35.0, 40.0].iter().map(|&n: &f64| (n, 3.0 * golden.powf(n))).collect();
+    let fib: Vec<(f64, f64)> = [30.0, 35.0, 40.0]
+        .iter()
+        .map(|&n: &f64| (n, 3.0 * golden.powf(n)))
+        .collect();
     let fit = GrowthFit::fit(&fib).unwrap();
     assert_eq!(fit.class, Class::Exponential);
-    assert!((fit.base - golden).abs() < 1e-6 && (fit.predict(45.0) / (3.0 * golden.powf(45.0)) - 1.0).abs() < 1e-6);
+    assert!(
+        (fit.base - golden).abs() < 1e-6
+            && (fit.predict(45.0) / (3.0 * golden.powf(45.0)) - 1.0).abs() < 1e-6
+    );
 }
 
 #[test]
 fn the_slope_interval_brackets_the_exponent() {
     let fit = GrowthFit::fit(&synthetic(Class::Quadratic, &[100.0, 1e3, 1e4, 1e5], 3)).unwrap();
-    assert!(fit.slope.contains(2.0) && fit.slope.high - fit.slope.low < 0.2, "{:?}", fit.slope);
-    let exact: Vec<(f64, f64)> = [10.0, 100.0, 1000.0].iter().map(|&n| (n, 3.0 * n)).collect();
+    assert!(
+        fit.slope.contains(2.0) && fit.slope.high - fit.slope.low < 0.2,
+        "{:?}",
+        fit.slope
+    );
+    let exact: Vec<(f64, f64)> = [10.0, 100.0, 1000.0]
+        .iter()
+        .map(|&n| (n, 3.0 * n))
+        .collect();
     let fit = GrowthFit::fit(&exact).unwrap();
     assert_eq!(fit.class, Class::Linear);
     assert!((fit.slope.point - 1.0).abs() < 1e-9 && (fit.predict(1e4) / 3e4 - 1.0).abs() < 1e-9);
@@ -122,16 +172,28 @@ fn degenerate_input_gives_none_or_finite_numbers_never_nan() {
     let one = median_estimate(&[7.0], 200, 1).unwrap();
     assert_eq!((one.low, one.high), (7.0, 7.0));
     assert_eq!(median_estimate(&[], 200, 1), None);
-    assert_eq!(speedup_estimate(&[5.0; 5], &[0.0; 5], 200, 1), None, "a zero time has no finite ratio");
+    assert_eq!(
+        speedup_estimate(&[5.0; 5], &[0.0; 5], 200, 1),
+        None,
+        "a zero time has no finite ratio"
+    );
     assert_eq!(speedup_estimate(&[], &[1.0], 200, 1), None);
     assert_eq!(slope_through_origin(&[(1.0, 5.0)]), None);
     assert_eq!(linear_sampling_estimate(&[0, 0], &[0.0, 0.0], 100, 1), None);
     let zero = linear_sampling_estimate(&[1, 2, 3], &[0.0, 0.0, 0.0], 100, 1).unwrap();
     assert_eq!((zero.0.point, zero.1), (0.0, Some(1.0)));
     let flat = linear_sampling_estimate(&[1, 1, 1], &[5.0, 6.0, 7.0], 100, 1).unwrap();
-    assert_eq!((flat.0.point, flat.1), (6.0, None), "flat sampling: the median, and no R²");
-    let slowed = linear_sampling_estimate(&[1, 1, 1, 1, 1], &[5.0, 5.0, 6.0, 5.0, 60.0], 100, 1).unwrap();
-    assert_eq!(slowed.0.point, 5.0, "one slow sample does not move a flat estimate");
+    assert_eq!(
+        (flat.0.point, flat.1),
+        (6.0, None),
+        "flat sampling: the median, and no R²"
+    );
+    let slowed =
+        linear_sampling_estimate(&[1, 1, 1, 1, 1], &[5.0, 5.0, 6.0, 5.0, 60.0], 100, 1).unwrap();
+    assert_eq!(
+        slowed.0.point, 5.0,
+        "one slow sample does not move a flat estimate"
+    );
     assert_eq!(GrowthFit::fit(&[(100.0, 5.0)]), None);
     assert_eq!(GrowthFit::fit(&[(100.0, 5.0), (100.0, 6.0)]), None);
     assert_eq!(GrowthFit::fit(&[(100.0, 0.0), (1000.0, 0.0)]), None);

@@ -43,22 +43,54 @@ pub static EXERCISE: Exercise = Exercise {
         name: "cases",
         label: "cases (<count>x<length>)",
         help: "e.g. 100x10 is 100 strings of 10 characters; the seed's cases are the default",
-        kind: ParamKind::ShapeList { max_factor: 1_000_000, max_total: 10_000_000, max_len: 8 },
+        kind: ParamKind::ShapeList {
+            max_factor: 1_000_000,
+            max_total: 10_000_000,
+            max_len: 8,
+        },
         default: "100x10,1000x100,10000x500",
     }],
     size_param: "cases",
     variants: &[
-        Variant { name: "naive", technique: "a new string per append, copying all so far: the seed's +=", growth: Growth::Quadratic },
-        Variant { name: "push_str", technique: "one buffer that doubles when full", growth: Growth::Linear },
-        Variant { name: "with_capacity", technique: "the exact length reserved up front, one allocation", growth: Growth::Linear },
-        Variant { name: "concat", technique: "the standard library's concat, Python's \"\".join", growth: Growth::Linear },
-        Variant { name: "builder", technique: "the seed's StringBuilder: borrowed parts, one exact allocation", growth: Growth::Linear },
+        Variant {
+            name: "naive",
+            technique: "a new string per append, copying all so far: the seed's +=",
+            growth: Growth::Quadratic,
+        },
+        Variant {
+            name: "push_str",
+            technique: "one buffer that doubles when full",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "with_capacity",
+            technique: "the exact length reserved up front, one allocation",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "concat",
+            technique: "the standard library's concat, Python's \"\".join",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "builder",
+            technique: "the seed's StringBuilder: borrowed parts, one exact allocation",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("../../../kernels/src/strings/mod.rs"),
-    target: Target { variant: "concat", baseline: "naive", speedup: 20.0, size: 100_000 },
+    target: Target {
+        variant: "concat",
+        baseline: "naive",
+        speedup: 20.0,
+        size: 100_000,
+    },
     thread_sweep: None,
     gpu: &[],
-    work: Some(Work { unit: "bytes", per_call: |total, _| total as f64 }),
+    work: Some(Work {
+        unit: "bytes",
+        per_call: |total, _| total as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Strings,
 };

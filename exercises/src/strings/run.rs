@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use kernels::strings::{generate_test_data, VARIANTS};
+use kernels::strings::{VARIANTS, generate_test_data};
 
 use crate::params::ParamValues;
 use crate::runner::{Output, Runner, Workload};
@@ -20,11 +20,16 @@ impl Runner for Strings {
     /// naive variant runs in the check too, and its copying is quadratic.
     fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
         let shapes = params.shapes("cases");
-        let small = shapes.iter().filter(|(count, length)| count * length <= CHECK_TOTAL).count().max(1);
+        let small = shapes
+            .iter()
+            .filter(|(count, length)| count * length <= CHECK_TOTAL)
+            .count()
+            .max(1);
         shapes[..small]
             .iter()
             .map(|&(count, length)| {
-                let input: Box<dyn Workload> = Box::new(Input(generate_test_data(count as usize, length as usize)));
+                let input: Box<dyn Workload> =
+                    Box::new(Input(generate_test_data(count as usize, length as usize)));
                 (format!("{count} strings × {length} characters"), input)
             })
             .collect()

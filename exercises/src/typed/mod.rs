@@ -36,27 +36,53 @@ pub static EXERCISE: Exercise = Exercise {
          free to be vectorized. The numbers are whole (0 … 999), so every variant's sum is exact \
          and they agree to the last digit.",
     ],
-    params: &[
-        ParamSpec {
-            name: "n",
-            label: "n",
-            help: "how many numbers to sum",
-            kind: ParamKind::IntList { min: 1, max: 10_000_000, max_len: 8 },
-            default: "1000,10000,100000",
+    params: &[ParamSpec {
+        name: "n",
+        label: "n",
+        help: "how many numbers to sum",
+        kind: ParamKind::IntList {
+            min: 1,
+            max: 10_000_000,
+            max_len: 8,
         },
-    ],
+        default: "1000,10000,100000",
+    }],
     size_param: "n",
     variants: &[
-        Variant { name: "naive", technique: "a dynamically typed interpreter: boxed values, names looked up in a dictionary", growth: Growth::Linear },
-        Variant { name: "typed", technique: "static types: unboxed f64 in registers, a bounds check per step", growth: Growth::Linear },
-        Variant { name: "unchecked", technique: "one bounds check before the loop instead of one per step", growth: Growth::Linear },
-        Variant { name: "simd", technique: "f64x2 lanes (SIMD128) and four independent accumulators", growth: Growth::Linear },
+        Variant {
+            name: "naive",
+            technique: "a dynamically typed interpreter: boxed values, names looked up in a dictionary",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "typed",
+            technique: "static types: unboxed f64 in registers, a bounds check per step",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "unchecked",
+            technique: "one bounds check before the loop instead of one per step",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "simd",
+            technique: "f64x2 lanes (SIMD128) and four independent accumulators",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("../../../kernels/src/typed/mod.rs"),
-    target: Target { variant: "simd", baseline: "naive", speedup: 100.0, size: 100_000 },
+    target: Target {
+        variant: "simd",
+        baseline: "naive",
+        speedup: 100.0,
+        size: 100_000,
+    },
     thread_sweep: None,
     gpu: &[],
-    work: Some(Work { unit: "elements", per_call: |n, _| n as f64 }),
+    work: Some(Work {
+        unit: "elements",
+        per_call: |n, _| n as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Typed,
 };

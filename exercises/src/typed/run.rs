@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use kernels::typed::{generate, VARIANTS};
+use kernels::typed::{VARIANTS, generate};
 
 use crate::params::ParamValues;
 use crate::runner::{Output, Runner, Workload};

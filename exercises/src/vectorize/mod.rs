@@ -41,7 +41,11 @@ pub static EXERCISE: Exercise = Exercise {
             name: "rows",
             label: "rows",
             help: "row counts to time; the seed uses 1000",
-            kind: ParamKind::IntList { min: 1, max: 200_000, max_len: 8 },
+            kind: ParamKind::IntList {
+                min: 1,
+                max: 200_000,
+                max_len: 8,
+            },
             default: "1000,3000,10000",
         },
         ParamSpec {
@@ -55,23 +59,54 @@ pub static EXERCISE: Exercise = Exercise {
             name: "offset",
             label: "precision demo offset",
             help: "added to every number in the precision table",
-            kind: ParamKind::Int { min: 0, max: 1_000_000_000_000 },
+            kind: ParamKind::Int {
+                min: 0,
+                max: 1_000_000_000_000,
+            },
             default: "1000000000",
         },
     ],
     size_param: "rows",
     variants: &[
-        Variant { name: "naive", technique: "a list of lists, column-wise index loops, three passes: the seed's code", growth: Growth::Linear },
-        Variant { name: "flat", technique: "one contiguous buffer read once, in storage order", growth: Growth::Linear },
-        Variant { name: "simd", technique: "the flat pass two columns at a time in f64x2 lanes (SIMD128)", growth: Growth::Linear },
-        Variant { name: "parallel", technique: "blocks of rows reduced on every thread, then merged", growth: Growth::Linear },
-        Variant { name: "welford", technique: "the flat pass with Welford's numerically stable variance", growth: Growth::Linear },
+        Variant {
+            name: "naive",
+            technique: "a list of lists, column-wise index loops, three passes: the seed's code",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "flat",
+            technique: "one contiguous buffer read once, in storage order",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "simd",
+            technique: "the flat pass two columns at a time in f64x2 lanes (SIMD128)",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "parallel",
+            technique: "blocks of rows reduced on every thread, then merged",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "welford",
+            technique: "the flat pass with Welford's numerically stable variance",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("../../../kernels/src/vectorize/mod.rs"),
-    target: Target { variant: "simd", baseline: "naive", speedup: 10.0, size: 10_000 },
+    target: Target {
+        variant: "simd",
+        baseline: "naive",
+        speedup: 10.0,
+        size: 10_000,
+    },
     thread_sweep: Some("parallel"),
     gpu: &[],
-    work: Some(Work { unit: "bytes", per_call: |rows, values| (rows * values.int("cols") * 8) as f64 }),
+    work: Some(Work {
+        unit: "bytes",
+        per_call: |rows, values| (rows * values.int("cols") * 8) as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Vectorize,
 };

@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use kernels::vectorize::{parallel_in, precision, Stats, Table, VARIANTS};
+use kernels::vectorize::{Stats, Table, VARIANTS, parallel_in, precision};
 
 use crate::params::ParamValues;
 use crate::protocol::DemoTable;
@@ -22,12 +22,18 @@ impl Runner for Vectorize {
     fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
         let rows = params.list("rows")[0];
         let cols = params.int("cols");
-        vec![(format!("seeded {rows} × {cols} table"), self.workload(params, rows))]
+        vec![(
+            format!("seeded {rows} × {cols} table"),
+            self.workload(params, rows),
+        )]
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
         let table = Table::random(size as usize, params.int("cols") as usize, 0.0, SEED);
-        Box::new(Input { table, threads: None })
+        Box::new(Input {
+            table,
+            threads: None,
+        })
     }
 
     fn tables(&self, params: &ParamValues) -> Vec<DemoTable> {
@@ -37,7 +43,13 @@ impl Runner for Vectorize {
         if !offsets.contains(&chosen) {
             offsets.push(chosen);
         }
-        let cell = |x: f64| if x.is_nan() { "NaN".to_string() } else { format!("{x:.15}") };
+        let cell = |x: f64| {
+            if x.is_nan() {
+                "NaN".to_string()
+            } else {
+                format!("{x:.15}")
+            }
+        };
         vec![DemoTable {
             id: "precision".into(),
             title: "Precision: the standard deviation of column 0, three ways".into(),
@@ -46,13 +58,27 @@ impl Runner for Vectorize {
                  offset. The seed's E[x²] − E[x]² cancels catastrophically as the offset grows; Welford's \
                  update agrees with the two-pass reference."
             ),
-            columns: ["offset", "seed formula", "welford", "two passes", "seed formula's error"].map(String::from).to_vec(),
+            columns: [
+                "offset",
+                "seed formula",
+                "welford",
+                "two passes",
+                "seed formula's error",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: offsets
                 .into_iter()
                 .map(|offset| {
                     let p = precision(rows, offset, SEED);
                     let error = (p.seed_formula - p.two_pass).abs();
-                    vec![format!("{offset:e}"), cell(p.seed_formula), cell(p.welford), cell(p.two_pass), cell(error)]
+                    vec![
+                        format!("{offset:e}"),
+                        cell(p.seed_formula),
+                        cell(p.welford),
+                        cell(p.two_pass),
+                        cell(error),
+                    ]
                 })
                 .collect(),
             highlighted: 0,
@@ -85,7 +111,11 @@ impl Workload for Input {
 
     fn check(&mut self, variant: usize) -> Output {
         let stats = self.call(variant);
-        let text = format!("col_means[0]={} col_stds[0]={}", significant(stats.col_means[0]), significant(stats.col_stds[0]));
+        let text = format!(
+            "col_means[0]={} col_stds[0]={}",
+            significant(stats.col_means[0]),
+            significant(stats.col_stds[0])
+        );
         // Every value, to 6 significant digits: summation order differs
         // between variants in the last bits only.
         let all: Vec<String> = [&stats.col_means, &stats.row_sums, &stats.col_stds]
@@ -93,7 +123,10 @@ impl Workload for Input {
             .flatten()
             .map(|&x| format!("{x:.5e}"))
             .collect();
-        Output { text, digest: Output::list(&all).digest }
+        Output {
+            text,
+            digest: Output::list(&all).digest,
+        }
     }
 
     fn set_threads(&mut self, threads: usize) {

@@ -50,29 +50,60 @@ pub static EXERCISE: Exercise = Exercise {
             name: "n",
             label: "n",
             help: "how many numbers cross",
-            kind: ParamKind::IntList { min: 1, max: 4_000_000, max_len: 8 },
+            kind: ParamKind::IntList {
+                min: 1,
+                max: 4_000_000,
+                max_len: 8,
+            },
             default: "1000,10000,100000,1000000",
         },
         ParamSpec {
             name: "seed",
             label: "random seed",
             help: "the same seed gives the same numbers",
-            kind: ParamKind::Int { min: 0, max: u32::MAX as u64 },
+            kind: ParamKind::Int {
+                min: 0,
+                max: u32::MAX as u64,
+            },
             default: "42",
         },
     ],
     size_param: "n",
     variants: &[
-        Variant { name: "naive", technique: "JSON text: serde_json writes, JSON.parse reads", growth: Growth::Linear },
-        Variant { name: "copy", technique: "one memcpy into a new Float64Array", growth: Growth::Linear },
-        Variant { name: "view", technique: "a Float64Array over WebAssembly memory: nothing moves", growth: Growth::Linear },
-        Variant { name: "shared", technique: "memory shared by the pool's workers, each summing a block in place", growth: Growth::Linear },
+        Variant {
+            name: "naive",
+            technique: "JSON text: serde_json writes, JSON.parse reads",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "copy",
+            technique: "one memcpy into a new Float64Array",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "view",
+            technique: "a Float64Array over WebAssembly memory: nothing moves",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "shared",
+            technique: "memory shared by the pool's workers, each summing a block in place",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("run.rs"),
-    target: Target { variant: "view", baseline: "naive", speedup: 20.0, size: 100_000 },
+    target: Target {
+        variant: "view",
+        baseline: "naive",
+        speedup: 20.0,
+        size: 100_000,
+    },
     thread_sweep: Some("shared"),
     gpu: &[],
-    work: Some(Work { unit: "bytes", per_call: |n, _| 8.0 * n as f64 }),
+    work: Some(Work {
+        unit: "bytes",
+        per_call: |n, _| 8.0 * n as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Zerocopy,
 };

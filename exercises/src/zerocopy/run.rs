@@ -35,7 +35,12 @@ extern "C" {
 pub type Transfer = fn(&[f64], usize) -> f64;
 
 /// Every variant by name, JSON first.
-pub const VARIANTS: [(&str, Transfer); 4] = [("naive", naive), ("copy", copy), ("view", view), ("shared", shared)];
+pub const VARIANTS: [(&str, Transfer); 4] = [
+    ("naive", naive),
+    ("copy", copy),
+    ("view", view),
+    ("shared", shared),
+];
 
 pub struct Zerocopy;
 
@@ -47,7 +52,9 @@ struct Input {
 /// `n` multiples of 2⁻¹⁶ in [0, 1000), reproducible from `seed`.
 pub fn generate(n: usize, seed: u64) -> Vec<f64> {
     let mut rng = Pcg64::seed_from_u64(seed);
-    (0..n).map(|_| f64::from(rng.random_range(0..1000u32 << 16)) / 65536.0).collect()
+    (0..n)
+        .map(|_| f64::from(rng.random_range(0..1000u32 << 16)) / 65536.0)
+        .collect()
 }
 
 impl Runner for Zerocopy {
@@ -57,7 +64,10 @@ impl Runner for Zerocopy {
     }
 
     fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input { numbers: generate(size as usize, params.int("seed")), threads: rayon::current_num_threads() })
+        Box::new(Input {
+            numbers: generate(size as usize, params.int("seed")),
+            threads: rayon::current_num_threads(),
+        })
     }
 
     fn needs_browser(&self) -> bool {
@@ -71,7 +81,10 @@ impl Runner for Zerocopy {
 
 impl Workload for Input {
     fn run(&mut self, variant: usize) {
-        black_box((VARIANTS[variant].1)(black_box(&self.numbers), self.threads));
+        black_box((VARIANTS[variant].1)(
+            black_box(&self.numbers),
+            self.threads,
+        ));
     }
 
     fn check(&mut self, variant: usize) -> Output {
@@ -91,7 +104,9 @@ impl Workload for Input {
 /// numbers. Python's `json.dumps`/`json.loads` or pickling through a pipe.
 pub fn naive(numbers: &[f64], _threads: usize) -> f64 {
     let text = serde_json::to_string(numbers).expect("finite numbers serialize");
-    let array: Array = js_sys::JSON::parse(&text).expect("JSON.parse reads what serde_json wrote").unchecked_into();
+    let array: Array = js_sys::JSON::parse(&text)
+        .expect("JSON.parse reads what serde_json wrote")
+        .unchecked_into();
     sum_array(&array)
 }
 
@@ -120,7 +135,10 @@ pub fn view(numbers: &[f64], _threads: usize) -> f64 {
 /// builds have one worker, so this is one pass in place.
 pub fn shared(numbers: &[f64], threads: usize) -> f64 {
     let block = numbers.len().div_ceil(threads.max(1)).max(1);
-    numbers.par_chunks(block).map(|part| part.iter().sum::<f64>()).sum()
+    numbers
+        .par_chunks(block)
+        .map(|part| part.iter().sum::<f64>())
+        .sum()
 }
 
 /// A view does not survive a growth of WebAssembly memory: growing
@@ -142,7 +160,12 @@ fn growth_demo() -> DemoTable {
     let after = (array.length(), wasm_bytes());
     let same_after = JsValue::from(array.buffer()) == memory.buffer();
     let row = |when: &str, (length, bytes): (u32, f64), same: bool| {
-        vec![when.to_string(), length.to_string(), format!("{:.0} KiB", bytes / 1024.0), if same { "yes" } else { "no" }.to_string()]
+        vec![
+            when.to_string(),
+            length.to_string(),
+            format!("{:.0} KiB", bytes / 1024.0),
+            if same { "yes" } else { "no" }.to_string(),
+        ]
     };
     DemoTable {
         id: "view-growth".into(),
@@ -163,7 +186,10 @@ fn growth_demo() -> DemoTable {
 fn wasm_bytes() -> f64 {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     let buffer = memory.buffer();
-    js_sys::Reflect::get(&buffer, &"byteLength".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+    js_sys::Reflect::get(&buffer, &"byteLength".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
 }
 
 /// Grows WebAssembly memory by one page, as an allocation that needs more

@@ -67,7 +67,11 @@ pub fn memoized_with_stats(n: u32) -> (u64, CacheStats) {
             return value;
         }
         stats.misses += 1;
-        let value = if n <= 1 { n as u64 } else { fib(n - 1, cache, stats) + fib(n - 2, cache, stats) };
+        let value = if n <= 1 {
+            n as u64
+        } else {
+            fib(n - 1, cache, stats) + fib(n - 2, cache, stats)
+        };
         cache.insert(n, value);
         stats.peak_entries = stats.peak_entries.max(cache.len());
         value
@@ -88,7 +92,11 @@ pub fn lru(n: u32, maxsize: usize) -> (u64, CacheStats) {
             return value;
         }
         stats.misses += 1;
-        let value = if n <= 1 { n as u64 } else { fib(n - 1, cache, stats) + fib(n - 2, cache, stats) };
+        let value = if n <= 1 {
+            n as u64
+        } else {
+            fib(n - 1, cache, stats) + fib(n - 2, cache, stats)
+        };
         if let Some((evicted, _)) = cache.push(n, value) {
             stats.evictions += u64::from(evicted != n);
         }
@@ -131,7 +139,12 @@ pub struct TtlCache<K, V, C> {
 impl<K: Eq + Hash, V: Clone, C: Clock> TtlCache<K, V, C> {
     /// An empty cache whose entries live `ttl_seconds`, timed by `clock`.
     pub fn new(ttl_seconds: f64, clock: C) -> Self {
-        TtlCache { ttl: ttl_seconds, clock, entries: HashMap::new(), stats: CacheStats::default() }
+        TtlCache {
+            ttl: ttl_seconds,
+            clock,
+            entries: HashMap::new(),
+            stats: CacheStats::default(),
+        }
     }
 
     /// The value for `key` if it was set less than `ttl` seconds ago; an
@@ -199,7 +212,10 @@ pub struct TtlCached<K, V, C, F> {
 impl<K: Eq + Hash, V: Clone, C: Clock, F: FnMut(&K) -> V> TtlCached<K, V, C, F> {
     /// Wraps `function` in a cache whose entries live `ttl_seconds`.
     pub fn new(function: F, ttl_seconds: f64, clock: C) -> Self {
-        TtlCached { cache: TtlCache::new(ttl_seconds, clock), function }
+        TtlCached {
+            cache: TtlCache::new(ttl_seconds, clock),
+            function,
+        }
     }
 
     /// Calls the wrapped function through the cache.

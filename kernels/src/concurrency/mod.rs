@@ -22,7 +22,11 @@ pub fn numbers(count: usize) -> Vec<u64> {
 pub type Kernel = fn(&[u64]) -> Vec<f64>;
 
 /// Every variant by name, the naive port first.
-pub const VARIANTS: [(&str, Kernel); 3] = [("naive", naive), ("per_number", per_number), ("split", split)];
+pub const VARIANTS: [(&str, Kernel); 3] = [
+    ("naive", naive),
+    ("per_number", per_number),
+    ("split", split),
+];
 
 /// `process_sequential`: one number after another.
 pub fn naive(numbers: &[u64]) -> Vec<f64> {
@@ -41,7 +45,10 @@ const PIECE: u64 = 1 << 14;
 
 /// The sum of `√i · sin i · cos i` for `i` in `range`.
 fn partial(range: std::ops::Range<u64>) -> f64 {
-    range.map(|i| i as f64).map(|x| x.sqrt() * x.sin() * x.cos()).sum()
+    range
+        .map(|i| i as f64)
+        .map(|x| x.sqrt() * x.sin() * x.cos())
+        .sum()
 }
 
 /// Every number's range cut into equal pieces, all pieces shared out over
@@ -57,9 +64,15 @@ pub fn split_in(numbers: &[u64], parts: usize) -> Vec<f64> {
     let pieces: Vec<(usize, std::ops::Range<u64>)> = numbers
         .iter()
         .enumerate()
-        .flat_map(|(index, &n)| (0..n).step_by(PIECE as usize).map(move |start| (index, start..(start + PIECE).min(n))))
+        .flat_map(|(index, &n)| {
+            (0..n)
+                .step_by(PIECE as usize)
+                .map(move |start| (index, start..(start + PIECE).min(n)))
+        })
         .collect();
-    let sums = crate::interleaved(pieces.len(), parts, |piece| partial(pieces[piece].1.clone()));
+    let sums = crate::interleaved(pieces.len(), parts, |piece| {
+        partial(pieces[piece].1.clone())
+    });
     // Each number's pieces are added in order, so the result does not
     // depend on the number of parts.
     let mut results = vec![0.0; numbers.len()];

@@ -128,10 +128,16 @@ pub fn sharded(numbers: &[u32], shards: usize) -> Vec<u32> {
             let mut first_seen: HashMap<u32, (usize, bool)> = HashMap::new();
             for (index, &x) in numbers.iter().enumerate() {
                 if shard_of(x) == shard {
-                    first_seen.entry(x).and_modify(|(_, repeated)| *repeated = true).or_insert((index, false));
+                    first_seen
+                        .entry(x)
+                        .and_modify(|(_, repeated)| *repeated = true)
+                        .or_insert((index, false));
                 }
             }
-            first_seen.into_iter().filter(|(_, (_, repeated))| *repeated).map(|(x, (index, _))| (index, x))
+            first_seen
+                .into_iter()
+                .filter(|(_, (_, repeated))| *repeated)
+                .map(|(x, (index, _))| (index, x))
         })
         .collect();
     firsts.sort_unstable();

@@ -12,7 +12,7 @@
 //! test as `|z| > 2` without the square root, and SIMD lanes do per pixel
 //! exactly what the scalar loop does.
 
-use wide::{f64x4, CmpGt};
+use wide::{CmpGt, f64x4};
 
 /// The image's shape and iteration limit.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -29,7 +29,10 @@ impl Frame {
     /// The point `c` of pixel `(x, y)`, as the seed computes it.
     fn c(&self, x: usize, y: usize) -> (f64, f64) {
         let (w, h) = (self.width as f64, self.height as f64);
-        ((x as f64 - w / 2.0) / (w / 4.0), (y as f64 - h / 2.0) / (h / 4.0))
+        (
+            (x as f64 - w / 2.0) / (w / 4.0),
+            (y as f64 - h / 2.0) / (h / 4.0),
+        )
     }
 }
 
@@ -37,8 +40,12 @@ impl Frame {
 pub type Kernel = fn(&Frame) -> Vec<u32>;
 
 /// Every variant by name, the naive port first.
-pub const VARIANTS: [(&str, Kernel); 4] =
-    [("naive", naive), ("squared", squared), ("simd", simd), ("parallel", parallel)];
+pub const VARIANTS: [(&str, Kernel); 4] = [
+    ("naive", naive),
+    ("squared", squared),
+    ("simd", simd),
+    ("parallel", parallel),
+];
 
 /// A complex number, like Python's `complex`.
 #[derive(Clone, Copy)]
@@ -55,7 +62,10 @@ impl Complex {
 
     /// `z * z + c`, with Python's complex product `(a·c − b·d, a·d + b·c)`.
     fn square_plus(self, c: Complex) -> Complex {
-        Complex { re: self.re * self.re - self.im * self.im + c.re, im: self.re * self.im + self.im * self.re + c.im }
+        Complex {
+            re: self.re * self.re - self.im * self.im + c.re,
+            im: self.re * self.im + self.im * self.re + c.im,
+        }
     }
 }
 
@@ -77,7 +87,10 @@ pub fn naive(frame: &Frame) -> Vec<u32> {
             }
         }
     }
-    img.into_iter().flatten().map(|count| count as u32).collect()
+    img.into_iter()
+        .flatten()
+        .map(|count| count as u32)
+        .collect()
 }
 
 /// One pixel with the escape test on `|z|² > 4`: no square root, plain
@@ -169,5 +182,8 @@ pub fn parallel_in(frame: &Frame, parts: usize) -> Vec<u32> {
 /// The sum of all counts and the number of pixels that never escaped: the
 /// checked summary of an image.
 pub fn summary(img: &[u32]) -> (u64, usize) {
-    (img.iter().map(|&count| count as u64).sum(), img.iter().filter(|&&count| count == 0).count())
+    (
+        img.iter().map(|&count| count as u64).sum(),
+        img.iter().filter(|&&count| count == 0).count(),
+    )
 }

@@ -29,7 +29,11 @@ impl Operands {
     /// from `seed`.
     pub fn random(n: usize, seed: u64) -> Operands {
         let mut rng = Pcg64::seed_from_u64(seed);
-        let mut matrix = || (0..n * n).map(|_| rng.random_range(-1.0..1.0)).collect::<Vec<f64>>();
+        let mut matrix = || {
+            (0..n * n)
+                .map(|_| rng.random_range(-1.0..1.0))
+                .collect::<Vec<f64>>()
+        };
         let a = matrix();
         Operands { n, a, b: matrix() }
     }
@@ -88,13 +92,24 @@ const BLOCK: usize = 64;
 
 /// Adds `A[rows, ks] · B[ks, cols]` to `C[rows, cols]` in i-k-j order, with
 /// `add_row` doing one row update.
-fn block(m: &Operands, c: &mut [f64], rows: std::ops::Range<usize>, ks: std::ops::Range<usize>, cols: std::ops::Range<usize>, add_row: fn(f64, &[f64], &mut [f64])) {
+fn block(
+    m: &Operands,
+    c: &mut [f64],
+    rows: std::ops::Range<usize>,
+    ks: std::ops::Range<usize>,
+    cols: std::ops::Range<usize>,
+    add_row: fn(f64, &[f64], &mut [f64]),
+) {
     let n = m.n;
     let row0 = rows.start;
     for i in rows {
         let c_row = &mut c[(i - row0) * n + cols.start..(i - row0) * n + cols.end];
         for k in ks.clone() {
-            add_row(m.a[i * n + k], &m.b[k * n + cols.start..k * n + cols.end], c_row);
+            add_row(
+                m.a[i * n + k],
+                &m.b[k * n + cols.start..k * n + cols.end],
+                c_row,
+            );
         }
     }
 }
@@ -113,7 +128,8 @@ fn add_row_simd(a: f64, b: &[f64], c: &mut [f64]) {
     let mut c_chunks = c.chunks_exact_mut(4);
     let mut b_chunks = b.chunks_exact(4);
     for (c4, b4) in (&mut c_chunks).zip(&mut b_chunks) {
-        let sum = f64x4::from(<[f64; 4]>::try_from(&*c4).unwrap()) + a4 * f64x4::from(<[f64; 4]>::try_from(b4).unwrap());
+        let sum = f64x4::from(<[f64; 4]>::try_from(&*c4).unwrap())
+            + a4 * f64x4::from(<[f64; 4]>::try_from(b4).unwrap());
         c4.copy_from_slice(&sum.to_array());
     }
     add_row_scalar(a, b_chunks.remainder(), c_chunks.into_remainder());
@@ -122,11 +138,23 @@ fn add_row_simd(a: f64, b: &[f64], c: &mut [f64]) {
 /// Rows `rows` of `C` (a slice of them), by cache blocks: for each block of
 /// columns and of `k` (in increasing `k`, so each element's sum keeps the
 /// naive order), the i-k-j loops over the block.
-fn block_rows(m: &Operands, rows: std::ops::Range<usize>, c: &mut [f64], add_row: fn(f64, &[f64], &mut [f64])) {
+fn block_rows(
+    m: &Operands,
+    rows: std::ops::Range<usize>,
+    c: &mut [f64],
+    add_row: fn(f64, &[f64], &mut [f64]),
+) {
     let n = m.n;
     for j0 in (0..n).step_by(BLOCK) {
         for k0 in (0..n).step_by(BLOCK) {
-            block(m, c, rows.clone(), k0..(k0 + BLOCK).min(n), j0..(j0 + BLOCK).min(n), add_row);
+            block(
+                m,
+                c,
+                rows.clone(),
+                k0..(k0 + BLOCK).min(n),
+                j0..(j0 + BLOCK).min(n),
+                add_row,
+            );
         }
     }
 }
@@ -138,7 +166,12 @@ pub fn blocked(m: &Operands) -> Vec<f64> {
     let mut c = vec![0.0; n * n];
     for i0 in (0..n).step_by(BLOCK) {
         let rows = i0..(i0 + BLOCK).min(n);
-        block_rows(m, rows.clone(), &mut c[rows.start * n..rows.end * n], add_row_scalar);
+        block_rows(
+            m,
+            rows.clone(),
+            &mut c[rows.start * n..rows.end * n],
+            add_row_scalar,
+        );
     }
     c
 }
@@ -149,7 +182,12 @@ pub fn simd(m: &Operands) -> Vec<f64> {
     let mut c = vec![0.0; n * n];
     for i0 in (0..n).step_by(BLOCK) {
         let rows = i0..(i0 + BLOCK).min(n);
-        block_rows(m, rows.clone(), &mut c[rows.start * n..rows.end * n], add_row_simd);
+        block_rows(
+            m,
+            rows.clone(),
+            &mut c[rows.start * n..rows.end * n],
+            add_row_simd,
+        );
     }
     c
 }
@@ -183,10 +221,20 @@ pub fn reference(m: &Operands) -> Vec<f64> {
     // stride `n`, column stride 1), and `c` does not overlap the inputs.
     unsafe {
         matrixmultiply::dgemm(
-            n, n, n, 1.0,
-            m.a.as_ptr(), n as isize, 1,
-            m.b.as_ptr(), n as isize, 1,
-            0.0, c.as_mut_ptr(), n as isize, 1,
+            n,
+            n,
+            n,
+            1.0,
+            m.a.as_ptr(),
+            n as isize,
+            1,
+            m.b.as_ptr(),
+            n as isize,
+            1,
+            0.0,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
         );
     }
     c

@@ -48,8 +48,13 @@ pub fn memory_estimate(total_items: usize, cache_size: usize) -> u64 {
 pub type Kernel = fn(&Config, &mut dyn FnMut(u64)) -> Outcome;
 
 /// Every variant by name, the naive port first.
-pub const VARIANTS: [(&str, Kernel); 5] =
-    [("naive", naive), ("streaming", streaming), ("bounded", bounded), ("cleanup", cleanup), ("weak", weak)];
+pub const VARIANTS: [(&str, Kernel); 5] = [
+    ("naive", naive),
+    ("streaming", streaming),
+    ("bounded", bounded),
+    ("cleanup", cleanup),
+    ("weak", weak),
+];
 
 /// The chunk of step `i`: `[j for j in range(chunk)]`.
 fn make_chunk(chunk: usize) -> Vec<i64> {
@@ -66,7 +71,10 @@ pub struct DataProcessor {
 impl DataProcessor {
     /// An empty processor.
     pub fn new() -> DataProcessor {
-        DataProcessor { data_store: Vec::new(), cache: HashMap::new() }
+        DataProcessor {
+            data_store: Vec::new(),
+            cache: HashMap::new(),
+        }
     }
 
     /// One step of `process_large_dataset`.
@@ -111,16 +119,23 @@ pub fn naive(config: &Config, after_step: &mut dyn FnMut(u64)) -> Outcome {
 pub fn streaming(config: &Config, after_step: &mut dyn FnMut(u64)) -> Outcome {
     let mut sum = 0i64;
     for _ in 0..config.iterations {
-        sum += (0..config.chunk as i64).map(std::hint::black_box).sum::<i64>();
+        sum += (0..config.chunk as i64)
+            .map(std::hint::black_box)
+            .sum::<i64>();
         after_step(memory_estimate(0, 0));
     }
-    Outcome { sum, total_items: 0, cache_size: 0 }
+    Outcome {
+        sum,
+        total_items: 0,
+        cache_size: 0,
+    }
 }
 
 /// A running sum instead of the list, and a cache that keeps only the
 /// `cache_limit` most recently used chunks (least recently used evicted).
 pub fn bounded(config: &Config, after_step: &mut dyn FnMut(u64)) -> Outcome {
-    let mut cache = LruCache::new(NonZeroUsize::new(config.cache_limit.max(1)).expect("at least 1"));
+    let mut cache =
+        LruCache::new(NonZeroUsize::new(config.cache_limit.max(1)).expect("at least 1"));
     let mut sum = 0i64;
     for i in 0..config.iterations {
         let chunk = make_chunk(config.chunk);
@@ -128,7 +143,11 @@ pub fn bounded(config: &Config, after_step: &mut dyn FnMut(u64)) -> Outcome {
         cache.put(i, chunk);
         after_step(memory_estimate(0, cache.len()));
     }
-    Outcome { sum, total_items: 0, cache_size: cache.len() }
+    Outcome {
+        sum,
+        total_items: 0,
+        cache_size: cache.len(),
+    }
 }
 
 /// The seed's class with a `clear_cache` method called every
@@ -147,7 +166,11 @@ pub fn cleanup(config: &Config, after_step: &mut dyn FnMut(u64)) -> Outcome {
         after_step(processor.estimate());
     }
     sum += processor.data_store.iter().sum::<i64>();
-    Outcome { sum, total_items: processor.data_store.len(), cache_size: processor.cache.len() }
+    Outcome {
+        sum,
+        total_items: processor.data_store.len(),
+        cache_size: processor.cache.len(),
+    }
 }
 
 /// A cache of weak references (Python's `WeakValueDictionary`): an entry
@@ -166,5 +189,9 @@ pub fn weak(config: &Config, after_step: &mut dyn FnMut(u64)) -> Outcome {
         after_step(memory_estimate(0, cache.len()));
     }
     cache.retain(|_, entry| entry.strong_count() > 0);
-    Outcome { sum, total_items: 0, cache_size: cache.len() }
+    Outcome {
+        sum,
+        total_items: 0,
+        cache_size: cache.len(),
+    }
 }

@@ -29,8 +29,12 @@ pub struct Job {
 pub type Kernel = fn(&Job) -> f64;
 
 /// Every variant by name, the naive port first.
-pub const VARIANTS: [(&str, Kernel); 4] =
-    [("naive", naive), ("in_wasm", in_wasm), ("batched", batched), ("parallel", parallel)];
+pub const VARIANTS: [(&str, Kernel); 4] = [
+    ("naive", naive),
+    ("in_wasm", in_wasm),
+    ("batched", batched),
+    ("parallel", parallel),
+];
 
 /// The standard error of an estimate from `points` points.
 pub fn standard_error(points: u64) -> f64 {
@@ -84,7 +88,10 @@ fn count_batched(rng: &mut Pcg64, points: u64) -> u64 {
         for slot in coordinates.iter_mut() {
             *slot = rng.random();
         }
-        n_inside += coordinates.chunks_exact(2).map(|p| (p[0] * p[0] + p[1] * p[1] <= 1.0) as u64).sum::<u64>();
+        n_inside += coordinates
+            .chunks_exact(2)
+            .map(|p| (p[0] * p[0] + p[1] * p[1] <= 1.0) as u64)
+            .sum::<u64>();
         left -= take;
     }
     n_inside

@@ -26,8 +26,12 @@ use rand_pcg::Pcg64;
 pub type Kernel = fn(&Data) -> u64;
 
 /// Every variant by name, the seed's code first.
-pub const VARIANTS: [(&str, Kernel); 4] =
-    [("naive", naive), ("memoized", memoized), ("closed_form", closed_form), ("optimized", optimized)];
+pub const VARIANTS: [(&str, Kernel); 4] = [
+    ("naive", naive),
+    ("memoized", memoized),
+    ("closed_form", closed_form),
+    ("optimized", optimized),
+];
 
 /// The seed's two lists: `data` (`values` numbers in 100 … 1000) and
 /// `large_data` (twice as many in 500 … 2000); the seed has `values = 100`.
@@ -130,7 +134,11 @@ pub struct Span<'a, 'c> {
 impl<'c> Profiler<'c> {
     /// A profiler reading `clock`, in nanoseconds.
     pub fn new(clock: &'c dyn Fn() -> f64) -> Self {
-        Profiler { clock, calls: RefCell::new(Vec::new()), stack: RefCell::new(Vec::new()) }
+        Profiler {
+            clock,
+            calls: RefCell::new(Vec::new()),
+            stack: RefCell::new(Vec::new()),
+        }
     }
 
     /// How many calls were recorded.
@@ -151,9 +159,19 @@ impl<'c> Profiler<'c> {
         // The clock is read last on entry and first on exit, so the
         // profiler's own bookkeeping falls outside the span.
         let start_ns = (self.clock)();
-        calls.push(Call { name, parent, depth, start_ns, end_ns: start_ns, key });
+        calls.push(Call {
+            name,
+            parent,
+            depth,
+            start_ns,
+            end_ns: start_ns,
+            key,
+        });
         self.stack.borrow_mut().push(index);
-        Span { profiler: self, index }
+        Span {
+            profiler: self,
+            index,
+        }
     }
 }
 
@@ -244,7 +262,11 @@ pub fn stats(calls: &[Call]) -> Vec<FunctionStats> {
             line.distinct_keys = seen.len() as u64;
         }
     }
-    lines.sort_by(|a, b| b.cumtime_ns.total_cmp(&a.cumtime_ns).then(a.name.cmp(b.name)));
+    lines.sort_by(|a, b| {
+        b.cumtime_ns
+            .total_cmp(&a.cumtime_ns)
+            .then(a.name.cmp(b.name))
+    });
     lines
 }
 
@@ -294,9 +316,17 @@ pub fn flame_graph(calls: &[Call], leave_out: Option<&str>) -> Vec<FlameNode> {
             node_of_call.push(None);
             continue;
         }
-        let found = nodes.iter().position(|(p, node)| *p == parent && node.name == call.name);
+        let found = nodes
+            .iter()
+            .position(|(p, node)| *p == parent && node.name == call.name);
         let at = found.unwrap_or_else(|| {
-            let node = FlameNode { name: call.name, depth: call.depth, calls: 0, start_ns: 0.0, width_ns: 0.0 };
+            let node = FlameNode {
+                name: call.name,
+                depth: call.depth,
+                calls: 0,
+                start_ns: 0.0,
+                width_ns: 0.0,
+            };
             nodes.push((parent, node));
             nodes.len() - 1
         });
@@ -390,7 +420,11 @@ pub async fn main<P: Probe, F: Future<Output = ()>>(
     result1 + result2 + result3
 }
 
-async fn timed_sleep<F: Future<Output = ()>>(probe: &impl Probe, sleep: &impl Fn(u32) -> F, ms: u32) {
+async fn timed_sleep<F: Future<Output = ()>>(
+    probe: &impl Probe,
+    sleep: &impl Fn(u32) -> F,
+    ms: u32,
+) {
     let _span = probe.enter("time.sleep");
     sleep(ms).await;
 }
@@ -418,7 +452,11 @@ pub async fn main_optimized<P: Probe, F: Future<Output = ()>>(
 }
 
 /// `process_data` with the closed form, its results kept by input list.
-fn process_data_cached(probe: &impl Probe, cache: &mut HashMap<Vec<u64>, u64>, data: &[u64]) -> u64 {
+fn process_data_cached(
+    probe: &impl Probe,
+    cache: &mut HashMap<Vec<u64>, u64>,
+    data: &[u64],
+) -> u64 {
     let _span = probe.enter_with("process_data", hash_of(data));
     if let Some(&total) = cache.get(data) {
         return total;
@@ -435,7 +473,11 @@ pub fn sum_of_squares(probe: &impl Probe, n: u64) -> u64 {
 }
 
 fn closed(n: u64) -> u64 {
-    if n == 0 { 0 } else { (n - 1) * n * (2 * n - 1) / 6 }
+    if n == 0 {
+        0
+    } else {
+        (n - 1) * n * (2 * n - 1) / 6
+    }
 }
 
 // --------------------------------------------------------- timed variants
@@ -447,7 +489,9 @@ pub fn naive(input: &Data) -> u64 {
 
 /// The compute of the seed's `main()`: its three `process_data` passes.
 pub fn passes(probe: &impl Probe, input: &Data) -> u64 {
-    process_data(probe, &input.data) + process_data(probe, &input.large_data) + process_data(probe, &input.data)
+    process_data(probe, &input.data)
+        + process_data(probe, &input.large_data)
+        + process_data(probe, &input.data)
 }
 
 /// The seed's loop, each `slow_calculation(n)` computed once and then
@@ -455,7 +499,13 @@ pub fn passes(probe: &impl Probe, input: &Data) -> u64 {
 pub fn memoized(input: &Data) -> u64 {
     let mut cache: HashMap<u64, u64> = HashMap::new();
     let mut pass = |list: &[u64]| -> u64 {
-        list.iter().map(|&n| *cache.entry(n).or_insert_with(|| slow_calculation(&Unprofiled, n))).sum()
+        list.iter()
+            .map(|&n| {
+                *cache
+                    .entry(n)
+                    .or_insert_with(|| slow_calculation(&Unprofiled, n))
+            })
+            .sum()
     };
     pass(&input.data) + pass(&input.large_data) + pass(&input.data)
 }
@@ -473,7 +523,9 @@ pub fn optimized(input: &Data) -> u64 {
     let mut cache: HashMap<&[u64], u64> = HashMap::new();
     let mut total = 0;
     for list in [&input.data[..], &input.large_data, &input.data] {
-        total += *cache.entry(list).or_insert_with(|| list.iter().map(|&n| closed(n)).sum::<u64>());
+        total += *cache
+            .entry(list)
+            .or_insert_with(|| list.iter().map(|&n| closed(n)).sum::<u64>());
     }
     total
 }

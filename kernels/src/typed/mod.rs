@@ -27,12 +27,19 @@ use wide::f64x2;
 pub type Kernel = fn(&[f64], usize) -> f64;
 
 /// Every variant by name, the interpreted naive one first.
-pub const VARIANTS: [(&str, Kernel); 4] = [("naive", naive), ("typed", typed), ("unchecked", unchecked), ("simd", simd)];
+pub const VARIANTS: [(&str, Kernel); 4] = [
+    ("naive", naive),
+    ("typed", typed),
+    ("unchecked", unchecked),
+    ("simd", simd),
+];
 
 /// `n` whole numbers in `0 … 999`, as floats, reproducible from `seed`.
 pub fn generate(n: usize, seed: u64) -> Vec<f64> {
     let mut rng = Pcg64::seed_from_u64(seed);
-    (0..n).map(|_| f64::from(rng.random_range(0u32..1000))).collect()
+    (0..n)
+        .map(|_| f64::from(rng.random_range(0u32..1000)))
+        .collect()
 }
 
 /// A value of the interpreted language. Every value lives in its own heap
@@ -100,8 +107,18 @@ pub fn program() -> Vec<Stmt> {
         Stmt::While(
             *binary(Op::Less, name("i"), name("n")),
             vec![
-                Stmt::Assign("total", *binary(Op::Add, name("total"), binary(Op::Mul, data_i(), data_i()))),
-                Stmt::Assign("i", *binary(Op::Add, name("i"), Box::new(Expr::Const(Rc::new(Value::Int(1)))))),
+                Stmt::Assign(
+                    "total",
+                    *binary(Op::Add, name("total"), binary(Op::Mul, data_i(), data_i())),
+                ),
+                Stmt::Assign(
+                    "i",
+                    *binary(
+                        Op::Add,
+                        name("i"),
+                        Box::new(Expr::Const(Rc::new(Value::Int(1)))),
+                    ),
+                ),
             ],
         ),
     ]
@@ -111,12 +128,16 @@ pub fn program() -> Vec<Stmt> {
 /// its result.
 pub fn eval(expr: &Expr, env: &Env) -> Result<Rc<Value>, String> {
     match expr {
-        Expr::Name(n) => env.get(*n).cloned().ok_or_else(|| format!("NameError: name '{n}' is not defined")),
+        Expr::Name(n) => env
+            .get(*n)
+            .cloned()
+            .ok_or_else(|| format!("NameError: name '{n}' is not defined")),
         Expr::Const(value) => Ok(value.clone()),
         Expr::Index(list, index) => match (&*eval(list, env)?, &*eval(index, env)?) {
-            (Value::List(items), Value::Int(i)) => {
-                items.get(*i as usize).cloned().ok_or_else(|| "IndexError: list index out of range".to_string())
-            }
+            (Value::List(items), Value::Int(i)) => items
+                .get(*i as usize)
+                .cloned()
+                .ok_or_else(|| "IndexError: list index out of range".to_string()),
             _ => Err("TypeError: list indices must be integers".into()),
         },
         Expr::Binary(op, a, b) => {
@@ -172,7 +193,12 @@ pub fn exec(statements: &[Stmt], env: &mut Env) -> Result<(), String> {
 /// types and allocates its result.
 pub fn naive(data: &[f64], n: usize) -> f64 {
     let mut env = Env::new();
-    env.insert("data".into(), Rc::new(Value::List(data.iter().map(|&x| Rc::new(Value::Float(x))).collect())));
+    env.insert(
+        "data".into(),
+        Rc::new(Value::List(
+            data.iter().map(|&x| Rc::new(Value::Float(x))).collect(),
+        )),
+    );
     env.insert("n".into(), Rc::new(Value::Int(n as i64)));
     exec(&program(), &mut env).expect("the program is well typed");
     match env.get("total").map(|v| &**v) {

@@ -28,9 +28,16 @@ impl Table {
     /// `rows × cols` uniform numbers in `[offset, offset + 1)`, reproducible from `seed`.
     pub fn random(rows: usize, cols: usize, offset: f64, seed: u64) -> Table {
         let mut rng = Pcg64::seed_from_u64(seed);
-        let flat: Vec<f64> = (0..rows * cols).map(|_| offset + rng.random::<f64>()).collect();
+        let flat: Vec<f64> = (0..rows * cols)
+            .map(|_| offset + rng.random::<f64>())
+            .collect();
         let nested = flat.chunks(cols.max(1)).map(<[f64]>::to_vec).collect();
-        Table { rows, cols, nested, flat }
+        Table {
+            rows,
+            cols,
+            nested,
+            flat,
+        }
     }
 }
 
@@ -49,8 +56,13 @@ pub struct Stats {
 pub type Kernel = fn(&Table) -> Stats;
 
 /// Every variant by name, the naive port first.
-pub const VARIANTS: [(&str, Kernel); 5] =
-    [("naive", naive), ("flat", flat), ("simd", simd), ("parallel", parallel), ("welford", welford)];
+pub const VARIANTS: [(&str, Kernel); 5] = [
+    ("naive", naive),
+    ("flat", flat),
+    ("simd", simd),
+    ("parallel", parallel),
+    ("welford", welford),
+];
 
 /// The seed's code: three passes over the list of lists, two of them
 /// column by column (each step jumps to another row's allocation), and the
@@ -92,7 +104,11 @@ pub fn naive(table: &Table) -> Stats {
         col_stds.push(variance.sqrt());
     }
 
-    Stats { col_means, row_sums, col_stds }
+    Stats {
+        col_means,
+        row_sums,
+        col_stds,
+    }
 }
 
 /// Sums and sums of squares, per column, of some rows of a row-major buffer.
@@ -103,12 +119,21 @@ struct Partial {
 
 impl Partial {
     fn new(cols: usize) -> Partial {
-        Partial { sums: vec![0.0; cols], squares: vec![0.0; cols] }
+        Partial {
+            sums: vec![0.0; cols],
+            squares: vec![0.0; cols],
+        }
     }
 
     fn merge(mut self, other: Partial) -> Partial {
-        self.sums.iter_mut().zip(&other.sums).for_each(|(a, b)| *a += b);
-        self.squares.iter_mut().zip(&other.squares).for_each(|(a, b)| *a += b);
+        self.sums
+            .iter_mut()
+            .zip(&other.sums)
+            .for_each(|(a, b)| *a += b);
+        self.squares
+            .iter_mut()
+            .zip(&other.squares)
+            .for_each(|(a, b)| *a += b);
         self
     }
 
@@ -116,8 +141,17 @@ impl Partial {
     fn finish(self, rows: usize, row_sums: Vec<f64>) -> Stats {
         let n = rows as f64;
         let col_means: Vec<f64> = self.sums.iter().map(|s| s / n).collect();
-        let col_stds = self.squares.iter().zip(&col_means).map(|(sq, mean)| (sq / n - mean * mean).sqrt()).collect();
-        Stats { col_means, row_sums, col_stds }
+        let col_stds = self
+            .squares
+            .iter()
+            .zip(&col_means)
+            .map(|(sq, mean)| (sq / n - mean * mean).sqrt())
+            .collect();
+        Stats {
+            col_means,
+            row_sums,
+            col_stds,
+        }
     }
 }
 
@@ -137,7 +171,11 @@ fn add_row(row: &[f64], partial: &mut Partial) -> f64 {
 /// number is read once, and every read is the next address.
 pub fn flat(table: &Table) -> Stats {
     let mut partial = Partial::new(table.cols);
-    let row_sums = table.flat.chunks_exact(table.cols.max(1)).map(|row| add_row(row, &mut partial)).collect();
+    let row_sums = table
+        .flat
+        .chunks_exact(table.cols.max(1))
+        .map(|row| add_row(row, &mut partial))
+        .collect();
     partial.finish(table.rows, row_sums)
 }
 
@@ -187,7 +225,10 @@ pub fn parallel_in(table: &Table, parts: usize) -> Stats {
         .par_chunks(block_rows * cols)
         .map(|block| {
             let mut partial = Partial::new(table.cols);
-            let sums: Vec<f64> = block.chunks_exact(cols).map(|row| add_row(row, &mut partial)).collect();
+            let sums: Vec<f64> = block
+                .chunks_exact(cols)
+                .map(|row| add_row(row, &mut partial))
+                .collect();
             (partial, sums)
         })
         .reduce(
@@ -221,7 +262,11 @@ pub fn welford(table: &Table) -> Stats {
     }
     let n = table.rows as f64;
     let col_stds = m2.iter().map(|m2| (m2 / n).sqrt()).collect();
-    Stats { col_means: means, row_sums, col_stds }
+    Stats {
+        col_means: means,
+        row_sums,
+        col_stds,
+    }
 }
 
 /// The standard deviation of one column three ways, for the precision demo:
@@ -244,6 +289,17 @@ pub fn precision(rows: usize, offset: f64, seed: u64) -> Precision {
     let table = Table::random(rows, 1, offset, seed);
     let n = rows as f64;
     let mean = table.flat.iter().sum::<f64>() / n;
-    let two_pass = (table.flat.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt();
-    Precision { offset, seed_formula: flat(&table).col_stds[0], welford: welford(&table).col_stds[0], two_pass }
+    let two_pass = (table
+        .flat
+        .iter()
+        .map(|x| (x - mean) * (x - mean))
+        .sum::<f64>()
+        / n)
+        .sqrt();
+    Precision {
+        offset,
+        seed_formula: flat(&table).col_stds[0],
+        welford: welford(&table).col_stds[0],
+        two_pass,
+    }
 }

@@ -12,8 +12,8 @@
 use std::time::Duration;
 
 use e2e::{Browser, Site};
-use exercises::analysis::{format_bytes, format_ns};
 use exercises::EXERCISES;
+use exercises::analysis::{format_bytes, format_ns};
 use serde_json::Value;
 
 #[tokio::main]
@@ -29,26 +29,70 @@ async fn main() {
     let browser = Browser::start_with_webgpu().await;
     let runs = EXERCISES.iter().flat_map(|e| match chosen.is_empty() {
         true => vec![(e, String::new())],
-        false => chosen.iter().filter(|(id, _)| id == e.id).map(|(_, query)| (e, query.clone())).collect(),
+        false => chosen
+            .iter()
+            .filter(|(id, _)| id == e.id)
+            .map(|(_, query)| (e, query.clone()))
+            .collect(),
     });
     for (exercise, extra) in runs {
         let query = format!("mode=thorough{extra}");
-        let values = exercises::params::parse(exercise.all_params(), &exercises::params::from_query(&query)).expect("valid parameters");
-        browser.open(&site.url(&format!("/exercises/{}?{query}", exercise.id))).await;
+        let values = exercises::params::parse(
+            exercise.all_params(),
+            &exercises::params::from_query(&query),
+        )
+        .expect("valid parameters");
+        browser
+            .open(&site.url(&format!("/exercises/{}?{query}", exercise.id)))
+            .await;
         browser.testid("run").await.click().await.expect("run");
-        let state = browser.wait_for_state(&["done", "failed"], Duration::from_secs(1800)).await;
+        let state = browser
+            .wait_for_state(&["done", "failed"], Duration::from_secs(1800))
+            .await;
         let info = browser.testid("capabilities").await;
-        let build = info.attr("data-build").await.ok().flatten().unwrap_or_default();
-        let threads = info.attr("data-pool-threads").await.ok().flatten().unwrap_or_default();
-        println!("\n{} ({state}; {build} build, {threads} pool threads; baseline {})", exercise.id, exercise.target.baseline);
+        let build = info
+            .attr("data-build")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let threads = info
+            .attr("data-pool-threads")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        println!(
+            "\n{} ({state}; {build} build, {threads} pool threads; baseline {})",
+            exercise.id, exercise.target.baseline
+        );
         // textContent: the JSON's <pre> may sit in a closed <details>.
-        let text = browser.js("return document.querySelector('[data-testid=results-json]').textContent").await;
-        let json: Value = serde_json::from_str(text.as_str().unwrap_or_default()).unwrap_or(Value::Null);
-        println!("{:<12} {:>8} {:>24} {:>28} {:>12} {:>11} {:>18}", "variant", "size", "time per call [95%]", "speedup [95%]", "allocations", "peak", "rate");
+        let text = browser
+            .js("return document.querySelector('[data-testid=results-json]').textContent")
+            .await;
+        let json: Value =
+            serde_json::from_str(text.as_str().unwrap_or_default()).unwrap_or(Value::Null);
+        println!(
+            "{:<12} {:>8} {:>24} {:>28} {:>12} {:>11} {:>18}",
+            "variant",
+            "size",
+            "time per call [95%]",
+            "speedup [95%]",
+            "allocations",
+            "peak",
+            "rate"
+        );
         let measurements = json["measurements"].as_array().cloned().unwrap_or_default();
         for row in json["rows"].as_array().into_iter().flatten() {
-            let (variant, size) = (row["variant"].as_str().unwrap_or_default(), row["size"].as_u64().unwrap_or_default());
-            let estimate = |e: &Value, f: &dyn Fn(f64) -> String| match (e["point"].as_f64(), e["low"].as_f64(), e["high"].as_f64()) {
+            let (variant, size) = (
+                row["variant"].as_str().unwrap_or_default(),
+                row["size"].as_u64().unwrap_or_default(),
+            );
+            let estimate = |e: &Value, f: &dyn Fn(f64) -> String| match (
+                e["point"].as_f64(),
+                e["low"].as_f64(),
+                e["high"].as_f64(),
+            ) {
                 (Some(p), Some(l), Some(h)) => format!("{} [{}, {}]", f(p), f(l), f(h)),
                 _ => "—".into(),
             };
@@ -71,23 +115,64 @@ async fn main() {
             );
         }
         for skip in json["skipped"].as_array().into_iter().flatten() {
-            println!("{:<12} {:>8} skipped (predicted {})", skip["variant"].as_str().unwrap_or_default(), skip["size"], format_ns(skip["predicted_ns"].as_f64().unwrap_or_default()));
+            println!(
+                "{:<12} {:>8} skipped (predicted {})",
+                skip["variant"].as_str().unwrap_or_default(),
+                skip["size"],
+                format_ns(skip["predicted_ns"].as_f64().unwrap_or_default())
+            );
         }
         for point in json["thread_sweep"].as_array().into_iter().flatten() {
-            println!("thread sweep: {} threads, {}", point[0], format_ns(exercises::analysis::per_call_point(&serde_json::from_value(point[1].clone()).expect("a measurement")).unwrap_or_default()));
+            println!(
+                "thread sweep: {} threads, {}",
+                point[0],
+                format_ns(
+                    exercises::analysis::per_call_point(
+                        &serde_json::from_value(point[1].clone()).expect("a measurement")
+                    )
+                    .unwrap_or_default()
+                )
+            );
         }
         if let Ok(folder) = std::env::var("PERFLAB_SCREENSHOTS") {
-            let height = browser.js("return document.documentElement.scrollHeight").await.as_u64().unwrap_or(1000);
-            browser.client.set_window_size(1280, height.min(16_000) as u32).await.expect("resize");
+            let height = browser
+                .js("return document.documentElement.scrollHeight")
+                .await
+                .as_u64()
+                .unwrap_or(1000);
+            browser
+                .client
+                .set_window_size(1280, height.min(16_000) as u32)
+                .await
+                .expect("resize");
             let png = browser.client.screenshot().await.expect("a screenshot");
-            std::fs::write(std::path::Path::new(&folder).join(format!("{}.png", exercise.id)), png).expect("written");
-            browser.client.set_window_size(1280, 1000).await.expect("resize");
+            std::fs::write(
+                std::path::Path::new(&folder).join(format!("{}.png", exercise.id)),
+                png,
+            )
+            .expect("written");
+            browser
+                .client
+                .set_window_size(1280, 1000)
+                .await
+                .expect("resize");
         }
-        let verdict = match browser.client.find(fantoccini::Locator::Css("[data-testid=verdict]")).await {
+        let verdict = match browser
+            .client
+            .find(fantoccini::Locator::Css("[data-testid=verdict]"))
+            .await
+        {
             Ok(element) => element.text().await.unwrap_or_default(),
             Err(_) => "no verdict (the target size was not measured)".into(),
         };
-        println!("target: {} ≥ {}× {} at {} = {}: {verdict}", exercise.target.variant, exercise.target.speedup, exercise.target.baseline, exercise.size_param, exercise.target.size);
+        println!(
+            "target: {} ≥ {}× {} at {} = {}: {verdict}",
+            exercise.target.variant,
+            exercise.target.speedup,
+            exercise.target.baseline,
+            exercise.size_param,
+            exercise.target.size
+        );
     }
     browser.close().await;
 }

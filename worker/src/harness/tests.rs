@@ -34,13 +34,22 @@ impl Clock for FakeClock {
 }
 
 fn clock() -> FakeClock {
-    FakeClock { resolution: 5_000.0, read_cost: 20.0 }
+    FakeClock {
+        resolution: 5_000.0,
+        read_cost: 20.0,
+    }
 }
 
 #[test]
 fn resolution_is_the_timer_step() {
     assert_eq!(timer_resolution_ns(&mut clock()), 5_000.0);
-    assert_eq!(timer_resolution_ns(&mut FakeClock { resolution: 100_000.0, read_cost: 1_000.0 }), 100_000.0);
+    assert_eq!(
+        timer_resolution_ns(&mut FakeClock {
+            resolution: 100_000.0,
+            read_cost: 1_000.0
+        }),
+        100_000.0
+    );
 }
 
 fn per_call(m: &Measurement) -> Vec<f64> {
@@ -49,7 +58,9 @@ fn per_call(m: &Measurement) -> Vec<f64> {
 
 #[test]
 fn fast_calls_are_sampled_linearly_in_batches_spanning_100_resolutions() {
-    let m = measure("v", 10, &mut clock(), 1e9, 100.0 * 5_000.0, 20, &mut || advance(1_000.0));
+    let m = measure("v", 10, &mut clock(), 1e9, 100.0 * 5_000.0, 20, &mut || {
+        advance(1_000.0)
+    });
     let unit = m.iters[0];
     assert!(unit >= 500, "{unit}");
     let expected: Vec<u64> = (1..=20).map(|r| r * unit).collect();
@@ -78,7 +89,11 @@ fn one_slow_warm_up_batch_does_not_end_the_calibration() {
 #[test]
 fn slow_calls_are_timed_one_by_one_within_the_budget() {
     let m = measure("v", 10, &mut clock(), 2e9, 5e5, 20, &mut || advance(3e8));
-    assert!(m.iters.iter().all(|&i| i == 1), "flat sampling: {:?}", m.iters);
+    assert!(
+        m.iters.iter().all(|&i| i == 1),
+        "flat sampling: {:?}",
+        m.iters
+    );
     // The first call and two warm-up calls take 0.9 s; samples start while
     // less than 2 s has been spent: at 0.9, 1.2, 1.5 and 1.8 s.
     assert_eq!(m.times_ns.len(), 4);
@@ -105,14 +120,21 @@ impl Workload for FakeInput {
         let n = self.0 as f64;
         // With k threads, the linear variant's 10·n ns become 2·n + 8·n / k:
         // a serial fraction of 0.2.
-        advance(if variant == 1 { 10.0 * n * (0.2 + 0.8 / self.1) } else { n * n });
+        advance(if variant == 1 {
+            10.0 * n * (0.2 + 0.8 / self.1)
+        } else {
+            n * n
+        });
     }
     fn set_threads(&mut self, threads: usize) {
         self.1 = threads as f64;
     }
     fn check(&mut self, variant: usize) -> Output {
         let answer = if variant == 2 { 4 } else { 3 };
-        Output { text: format!("{answer}"), digest: answer }
+        Output {
+            text: format!("{answer}"),
+            digest: answer,
+        }
     }
 }
 
@@ -126,17 +148,38 @@ static FAKE: Exercise = Exercise {
         name: "sizes",
         label: "",
         help: "",
-        kind: ParamKind::IntList { min: 1, max: 1_000_000, max_len: 10 },
+        kind: ParamKind::IntList {
+            min: 1,
+            max: 1_000_000,
+            max_len: 10,
+        },
         default: "100,1000,10000,100000",
     }],
     size_param: "sizes",
     variants: &[
-        Variant { name: "quadratic", technique: "", growth: Growth::Quadratic },
-        Variant { name: "linear", technique: "", growth: Growth::Linear },
-        Variant { name: "wrong", technique: "", growth: Growth::Linear },
+        Variant {
+            name: "quadratic",
+            technique: "",
+            growth: Growth::Quadratic,
+        },
+        Variant {
+            name: "linear",
+            technique: "",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "wrong",
+            technique: "",
+            growth: Growth::Linear,
+        },
     ],
     source: "",
-    target: Target { variant: "linear", baseline: "quadratic", speedup: 2.0, size: 1000 },
+    target: Target {
+        variant: "linear",
+        baseline: "quadratic",
+        speedup: 2.0,
+        size: 1000,
+    },
     thread_sweep: Some("linear"),
     gpu: &[],
     work: None,
@@ -147,18 +190,40 @@ fn run_fake(budget_ms: &str) -> Vec<FromWorker> {
     let raw = params::from_query(&format!("budget_ms={budget_ms}&mode=thorough"));
     let values = params::parse(FAKE.all_params(), &raw).unwrap();
     let mut messages = Vec::new();
-    run(&FAKE, &values, &mut clock(), Bench { resolution_ns: 5_000.0, pool_threads: 4 }, &mut |m| messages.push(m));
+    run(
+        &FAKE,
+        &values,
+        &mut clock(),
+        Bench {
+            resolution_ns: 5_000.0,
+            pool_threads: 4,
+        },
+        &mut |m| messages.push(m),
+    );
     messages
 }
 
 #[test]
 fn a_disagreeing_variant_is_reported_and_not_timed() {
     let messages = run_fake("2000");
-    let FromWorker::Checked(report) = &messages[0] else { panic!("check first: {:?}", messages[0]) };
-    let agrees: Vec<_> = report.variants.iter().map(|v| (v.variant.as_str(), v.agrees)).collect();
-    assert_eq!(agrees, [("quadratic", true), ("linear", true), ("wrong", false)]);
+    let FromWorker::Checked(report) = &messages[0] else {
+        panic!("check first: {:?}", messages[0])
+    };
+    let agrees: Vec<_> = report
+        .variants
+        .iter()
+        .map(|v| (v.variant.as_str(), v.agrees))
+        .collect();
+    assert_eq!(
+        agrees,
+        [("quadratic", true), ("linear", true), ("wrong", false)]
+    );
     assert_eq!(report.variants[2].outputs, ["4"]);
-    assert!(!messages.iter().any(|m| matches!(m, FromWorker::Measured(x) if x.variant == "wrong")));
+    assert!(
+        !messages
+            .iter()
+            .any(|m| matches!(m, FromWorker::Measured(x) if x.variant == "wrong"))
+    );
     assert_eq!(messages.last(), Some(&FromWorker::Done));
 }
 
@@ -171,21 +236,35 @@ fn sizes_predicted_over_budget_are_skipped_and_the_rest_measured() {
     let mut skipped = Vec::new();
     for message in &messages {
         match message {
-            FromWorker::Measured(m) => measured.push((m.variant.as_str(), m.size, per_call_point(m).unwrap())),
+            FromWorker::Measured(m) => {
+                measured.push((m.variant.as_str(), m.size, per_call_point(m).unwrap()))
+            }
             FromWorker::Skipped(s) => skipped.push((s.variant.as_str(), s.size, s.predicted_ns)),
             _ => {}
         }
     }
-    let sizes = |name| measured.iter().filter(|m| m.0 == name).map(|m| m.1).collect::<Vec<_>>();
+    let sizes = |name| {
+        measured
+            .iter()
+            .filter(|m| m.0 == name)
+            .map(|m| m.1)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(sizes("quadratic"), [100, 1000, 10_000]);
     assert_eq!(sizes("linear"), [100, 1000, 10_000, 100_000]);
     assert_eq!(skipped.len(), 1);
     let (variant, size, predicted) = skipped[0];
     assert_eq!((variant, size), ("quadratic", 100_000));
-    assert!((predicted / 1e10 - 1.0).abs() < 0.01, "predicted {predicted} ns, true 1e10");
+    assert!(
+        (predicted / 1e10 - 1.0).abs() < 0.01,
+        "predicted {predicted} ns, true 1e10"
+    );
     for (_, size, median) in measured.iter().filter(|m| m.0 == "quadratic") {
         let truth = (*size as f64).powi(2);
-        assert!((median / truth - 1.0).abs() < 0.02, "n = {size}: {median} vs {truth}");
+        assert!(
+            (median / truth - 1.0).abs() < 0.02,
+            "n = {size}: {median} vs {truth}"
+        );
     }
 }
 
@@ -199,15 +278,31 @@ fn progress_counts_every_step_once() {
             _ => None,
         })
         .collect();
-    assert!(progress[..progress.len() - 1].iter().all(|&(_, total)| total == 12), "4 sizes × 2 variants + 4 threads");
+    assert!(
+        progress[..progress.len() - 1]
+            .iter()
+            .all(|&(_, total)| total == 12),
+        "4 sizes × 2 variants + 4 threads"
+    );
     assert!(progress.windows(2).all(|w| w[0].0 <= w[1].0));
     assert_eq!(progress.last(), Some(&(12, 12)));
 }
 
 fn handle_text(text: &str) -> Vec<FromWorker> {
     let mut messages = Vec::new();
-    let mut clock = FakeClock { resolution: 1_000.0, read_cost: 1e6 };
-    handle(text, &mut clock, Bench { resolution_ns: 1_000.0, pool_threads: 1 }, &mut |m| messages.push(m));
+    let mut clock = FakeClock {
+        resolution: 1_000.0,
+        read_cost: 1e6,
+    };
+    handle(
+        text,
+        &mut clock,
+        Bench {
+            resolution_ns: 1_000.0,
+            pool_threads: 1,
+        },
+        &mut |m| messages.push(m),
+    );
     messages
 }
 
@@ -221,20 +316,47 @@ fn failure(messages: &[FromWorker]) -> &str {
 #[test]
 fn bad_requests_fail_with_a_reason() {
     assert!(failure(&handle_text("not json")).starts_with("unreadable request"));
-    let unknown = ToWorker::Run { exercise: "nope".into(), query: String::new() }.to_json();
+    let unknown = ToWorker::Run {
+        exercise: "nope".into(),
+        query: String::new(),
+    }
+    .to_json();
     assert!(failure(&handle_text(&unknown)).contains("no exercise named \"nope\""));
-    let bad = ToWorker::Run { exercise: "duplicates".into(), query: "sizes=10,x&seed=-3".into() }.to_json();
+    let bad = ToWorker::Run {
+        exercise: "duplicates".into(),
+        query: "sizes=10,x&seed=-3".into(),
+    }
+    .to_json();
     let message = failure(&handle_text(&bad)).to_string();
-    assert!(message.contains("sizes: \"x\" is not a whole number") && message.contains("seed: -3 is negative"), "{message}");
+    assert!(
+        message.contains("sizes: \"x\" is not a whole number")
+            && message.contains("seed: -3 is negative"),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_real_exercise_runs_end_to_end() {
-    let request = ToWorker::Run { exercise: "duplicates".into(), query: "sizes=50,200".into() }.to_json();
+    let request = ToWorker::Run {
+        exercise: "duplicates".into(),
+        query: "sizes=50,200".into(),
+    }
+    .to_json();
     let messages = handle_text(&request);
-    let FromWorker::Checked(report) = &messages[0] else { panic!("{:?}", messages[0]) };
-    assert!(report.variants.iter().all(|v| v.agrees && v.outputs[0] == "[1, 3, 5]"), "{report:?}");
-    let rows = messages.iter().filter(|m| matches!(m, FromWorker::Measured(_))).count();
+    let FromWorker::Checked(report) = &messages[0] else {
+        panic!("{:?}", messages[0])
+    };
+    assert!(
+        report
+            .variants
+            .iter()
+            .all(|v| v.agrees && v.outputs[0] == "[1, 3, 5]"),
+        "{report:?}"
+    );
+    let rows = messages
+        .iter()
+        .filter(|m| matches!(m, FromWorker::Measured(_)))
+        .count();
     assert_eq!(rows, 10, "5 variants × 2 sizes");
     assert_eq!(messages.last(), Some(&FromWorker::Done));
 }
@@ -244,7 +366,10 @@ fn the_thread_sweep_times_the_variant_with_each_pool_size() {
     let points: Vec<(usize, f64)> = run_fake("2000")
         .iter()
         .filter_map(|m| match m {
-            FromWorker::ThreadPoint { threads, measurement } => Some((*threads, per_call_point(measurement).unwrap())),
+            FromWorker::ThreadPoint {
+                threads,
+                measurement,
+            } => Some((*threads, per_call_point(measurement).unwrap())),
             _ => None,
         })
         .collect();
@@ -252,6 +377,9 @@ fn the_thread_sweep_times_the_variant_with_each_pool_size() {
     assert_eq!(threads, [1, 2, 3, 4]);
     for (k, ns) in points {
         let truth = 10.0 * 100_000.0 * (0.2 + 0.8 / k as f64);
-        assert!((ns / truth - 1.0).abs() < 0.02, "{k} threads: {ns} vs {truth}");
+        assert!(
+            (ns / truth - 1.0).abs() < 0.02,
+            "{k} threads: {ns} vs {truth}"
+        );
     }
 }

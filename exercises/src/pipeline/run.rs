@@ -1,0 +1,282 @@
+//! Inputs for `pipeline`: a generated CSV; and a live demonstration that
+//! times each stage and measures the seed's checklist.
+
+use std::hint::black_box;
+use std::rc::Rc;
+
+use kernels::pipeline::{
+    Analysis, NUMERIC_COLUMNS, STAGES, Shape, Stage, TOLERANCE, VARIANTS, agrees, generate, naive,
+    parallel_in,
+};
+
+use crate::params::ParamValues;
+use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker};
+use crate::runner::{Browser, Live, Output, Runner, Workload};
+
+pub struct Pipeline;
+
+struct Input {
+    file: Vec<u8>,
+    threads: Option<usize>,
+    /// The naive analysis, computed on the first check.
+    expected: Option<Analysis>,
+}
+
+fn shape(params: &ParamValues, rows: u64) -> Shape {
+    Shape {
+        rows: rows as usize,
+        categories: params.int("categories") as usize,
+        missing_percent: params.int("missing_percent") as u32,
+        duplicate_percent: params.int("duplicate_percent") as u32,
+    }
+}
+
+/// The seed's checklist: each item, the change that implements it, and the
+/// stage where its effect is measured (`None`: see the memory column).
+const CHECKLIST: [(&str, &str, Option<Stage>); 8] = [
+    (
+        "Replace iterrows() with vectorized operations",
+        "a mask over the value column, multiplied in: no row copied, no branch",
+        Some(Stage::FilterAggregate),
+    ),
+    (
+        "Use fillna() with dictionaries",
+        "every column filled in the pass that drops duplicates",
+        Some(Stage::Clean),
+    ),
+    (
+        "Convert object columns to category type",
+        "categories dictionary-encoded: a u32 code per row, each name stored once",
+        Some(Stage::Load),
+    ),
+    (
+        "Use appropriate numeric types (float32 vs float64)",
+        "value and quantity in f32, 4 bytes instead of 8; sums in f64",
+        None,
+    ),
+    (
+        "Implement chunked reading for large files",
+        "a streaming parser and one reused record; columns appended as it reads",
+        Some(Stage::Load),
+    ),
+    (
+        "Use query() for filtering",
+        "the filter is one expression over a column, value > 100, not a loop over rows",
+        Some(Stage::FilterAggregate),
+    ),
+    (
+        "Consider using swifter for parallel apply",
+        "statistics and group-by split over the pool's threads (the parallel variant)",
+        Some(Stage::Stats),
+    ),
+    (
+        "Optimize groupby operations",
+        "group-by into arrays indexed by the category code: no hashing, no string per row",
+        Some(Stage::FilterAggregate),
+    ),
+];
+
+impl Runner for Pipeline {
+    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
+        let rows = params.list("rows")[0];
+        vec![(
+            format!("generated, {rows} rows"),
+            self.workload(params, rows),
+        )]
+    }
+
+    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
+        Box::new(Input {
+            file: generate(shape(params, size), params.int("seed")),
+            threads: None,
+            expected: None,
+        })
+    }
+
+    fn live(&self, params: &ParamValues, browser: Rc<dyn Browser>) -> Option<Live> {
+        let rows = *params.list("rows").last().expect("at least one size");
+        let file = generate(shape(params, rows), params.int("seed"));
+        Some(Box::pin(async move {
+            // One run of each variant, the time at the end of each stage.
+            let mut ends: Vec<Vec<f64>> = Vec::new();
+            for (variant, kernel) in VARIANTS {
+                let start = browser.now_ms();
+                let mut marks = Vec::new();
+                let mut mark = |_| marks.push(browser.now_ms() - start);
+                black_box(match variant {
+                    "parallel" => parallel_in(&file, rayon::current_num_threads(), &mut mark),
+                    _ => kernel(&file, &mut mark),
+                });
+                ends.push(marks);
+            }
+            let stage_ms = |variant: usize, stage: usize| {
+                ends[variant][stage]
+                    - if stage == 0 {
+                        0.0
+                    } else {
+                        ends[variant][stage - 1]
+                    }
+            };
+            let spans = (0..VARIANTS.len())
+                .flat_map(|variant| {
+                    let ends = &ends;
+                    STAGES
+                        .iter()
+                        .enumerate()
+                        .map(move |(stage, (_, name))| FlameSpan {
+                            name: format!("{} {name}", VARIANTS[variant].0),
+                            depth: variant,
+                            start_ms: if stage == 0 {
+                                0.0
+                            } else {
+                                ends[variant][stage - 1]
+                            },
+                            end_ms: ends[variant][stage],
+                        })
+                })
+                .collect();
+            let stage_rows = STAGES
+                .iter()
+                .enumerate()
+                .map(|(stage, (_, name))| {
+                    let mut row = vec![name.to_string()];
+                    row.extend(
+                        (0..VARIANTS.len())
+                            .map(|variant| format!("{:.1} ms", stage_ms(variant, stage))),
+                    );
+                    row.push(format!(
+                        "{:.1}×",
+                        stage_ms(0, stage) / stage_ms(1, stage).max(1e-3)
+                    ));
+                    row
+                })
+                .chain(std::iter::once({
+                    let mut row = vec!["total".to_string()];
+                    row.extend(ends.iter().map(|marks| format!("{:.1} ms", marks[3])));
+                    row.push(format!("{:.1}×", ends[0][3] / ends[1][3].max(1e-3)));
+                    row
+                }))
+                .collect();
+            let mut columns = vec!["stage".to_string()];
+            columns.extend(VARIANTS.iter().map(|(name, _)| name.to_string()));
+            columns.push("naive / columnar".to_string());
+            let stage_index = |stage: Stage| {
+                STAGES
+                    .iter()
+                    .position(|(s, _)| *s == stage)
+                    .expect("a stage")
+            };
+            let checklist_rows = CHECKLIST
+                .iter()
+                .map(|(item, change, stage)| {
+                    let effect = match stage {
+                        Some(Stage::Stats) => {
+                            let s = stage_index(Stage::Stats);
+                            format!(
+                                "stats: columnar {:.1} ms → parallel {:.1} ms",
+                                stage_ms(1, s),
+                                stage_ms(2, s)
+                            )
+                        }
+                        Some(stage) => {
+                            let s = stage_index(*stage);
+                            format!(
+                                "{}: {:.1} ms → {:.1} ms",
+                                STAGES[s].1,
+                                stage_ms(0, s),
+                                stage_ms(1, s)
+                            )
+                        }
+                        None => "see the peak memory of each variant in the results".to_string(),
+                    };
+                    vec![item.to_string(), change.to_string(), effect]
+                })
+                .collect();
+            vec![
+                FromWorker::Flame(Flame {
+                    id: "stages".into(),
+                    title: format!("One run per variant at {rows} rows, stage by stage (rows: naive, columnar, parallel)"),
+                    spans,
+                }),
+                FromWorker::Table(DemoTable {
+                    id: "stages".into(),
+                    title: format!("Per-stage time, one run of each variant at {rows} rows"),
+                    caption: "The seed's run() timed stage by stage. Each stage's gain comes from a different item of the checklist below; a single run, so expect a few percent of noise.".into(),
+                    columns,
+                    rows: stage_rows,
+                    highlighted: 0,
+                }),
+                FromWorker::Table(DemoTable {
+                    id: "checklist".into(),
+                    title: "The seed's optimization checklist, item by item".into(),
+                    caption: "Each item, what implements it here, and its measured effect in the stage it changes (naive → columnar unless stated).".into(),
+                    columns: ["checklist item", "the change", "measured effect"].map(String::from).to_vec(),
+                    rows: checklist_rows,
+                    highlighted: 0,
+                }),
+            ]
+        }))
+    }
+}
+
+impl Input {
+    fn call(&self, variant: usize) -> Analysis {
+        match (VARIANTS[variant].0, self.threads) {
+            ("parallel", Some(threads)) => parallel_in(&self.file, threads, &mut |_| {}),
+            _ => (VARIANTS[variant].1)(&self.file, &mut |_| {}),
+        }
+    }
+}
+
+impl Workload for Input {
+    fn run(&mut self, variant: usize) {
+        black_box(self.call(variant));
+    }
+
+    /// Within a relative [`TOLERANCE`] of the naive analysis.
+    fn check(&mut self, variant: usize) -> Output {
+        let analysis = self.call(variant);
+        let expected = self
+            .expected
+            .get_or_insert_with(|| naive(&self.file, &mut |_| {}));
+        let within = agrees(&analysis, expected);
+        let value = analysis.statistics[1];
+        let groups: Vec<String> = analysis
+            .groups
+            .iter()
+            .take(3)
+            .map(|g| {
+                format!(
+                    "{} Σ {:.2} / {} = {:.3}",
+                    g.category, g.sum, g.count, g.mean
+                )
+            })
+            .collect();
+        let text = format!(
+            "{} rows; {} mean {:.4}, std {:.4}; {} groups: {}{} (within {TOLERANCE:e})",
+            analysis.row_count,
+            NUMERIC_COLUMNS[1],
+            value.mean,
+            value.std,
+            analysis.groups.len(),
+            groups.join("; "),
+            if analysis.groups.len() > 3 {
+                "; …"
+            } else {
+                ""
+            }
+        );
+        let mut values: Vec<f64> = analysis
+            .statistics
+            .iter()
+            .flat_map(|s| [s.mean, s.max, s.min, s.std])
+            .collect();
+        values.extend(analysis.groups.iter().flat_map(|g| [g.sum, g.count as f64]));
+        values.push(analysis.row_count as f64);
+        Output::within_tolerance(text, within, &values)
+    }
+
+    fn set_threads(&mut self, threads: usize) {
+        self.threads = Some(threads);
+    }
+}
