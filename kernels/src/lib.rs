@@ -19,6 +19,7 @@ pub mod memory;
 pub mod pi;
 pub mod pipeline;
 pub mod profiling;
+pub mod scraper;
 pub mod streaming;
 pub mod strings;
 pub mod typed;

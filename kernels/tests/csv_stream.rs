@@ -1,5 +1,10 @@
 //! Malformed files: every variant counts what it cannot parse and finishes.
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use kernels::csv_stream::{CATEGORIES, Summary, VARIANTS, generate, naive, streamed};
 
 fn summaries(file: &[u8]) -> Vec<Summary> {

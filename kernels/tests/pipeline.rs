@@ -1,5 +1,10 @@
 //! The pipeline on small files whose answer is worked out by hand.
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use kernels::pipeline::{Shape, Stage, VARIANTS, agrees, generate, naive};
 
 const FILE: &[u8] = b"id,category,value,quantity\n\

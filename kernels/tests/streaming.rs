@@ -1,5 +1,10 @@
 //! The seed's printed result, and the edge cases.
 
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use kernels::streaming::{VARIANTS, data};
 
 #[test]
