@@ -29,6 +29,7 @@ mod memory;
 mod pi;
 mod pipeline;
 mod profiling;
+mod scraper;
 mod streaming;
 mod strings;
 mod typed;
@@ -46,6 +47,7 @@ pub static EXERCISES: &[&Exercise] = &[
     &streaming::EXERCISE,
     &csv_stream::EXERCISE,
     &pipeline::EXERCISE,
+    &scraper::EXERCISE,
     &caching::EXERCISE,
     &vectorize::EXERCISE,
     &typed::EXERCISE,

@@ -77,6 +77,16 @@ impl Endpoint {
         }
     }
 
+    /// The same endpoint (or simulation) with another behaviour.
+    pub fn with(&self, behaviour: Behaviour, seed: u64) -> Endpoint {
+        Endpoint {
+            browser: self.browser.clone(),
+            behaviour,
+            simulated: self.simulated.clone(),
+            rng: std::cell::RefCell::new(Pcg64::seed_from_u64(seed)),
+        }
+    }
+
     /// The endpoint's URL, relative to the worker's script
     /// (`<site>/worker/<build>/bootstrap.js`).
     fn url(behaviour: Behaviour, id: usize) -> String {

@@ -63,13 +63,21 @@ pub trait Runner: Sync {
         let _ = (params, browser);
         None
     }
+
+    /// Whether the live demonstration checks and measures the variants
+    /// itself, in real time, posting `Checked` and `Measured` as the
+    /// harness would: variants that wait on the network do no work a CPU
+    /// sampler could time. The harness then checks and times nothing.
+    fn measured_live(&self) -> bool {
+        false
+    }
 }
 
 /// A running [`Runner::live`] demonstration.
 pub type Live = Pin<Box<dyn Future<Output = Vec<crate::protocol::FromWorker>>>>;
 
-/// What a live demonstration uses from the browser: its clock and timers.
-/// Tests give a fake whose sleeps return at once.
+/// What a live demonstration uses from the browser: its clock, timers,
+/// network, and the page. Tests give a fake whose sleeps return at once.
 pub trait Browser {
     /// `performance.now()`: milliseconds from an arbitrary origin.
     fn now_ms(&self) -> f64;
@@ -84,6 +92,11 @@ pub trait Browser {
         Box::pin(std::future::ready(Err(
             "this browser has no network".to_string()
         )))
+    }
+    /// Posts `message` to the page now, before the demonstration ends (a
+    /// progress bar); by default it is dropped.
+    fn post(&self, message: crate::protocol::FromWorker) {
+        let _ = message;
     }
 }
 

@@ -2,17 +2,23 @@
 //! so the page shows each variant's real code next to its numbers and the
 //! kernels stay the single source of truth.
 
-/// The text of `pub fn <name>(`, from its first `///` line to the closing
-/// brace at the start of a line; `None` if the file has no such function.
+/// The text of `pub fn <name>(` (or `pub async fn`, or generic `<name><`),
+/// from its first `///` line to the closing brace at the start of a line;
+/// `None` if the file has no such function.
 pub fn function<'a>(source: &'a str, name: &str) -> Option<&'a str> {
-    let signature = format!("pub fn {name}(");
+    let signatures = ["pub fn", "pub async fn"].map(|keyword| format!("{keyword} {name}"));
+    let is_signature = |line: &str| {
+        signatures.iter().any(|signature| {
+            line.strip_prefix(signature.as_str()).is_some_and(|rest| rest.starts_with('(') || rest.starts_with('<'))
+        })
+    };
     let mut offset = 0;
     let mut doc_start = None;
     for line in source.split_inclusive('\n') {
         let trimmed = line.trim_start();
         if trimmed.starts_with("///") {
             doc_start.get_or_insert(offset);
-        } else if line.starts_with(&signature) {
+        } else if is_signature(line) {
             let start = doc_start.unwrap_or(offset);
             let body = &source[offset..];
             let end = body
@@ -46,5 +52,12 @@ mod tests {
         );
         assert_eq!(function(FILE, "mul"), None);
         assert_eq!(function(FILE, "ad"), None);
+    }
+
+    #[test]
+    fn cuts_async_and_generic_functions() {
+        let file = "/// Waits.\npub async fn wait<N: Net>(n: &N) {\n    n.go().await\n}\n\npub fn waiter() {}\n";
+        assert_eq!(function(file, "wait"), Some("/// Waits.\npub async fn wait<N: Net>(n: &N) {\n    n.go().await\n}"));
+        assert_eq!(function(file, "wai"), None);
     }
 }

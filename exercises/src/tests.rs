@@ -138,6 +138,7 @@ fn every_exercise_lists_its_kernels_in_order() {
             "streaming" => names(&kernels::streaming::VARIANTS),
             "csv_stream" => names(&kernels::csv_stream::VARIANTS),
             "pipeline" => names(&kernels::pipeline::VARIANTS),
+            "scraper" => names(&kernels::scraper::VARIANTS),
             "pi" => names(&kernels::pi::VARIANTS),
             "mandelbrot" => names(&kernels::mandelbrot::VARIANTS),
             other => panic!("{other}: add its kernel list here"),

@@ -1095,6 +1095,64 @@ async fn pipeline_times_each_stage_and_measures_the_checklist() {
     browser.close().await;
 }
 
+#[tokio::test]
+async fn scraper_fetches_under_a_semaphore_retries_with_backoff_and_keeps_its_books() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    let page = site.url("/exercises/scraper?urls=5,20&limit=10&latency_ms=20&jitter_ms=0&fail_percent=30&retries=4&backoff_ms=10&budget_ms=300");
+    browser.open(&page).await;
+    // Under the service worker, the requests are real fetches.
+    browser.wait_until("return navigator.serviceWorker.controller !== null", serde_json::json!(true), Duration::from_secs(30)).await;
+    browser.open(&page).await;
+    browser.testid("run").await.click().await.unwrap();
+    // The progress bar counts settled URLs while the scrapes run.
+    let mut labels = Vec::new();
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(120) {
+        let status = browser.js("return [document.querySelector('[data-testid=status]').dataset.state, document.querySelector('[data-testid=status]').textContent]").await;
+        if status[0] != "running" {
+            break;
+        }
+        labels.push(status[1].as_str().unwrap().to_string());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
+    assert!(labels.iter().any(|label| label.contains("URLs settled")), "{labels:?}");
+    // The check: with nothing failing, each strategy fetches each URL once.
+    for variant in ["naive", "concurrent", "retrying"] {
+        let checked = browser.testid(&format!("checked-{variant}")).await.text().await.unwrap();
+        assert_eq!(checked, "5 of 5 fetched, 5 requests, each URL settled once", "{variant}");
+    }
+    // Timed scrapes: naive waits 5 latencies, concurrent about one.
+    let rows = result_rows(&browser).await;
+    let time = |variant: &str| rows.iter().find(|(v, size, _)| v == variant && *size == 5).map(|r| r.2).unwrap();
+    assert!(time("naive") >= 5.0 * 20e6, "{rows:?}");
+    assert!(time("concurrent") >= 20e6 && time("concurrent") < time("naive") / 2.0, "{rows:?}");
+    // At a 30% failure rate: the books balance for every strategy, and
+    // retrying fetches at least what one try each does.
+    let caption = browser.js("return document.querySelector('[data-table=scrape]').parentElement.querySelector('p').textContent").await;
+    assert!(caption.as_str().unwrap().starts_with("Real fetch() calls answered by the site's service worker"), "{caption}");
+    let scrape = table_cells(&browser, "scrape").await;
+    let fetched = |row: &Vec<String>| row[1].parse::<u32>().unwrap();
+    for row in &scrape {
+        assert_eq!(row[7], "each URL once", "{row:?}");
+        let settled: u32 = row[1..4].iter().map(|cell| cell.parse::<u32>().unwrap()).sum();
+        assert_eq!(settled, 20, "{row:?}");
+    }
+    assert!(fetched(&scrape[2]) >= 18 && fetched(&scrape[2]) >= fetched(&scrape[1]), "{scrape:?}");
+    assert_eq!(scrape[1][4], "20", "one request per URL without retries: {scrape:?}");
+    // The Gantt charts draw every request.
+    let charts = browser.js("return [...document.querySelectorAll('[data-testid=flame]')].map(f => [f.dataset.flame, Number(f.dataset.spans)])").await;
+    let requests: Vec<u64> = scrape.iter().map(|row| row[4].parse().unwrap()).collect();
+    assert_eq!(charts, serde_json::json!([["attempts-naive", requests[0]], ["attempts-concurrent", requests[1]], ["attempts-retrying", requests[2]]]));
+    // Nothing failing, everything is fetched.
+    let sweep = table_cells(&browser, "success-rate").await;
+    assert_eq!(sweep[0], ["0%", "100%", "100%", "100%"]);
+    assert_eq!(sweep.len(), 5);
+    assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}
+
 /// The `requests` table's rows as (k, total ms), and its caption.
 async fn request_totals(browser: &Browser) -> (Vec<(u64, f64)>, String) {
     let rows = table_cells(browser, "requests").await;

@@ -141,13 +141,15 @@ pub const VARIANTS: [(&str, Strategy); 3] =
 
 /// Runs `strategy` over `config.urls` URLs.
 pub async fn scrape<N: Network>(strategy: Strategy, network: &N, config: &Config) -> Report {
-    let origin = network.now_ms();
-    let (tries, fates) = match strategy {
-        Strategy::Naive => naive(network, config, origin).await,
-        Strategy::Concurrent => concurrent(network, config, origin, 0).await,
-        Strategy::Retrying => concurrent(network, config, origin, config.retries).await,
-    };
-    let mut tries: Vec<Try> = tries;
+    match strategy {
+        Strategy::Naive => naive(network, config).await,
+        Strategy::Concurrent => concurrent(network, config).await,
+        Strategy::Retrying => retrying(network, config).await,
+    }
+}
+
+/// The report of a scrape that started at `origin`.
+fn report<N: Network>(network: &N, origin: f64, mut tries: Vec<Try>, fates: Vec<Fate>) -> Report {
     tries.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
     Report { tries, fates, total_ms: network.now_ms() - origin }
 }
@@ -161,7 +163,8 @@ async fn request<N: Network>(network: &N, url: usize, attempt: u32, origin: f64)
 
 /// The seed's starting point: `for url in urls: fetch(url)`, and the first
 /// exception ends the loop; the URLs after it are never requested.
-async fn naive<N: Network>(network: &N, config: &Config, origin: f64) -> (Vec<Try>, Vec<Fate>) {
+pub async fn naive<N: Network>(network: &N, config: &Config) -> Report {
+    let origin = network.now_ms();
     let mut tries = Vec::new();
     let mut fates = vec![Fate::NotAttempted; config.urls];
     for url in 0..config.urls {
@@ -174,7 +177,19 @@ async fn naive<N: Network>(network: &N, config: &Config, origin: f64) -> (Vec<Tr
             break;
         }
     }
-    (tries, fates)
+    report(network, origin, tries, fates)
+}
+
+/// One task per URL under a semaphore, one try each: a failure is
+/// reported and the other URLs go on.
+pub async fn concurrent<N: Network>(network: &N, config: &Config) -> Report {
+    gather(network, config, 0).await
+}
+
+/// [`concurrent`], and each failed request retried up to `retries` times
+/// after an exponential backoff with full jitter.
+pub async fn retrying<N: Network>(network: &N, config: &Config) -> Report {
+    gather(network, config, config.retries).await
 }
 
 /// `asyncio.gather` of one task per URL, each inside `async with
@@ -184,7 +199,8 @@ async fn naive<N: Network>(network: &N, config: &Config, origin: f64) -> (Vec<Tr
 /// struggling server gets room, and the randomness keeps the retries of
 /// many tasks from arriving together. The permit is held while waiting,
 /// so the limit bounds the tasks at work, not only the requests.
-async fn concurrent<N: Network>(network: &N, config: &Config, origin: f64, retries: u32) -> (Vec<Try>, Vec<Fate>) {
+async fn gather<N: Network>(network: &N, config: &Config, retries: u32) -> Report {
+    let origin = network.now_ms();
     let semaphore = Semaphore::new(config.limit.max(1));
     let jitter = RefCell::new(Pcg64::seed_from_u64(config.seed));
     let settled = std::cell::Cell::new(0);
@@ -220,5 +236,5 @@ async fn concurrent<N: Network>(network: &N, config: &Config, origin: f64, retri
         tries.extend(url_tries);
         fates.push(fate);
     }
-    (tries, fates)
+    report(network, origin, tries, fates)
 }
