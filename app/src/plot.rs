@@ -791,18 +791,29 @@ pub fn flame<DB: DrawingBackend>(
         .iter()
         .map(|s| s.name.split(" ×").next().unwrap_or(&s.name))
         .collect();
+    // One colour per distinct name, in order of first appearance.
+    let mut distinct: Vec<&str> = Vec::new();
+    for name in &names {
+        if !distinct.contains(name) {
+            distinct.push(name);
+        }
+    }
     let plotting = chart.plotting_area();
-    let (width_px, _) = plotting.dim_in_pixel();
+    let (width_px, height_px) = plotting.dim_in_pixel();
+    // Labels need a row at least as tall as their text.
+    let row_fits_text = height_px as f64 / depth >= 14.0 * scale;
     for (span, name) in flame.spans.iter().zip(&names) {
-        let first = names.iter().position(|n| n == name).unwrap_or(0);
-        let color = PALETTE[first % PALETTE.len()];
+        let index = distinct.iter().position(|n| n == name).unwrap_or(0);
+        let color = PALETTE[index % PALETTE.len()];
         let top = span.depth as f64;
         let corners = [(span.start_ms, top + 0.04), (span.end_ms, top + 0.96)];
         plotting.draw(&Rectangle::new(corners, color.mix(0.75).filled()))?;
         let box_px = (span.end_ms - span.start_ms) / end * width_px as f64;
         let label = format!("{} ({:.2} ms)", span.name, span.end_ms - span.start_ms);
         // About 7 px per character at 12 px: show what fits, else nothing.
-        let fits = if box_px > label.chars().count() as f64 * 7.0 * scale {
+        let fits = if !row_fits_text {
+            None
+        } else if box_px > label.chars().count() as f64 * 7.0 * scale {
             Some(label)
         } else if box_px > span.name.chars().count() as f64 * 7.0 * scale {
             Some(span.name.clone())
