@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use exercises::protocol::{FromWorker, ToWorker};
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{ErrorEvent, File, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 /// What the worker reports.
 #[derive(Debug)]
@@ -29,7 +29,7 @@ struct State {
     url: String,
     worker: Option<Worker>,
     ready: bool,
-    pending: Option<ToWorker>,
+    pending: Option<(ToWorker, Option<File>)>,
     on_event: Rc<dyn Fn(BridgeEvent)>,
     // Kept alive as long as the worker they are attached to.
     closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
@@ -54,12 +54,13 @@ impl WorkerBridge {
         bridge
     }
 
-    /// Sends a request, as soon as the worker is ready.
-    pub fn send(&self, request: ToWorker) {
+    /// Sends a request, with the local file the learner picked if any, as
+    /// soon as the worker is ready.
+    pub fn send(&self, request: ToWorker, file: Option<File>) {
         let mut state = self.0.borrow_mut();
         match (&state.worker, state.ready) {
-            (Some(worker), true) => post(worker, &request),
-            _ => state.pending = Some(request),
+            (Some(worker), true) => post(worker, &request, file.as_ref()),
+            _ => state.pending = Some((request, file)),
         }
     }
 
@@ -123,8 +124,8 @@ impl WorkerBridge {
                 let mut state = state.borrow_mut();
                 state.ready = true;
                 let pending = state.pending.take();
-                if let (Some(worker), Some(request)) = (&state.worker, pending) {
-                    post(worker, &request);
+                if let (Some(worker), Some((request, file))) = (&state.worker, pending) {
+                    post(worker, &request, file.as_ref());
                 }
             }
             let on_event = state.borrow().on_event.clone();
@@ -157,8 +158,19 @@ impl WorkerBridge {
     }
 }
 
-fn post(worker: &Worker, request: &ToWorker) {
-    if let Err(error) = worker.post_message(&request.to_json().into()) {
+/// Posts the request's JSON text, or `{ request, file }` with a local
+/// file: a `File` is cloned to the worker as a handle, not read here.
+fn post(worker: &Worker, request: &ToWorker, file: Option<&File>) {
+    let message: JsValue = match file {
+        None => request.to_json().into(),
+        Some(file) => {
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"request".into(), &request.to_json().into());
+            let _ = js_sys::Reflect::set(&message, &"file".into(), file);
+            message.into()
+        }
+    };
+    if let Err(error) = worker.post_message(&message) {
         web_sys::console::error_1(&error);
     }
 }

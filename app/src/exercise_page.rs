@@ -358,6 +358,12 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         bridge.try_with_value(WorkerBridge::terminate);
     });
 
+    // A local file the learner picked (exercises that take one): a handle
+    // posted to the worker with the request, never read on this thread.
+    let local_file = StoredValue::new_local(None::<web_sys::File>);
+    let local_name = RwSignal::new(None::<String>);
+    let file_input = NodeRef::<leptos::html::Input>::new();
+
     let start = move |_| {
         if !errors.read().is_empty() {
             return;
@@ -382,10 +388,13 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         }
         bridge.with_value(|bridge| {
             bridge.set_url(worker_url(run.build.get_untracked(), threads));
-            bridge.send(ToWorker::Run {
-                exercise: exercise.id.into(),
-                query,
-            });
+            bridge.send(
+                ToWorker::Run {
+                    exercise: exercise.id.into(),
+                    query,
+                },
+                local_file.get_value(),
+            );
         });
     };
     let cancel = move |_| {
@@ -428,6 +437,31 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
                             </label>
                         }
                     }).collect_view()}
+                    {exercise.local_file.map(|help| view! {
+                        <label class="param">
+                            <span class="label">"local file"</span>
+                            <input type="file" accept=".csv,text/csv,text/plain" data-testid="param-file" node_ref=file_input
+                                on:change=move |event| {
+                                    let input: web_sys::HtmlInputElement = event_target(&event);
+                                    let file = input.files().and_then(|files| files.get(0));
+                                    local_name.set(file.as_ref().map(|f| format!("{} ({:.1} MB)", f.name(), f.size() / 1e6)));
+                                    local_file.set_value(file);
+                                } />
+                            <small class="help">{help}</small>
+                            {move || local_name.get().map(|name| view! {
+                                <small class="help" data-testid="local-file">
+                                    "Reading " {name} " instead of a generated file (a local file is not part of the link). "
+                                    <button type="button" data-testid="clear-file" on:click=move |_| {
+                                        local_file.set_value(None);
+                                        local_name.set(None);
+                                        if let Some(input) = file_input.get() {
+                                            input.set_value("");
+                                        }
+                                    }>"Use a generated file"</button>
+                                </small>
+                            })}
+                        </label>
+                    })}
                     <div class="buttons">
                         <button type="submit" data-testid="run" on:click=start
                             disabled=move || running() || !errors.read().is_empty()>"Run"</button>

@@ -91,6 +91,10 @@ pub struct Exercise {
     /// Variants that run on the GPU through WebGPU, timed after the CPU
     /// variants by the worker's GPU lane; empty for most exercises.
     pub gpu: &'static [GpuVariant],
+    /// A local file the learner may pick instead of the generated input:
+    /// what it should hold, in words; `None` for most exercises. The file
+    /// is read in the worker, never uploaded, and is not part of the link.
+    pub local_file: Option<&'static str>,
     /// The work one call does, for throughput (elements/s, FLOP/s); `None`
     /// when a rate would mean nothing.
     pub work: Option<Work>,

@@ -64,6 +64,13 @@ pub trait Runner: Sync {
         None
     }
 
+    /// The sizes of the sweep, given the size parameter's list; an input
+    /// of a fixed size (a local file) replaces them.
+    fn sizes(&self, params: &ParamValues, listed: &[u64]) -> Vec<u64> {
+        let _ = params;
+        listed.to_vec()
+    }
+
     /// Whether the live demonstration checks and measures the variants
     /// itself, in real time, posting `Checked` and `Measured` as the
     /// harness would: variants that wait on the network do no work a CPU
@@ -71,6 +78,21 @@ pub trait Runner: Sync {
     fn measured_live(&self) -> bool {
         false
     }
+}
+
+thread_local! {
+    static LOCAL_FILE: std::cell::RefCell<Option<wasm_bindgen::JsValue>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the `Blob` the learner picked for the next run, or clears it (the
+/// worker calls this with each request).
+pub fn attach_local_file(file: Option<wasm_bindgen::JsValue>) {
+    LOCAL_FILE.with(|slot| *slot.borrow_mut() = file);
+}
+
+/// The `Blob` the learner picked for this run, if any.
+pub fn local_file() -> Option<wasm_bindgen::JsValue> {
+    LOCAL_FILE.with(|slot| slot.borrow().clone())
 }
 
 /// A running [`Runner::live`] demonstration.

@@ -9,7 +9,8 @@ pub fn function<'a>(source: &'a str, name: &str) -> Option<&'a str> {
     let signatures = ["pub fn", "pub async fn"].map(|keyword| format!("{keyword} {name}"));
     let is_signature = |line: &str| {
         signatures.iter().any(|signature| {
-            line.strip_prefix(signature.as_str()).is_some_and(|rest| rest.starts_with('(') || rest.starts_with('<'))
+            line.strip_prefix(signature.as_str())
+                .is_some_and(|rest| rest.starts_with('(') || rest.starts_with('<'))
         })
     };
     let mut offset = 0;
@@ -57,7 +58,10 @@ mod tests {
     #[test]
     fn cuts_async_and_generic_functions() {
         let file = "/// Waits.\npub async fn wait<N: Net>(n: &N) {\n    n.go().await\n}\n\npub fn waiter() {}\n";
-        assert_eq!(function(file, "wait"), Some("/// Waits.\npub async fn wait<N: Net>(n: &N) {\n    n.go().await\n}"));
+        assert_eq!(
+            function(file, "wait"),
+            Some("/// Waits.\npub async fn wait<N: Net>(n: &N) {\n    n.go().await\n}")
+        );
         assert_eq!(function(file, "wai"), None);
     }
 }

@@ -7,11 +7,17 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod virtual_net;
 
-use kernels::scraper::{scrape, Config, Fate, Strategy, VARIANTS};
+use kernels::scraper::{Config, Fate, Strategy, VARIANTS, scrape};
 use virtual_net::VirtualNet;
 
 fn config(urls: usize, limit: usize) -> Config {
-    Config { urls, limit, retries: 3, backoff_ms: 50.0, seed: 1 }
+    Config {
+        urls,
+        limit,
+        retries: 3,
+        backoff_ms: 50.0,
+        seed: 1,
+    }
 }
 
 #[test]
@@ -29,11 +35,26 @@ fn with_nothing_failing_every_strategy_fetches_every_url_once() {
 #[test]
 fn one_at_a_time_takes_n_latencies_and_k_at_a_time_n_over_k() {
     let net = VirtualNet::new(100.0, 0.0, 0);
-    assert_eq!(net.block_on(scrape(Strategy::Naive, &net, &config(50, 10))).total_ms, 5000.0);
+    assert_eq!(
+        net.block_on(scrape(Strategy::Naive, &net, &config(50, 10)))
+            .total_ms,
+        5000.0
+    );
     assert_eq!(net.max_in_flight.get(), 1);
-    for (limit, total) in [(1, 5000.0), (5, 1000.0), (10, 500.0), (50, 100.0), (200, 100.0)] {
+    for (limit, total) in [
+        (1, 5000.0),
+        (5, 1000.0),
+        (10, 500.0),
+        (50, 100.0),
+        (200, 100.0),
+    ] {
         let net = VirtualNet::new(100.0, 0.0, 0);
-        assert_eq!(net.block_on(scrape(Strategy::Concurrent, &net, &config(50, limit))).total_ms, total, "k = {limit}");
+        assert_eq!(
+            net.block_on(scrape(Strategy::Concurrent, &net, &config(50, limit)))
+                .total_ms,
+            total,
+            "k = {limit}"
+        );
         assert_eq!(net.max_in_flight.get(), limit.min(50), "k = {limit}");
     }
 }
@@ -43,9 +64,21 @@ fn the_naive_scraper_stops_at_the_first_failure() {
     let net = VirtualNet::new(10.0, 0.3, 7);
     let report = net.block_on(scrape(Strategy::Naive, &net, &config(100, 1)));
     report.accounted(100).unwrap();
-    let failed = report.fates.iter().position(|fate| matches!(fate, Fate::Failed { .. })).expect("30% fail: one of 100 does");
-    assert!(report.fates[..failed].iter().all(|fate| *fate == Fate::Fetched { tries: 1 }));
-    assert!(report.fates[failed + 1..].iter().all(|fate| *fate == Fate::NotAttempted));
+    let failed = report
+        .fates
+        .iter()
+        .position(|fate| matches!(fate, Fate::Failed { .. }))
+        .expect("30% fail: one of 100 does");
+    assert!(
+        report.fates[..failed]
+            .iter()
+            .all(|fate| *fate == Fate::Fetched { tries: 1 })
+    );
+    assert!(
+        report.fates[failed + 1..]
+            .iter()
+            .all(|fate| *fate == Fate::NotAttempted)
+    );
     assert_eq!(report.total_ms, 10.0 * (failed + 1) as f64);
 }
 
@@ -61,12 +94,24 @@ fn every_server_failure_retried_waits_a_doubling_jittered_backoff() {
         let tries: Vec<_> = report.tries.iter().filter(|t| t.url == url).collect();
         for pair in tries.windows(2) {
             let wait = pair[1].start_ms - pair[0].end_ms;
-            assert!(wait >= 0.0 && wait < 50.0 * f64::from(1 << pair[0].attempt), "{wait} after try {}", pair[0].attempt);
+            assert!(
+                wait >= 0.0 && wait < 50.0 * f64::from(1 << pair[0].attempt),
+                "{wait} after try {}",
+                pair[0].attempt
+            );
         }
     }
     // Jitter: the URLs do not retry in step.
-    let second_tries: Vec<f64> = report.tries.iter().filter(|t| t.attempt == 1).map(|t| t.start_ms).collect();
-    assert!(second_tries.windows(2).any(|w| w[0] != w[1]), "{second_tries:?}");
+    let second_tries: Vec<f64> = report
+        .tries
+        .iter()
+        .filter(|t| t.attempt == 1)
+        .map(|t| t.start_ms)
+        .collect();
+    assert!(
+        second_tries.windows(2).any(|w| w[0] != w[1]),
+        "{second_tries:?}"
+    );
 }
 
 #[test]
@@ -75,7 +120,8 @@ fn retries_lift_the_success_rate_at_a_20_percent_failure_rate() {
         .iter()
         .map(|&(_, strategy)| {
             let net = VirtualNet::new(50.0, 0.2, 11);
-            net.block_on(scrape(strategy, &net, &config(500, 20))).success_rate()
+            net.block_on(scrape(strategy, &net, &config(500, 20)))
+                .success_rate()
         })
         .collect();
     // Naive: about 4 of 500 before the first failure. Concurrent: about

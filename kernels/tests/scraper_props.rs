@@ -5,7 +5,7 @@
 
 mod virtual_net;
 
-use kernels::scraper::{scrape, Config, Fate, VARIANTS};
+use kernels::scraper::{Config, Fate, VARIANTS, scrape};
 use proptest::prelude::*;
 use virtual_net::VirtualNet;
 

@@ -1102,7 +1102,13 @@ async fn scraper_fetches_under_a_semaphore_retries_with_backoff_and_keeps_its_bo
     let page = site.url("/exercises/scraper?urls=5,20&limit=10&latency_ms=20&jitter_ms=0&fail_percent=30&retries=4&backoff_ms=10&budget_ms=300");
     browser.open(&page).await;
     // Under the service worker, the requests are real fetches.
-    browser.wait_until("return navigator.serviceWorker.controller !== null", serde_json::json!(true), Duration::from_secs(30)).await;
+    browser
+        .wait_until(
+            "return navigator.serviceWorker.controller !== null",
+            serde_json::json!(true),
+            Duration::from_secs(30),
+        )
+        .await;
     browser.open(&page).await;
     browser.testid("run").await.click().await.unwrap();
     // The progress bar counts settled URLs while the scrapes run.
@@ -1116,40 +1122,154 @@ async fn scraper_fetches_under_a_semaphore_retries_with_backoff_and_keeps_its_bo
         labels.push(status[1].as_str().unwrap().to_string());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    browser.wait_for_state(&["done"], Duration::from_secs(120)).await;
-    assert!(labels.iter().any(|label| label.contains("URLs settled")), "{labels:?}");
+    browser
+        .wait_for_state(&["done"], Duration::from_secs(120))
+        .await;
+    assert!(
+        labels.iter().any(|label| label.contains("URLs settled")),
+        "{labels:?}"
+    );
     // The check: with nothing failing, each strategy fetches each URL once.
     for variant in ["naive", "concurrent", "retrying"] {
-        let checked = browser.testid(&format!("checked-{variant}")).await.text().await.unwrap();
-        assert_eq!(checked, "5 of 5 fetched, 5 requests, each URL settled once", "{variant}");
+        let checked = browser
+            .testid(&format!("checked-{variant}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            checked, "5 of 5 fetched, 5 requests, each URL settled once",
+            "{variant}"
+        );
     }
     // Timed scrapes: naive waits 5 latencies, concurrent about one.
     let rows = result_rows(&browser).await;
-    let time = |variant: &str| rows.iter().find(|(v, size, _)| v == variant && *size == 5).map(|r| r.2).unwrap();
+    let time = |variant: &str| {
+        rows.iter()
+            .find(|(v, size, _)| v == variant && *size == 5)
+            .map(|r| r.2)
+            .unwrap()
+    };
     assert!(time("naive") >= 5.0 * 20e6, "{rows:?}");
-    assert!(time("concurrent") >= 20e6 && time("concurrent") < time("naive") / 2.0, "{rows:?}");
+    assert!(
+        time("concurrent") >= 20e6 && time("concurrent") < time("naive") / 2.0,
+        "{rows:?}"
+    );
     // At a 30% failure rate: the books balance for every strategy, and
     // retrying fetches at least what one try each does.
     let caption = browser.js("return document.querySelector('[data-table=scrape]').parentElement.querySelector('p').textContent").await;
-    assert!(caption.as_str().unwrap().starts_with("Real fetch() calls answered by the site's service worker"), "{caption}");
+    assert!(
+        caption
+            .as_str()
+            .unwrap()
+            .starts_with("Real fetch() calls answered by the site's service worker"),
+        "{caption}"
+    );
     let scrape = table_cells(&browser, "scrape").await;
     let fetched = |row: &Vec<String>| row[1].parse::<u32>().unwrap();
     for row in &scrape {
         assert_eq!(row[7], "each URL once", "{row:?}");
-        let settled: u32 = row[1..4].iter().map(|cell| cell.parse::<u32>().unwrap()).sum();
+        let settled: u32 = row[1..4]
+            .iter()
+            .map(|cell| cell.parse::<u32>().unwrap())
+            .sum();
         assert_eq!(settled, 20, "{row:?}");
     }
-    assert!(fetched(&scrape[2]) >= 18 && fetched(&scrape[2]) >= fetched(&scrape[1]), "{scrape:?}");
-    assert_eq!(scrape[1][4], "20", "one request per URL without retries: {scrape:?}");
+    assert!(
+        fetched(&scrape[2]) >= 18 && fetched(&scrape[2]) >= fetched(&scrape[1]),
+        "{scrape:?}"
+    );
+    assert_eq!(
+        scrape[1][4], "20",
+        "one request per URL without retries: {scrape:?}"
+    );
     // The Gantt charts draw every request.
     let charts = browser.js("return [...document.querySelectorAll('[data-testid=flame]')].map(f => [f.dataset.flame, Number(f.dataset.spans)])").await;
     let requests: Vec<u64> = scrape.iter().map(|row| row[4].parse().unwrap()).collect();
-    assert_eq!(charts, serde_json::json!([["attempts-naive", requests[0]], ["attempts-concurrent", requests[1]], ["attempts-retrying", requests[2]]]));
+    assert_eq!(
+        charts,
+        serde_json::json!([
+            ["attempts-naive", requests[0]],
+            ["attempts-concurrent", requests[1]],
+            ["attempts-retrying", requests[2]]
+        ])
+    );
     // Nothing failing, everything is fetched.
     let sweep = table_cells(&browser, "success-rate").await;
     assert_eq!(sweep[0], ["0%", "100%", "100%", "100%"]);
     assert_eq!(sweep.len(), 5);
     assert_eq!(browser.console_errors().await, Vec::<String>::new());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn csv_stream_reads_a_local_file_the_learner_picks() {
+    // 3000 rows: every 100th has a value that is not a number.
+    let mut csv = String::from("id,category,value\n");
+    for id in 0..3000 {
+        let value = if id % 100 == 7 {
+            "n/a".to_string()
+        } else {
+            format!("{}.50", id % 10)
+        };
+        csv.push_str(&format!("{id},{},{value}\n", ["north", "south"][id % 2]));
+    }
+    let path = std::env::temp_dir().join(format!("perflab-e2e-{}.csv", std::process::id()));
+    std::fs::write(&path, &csv).unwrap();
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    browser
+        .open(&site.url("/exercises/csv_stream?rows=1000,2000&budget_ms=300"))
+        .await;
+    browser
+        .testid("param-file")
+        .await
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        browser
+            .testid("local-file")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(path.file_name().unwrap().to_str().unwrap())
+    );
+    browser.testid("run").await.click().await.unwrap();
+    browser
+        .wait_for_state(&["done"], Duration::from_secs(120))
+        .await;
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(naive.starts_with("2970 rows, 30 malformed"), "{naive}");
+    assert!(
+        browser
+            .testid("variant-streamed")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("agrees with naive")
+    );
+    // The sweep is the file: one size, its rows.
+    let sizes: Vec<u64> = result_rows(&browser)
+        .await
+        .iter()
+        .map(|row| row.1)
+        .collect();
+    assert_eq!(sizes, [3000, 3000]);
+    // Back to generated files.
+    browser.testid("clear-file").await.click().await.unwrap();
+    browser.testid("run").await.click().await.unwrap();
+    browser
+        .wait_for_state(&["done"], Duration::from_secs(120))
+        .await;
+    let naive = browser.testid("checked-naive").await.text().await.unwrap();
+    assert!(
+        naive.starts_with("3 rows, 6 malformed"),
+        "the damaged sample again: {naive}"
+    );
+    std::fs::remove_file(&path).unwrap();
     browser.close().await;
 }
 

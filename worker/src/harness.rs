@@ -294,7 +294,9 @@ pub fn run_cpu(
     memory_steps(exercise, values, &timed, post);
 
     let mode = Mode::named(values.text("mode"));
-    let sizes = values.list(exercise.size_param);
+    let sizes = exercise
+        .runner
+        .sizes(values, values.list(exercise.size_param));
     let budget_ns = budget_ns(values);
     let min_sample_ns = SAMPLE_RESOLUTIONS * bench.resolution_ns;
 
@@ -313,7 +315,7 @@ pub fn run_cpu(
     let mut done = 0;
     let mut measured: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
     let mut rng = Pcg64::seed_from_u64(values.0.get("seed").map_or(0, |_| values.int("seed")));
-    for &size in sizes {
+    for &size in &sizes {
         // Skip what the budget cannot afford, predicted from smaller sizes.
         let mut active = Vec::new();
         for &v in &timed {
@@ -431,7 +433,11 @@ fn memory_steps(
     timed: &[usize],
     post: &mut impl FnMut(FromWorker),
 ) {
-    let Some(&size) = values.list(exercise.size_param).last() else {
+    let Some(&size) = exercise
+        .runner
+        .sizes(values, values.list(exercise.size_param))
+        .last()
+    else {
         return;
     };
     for &v in timed {

@@ -141,7 +141,20 @@ pub fn start_worker(module_load_ms: f64) {
         pool_threads,
     };
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
+        // A request is its JSON text, or `{ request, file }` when the
+        // learner picked a local file.
+        let data = event.data();
+        let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok();
+        let (text, file) = match data.as_string() {
+            Some(text) => (text, None),
+            None => (
+                field("request")
+                    .and_then(|r| r.as_string())
+                    .unwrap_or_default(),
+                field("file").filter(|f| !f.is_undefined() && !f.is_null()),
+            ),
+        };
+        exercises::runner::attach_local_file(file);
         let scope = post_scope.clone();
         let (exercise, values) = match harness::request(&text) {
             Ok(request) => request,

@@ -134,6 +134,7 @@ static SAME: Exercise = Exercise {
     },
     thread_sweep: None,
     gpu: &[],
+    local_file: None,
     work: None,
     runner: &Same,
 };

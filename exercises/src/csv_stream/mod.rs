@@ -92,6 +92,11 @@ pub static EXERCISE: Exercise = Exercise {
     },
     thread_sweep: None,
     gpu: &[],
+    local_file: Some(
+        "a CSV file of your own, read in the worker (never uploaded) 1 MiB at a time: it replaces the \
+         generated file, the sweep becomes one size (its rows), and rows that are not id,category,value \
+         count as malformed",
+    ),
     work: Some(Work {
         unit: "rows",
         per_call: |rows, _| rows as f64,

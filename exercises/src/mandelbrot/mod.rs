@@ -101,6 +101,7 @@ pub static EXERCISE: Exercise = Exercise {
         shader: include_str!("../../../kernels/src/mandelbrot/gpu.wgsl"),
         tolerance: "at most 1% of the pixels differ from the f64 image",
     }],
+    local_file: None,
     work: Some(Work {
         unit: "pixels",
         per_call: |width, values| (width * values.int("height")) as f64,

@@ -124,6 +124,7 @@ pub static EXERCISE: Exercise = Exercise {
             tolerance: "every entry within 10⁻⁴ of the largest entry of the f64 product",
         },
     ],
+    local_file: None,
     work: Some(Work {
         unit: "FLOP",
         per_call: |n, _| 2.0 * (n as f64).powi(3),

@@ -107,6 +107,7 @@ pub static EXERCISE: Exercise = Exercise {
     },
     thread_sweep: None,
     gpu: &[],
+    local_file: None,
     work: Some(Work {
         unit: "numbers",
         per_call: |iterations, values| (iterations * values.int("chunk")) as f64,

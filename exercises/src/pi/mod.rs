@@ -96,6 +96,7 @@ pub static EXERCISE: Exercise = Exercise {
         shader: include_str!("../../../kernels/src/pi/gpu.wgsl"),
         tolerance: "the estimate within 4 standard errors of π",
     }],
+    local_file: None,
     work: Some(Work {
         unit: "points",
         per_call: |points, _| points as f64,

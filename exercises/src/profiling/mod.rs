@@ -107,6 +107,7 @@ pub static EXERCISE: Exercise = Exercise {
     },
     thread_sweep: None,
     gpu: &[],
+    local_file: None,
     work: None,
     #[cfg(feature = "runner")]
     runner: &run::Profiling,

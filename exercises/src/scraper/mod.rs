@@ -41,7 +41,11 @@ pub static EXERCISE: Exercise = Exercise {
             name: "urls",
             label: "URLs",
             help: "URLs per scrape; each size is one scrape",
-            kind: ParamKind::IntList { min: 1, max: 500, max_len: 6 },
+            kind: ParamKind::IntList {
+                min: 1,
+                max: 500,
+                max_len: 6,
+            },
             default: "10,20,50",
         },
         ParamSpec {
@@ -90,21 +94,45 @@ pub static EXERCISE: Exercise = Exercise {
             name: "seed",
             label: "random seed",
             help: "the seed of the jitter and of simulated failures",
-            kind: ParamKind::Int { min: 0, max: u32::MAX as u64 },
+            kind: ParamKind::Int {
+                min: 0,
+                max: u32::MAX as u64,
+            },
             default: "42",
         },
     ],
     size_param: "urls",
     variants: &[
-        Variant { name: "naive", technique: "one URL at a time; the first failure ends the scrape", growth: Growth::Linear },
-        Variant { name: "concurrent", technique: "one task per URL under a semaphore of limit permits, one try each", growth: Growth::Linear },
-        Variant { name: "retrying", technique: "concurrent, plus retries after exponential backoff with full jitter", growth: Growth::Linear },
+        Variant {
+            name: "naive",
+            technique: "one URL at a time; the first failure ends the scrape",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "concurrent",
+            technique: "one task per URL under a semaphore of limit permits, one try each",
+            growth: Growth::Linear,
+        },
+        Variant {
+            name: "retrying",
+            technique: "concurrent, plus retries after exponential backoff with full jitter",
+            growth: Growth::Linear,
+        },
     ],
     source: include_str!("../../../kernels/src/scraper/mod.rs"),
-    target: Target { variant: "concurrent", baseline: "naive", speedup: 5.0, size: 20 },
+    target: Target {
+        variant: "concurrent",
+        baseline: "naive",
+        speedup: 5.0,
+        size: 20,
+    },
     thread_sweep: None,
     gpu: &[],
-    work: Some(Work { unit: "requests", per_call: |urls, _| urls as f64 }),
+    local_file: None,
+    work: Some(Work {
+        unit: "requests",
+        per_call: |urls, _| urls as f64,
+    }),
     #[cfg(feature = "runner")]
     runner: &run::Scraper,
 };

@@ -4,11 +4,13 @@
 
 use std::rc::Rc;
 
-use kernels::scraper::{scrape, Config, Fate, Network, Report, VARIANTS};
+use kernels::scraper::{Config, Fate, Network, Report, VARIANTS, scrape};
 
 use crate::network::{Behaviour, Endpoint};
 use crate::params::ParamValues;
-use crate::protocol::{CheckReport, DemoTable, Flame, FlameSpan, FromWorker, Measurement, Skip, VariantCheck};
+use crate::protocol::{
+    CheckReport, DemoTable, Flame, FlameSpan, FromWorker, Measurement, Skip, VariantCheck,
+};
 use crate::runner::{Browser, Live, Runner, Workload};
 
 pub struct Scraper;
@@ -88,28 +90,64 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
     let seed = params.int("seed");
     let sizes = params.list("urls").to_vec();
     let fail_rate = params.int("fail_percent") as f64 / 100.0;
-    let latency = Behaviour { latency_ms: params.int("latency_ms") as f64, jitter_ms: params.int("jitter_ms") as f64, fail_rate: 0.0 };
-    let probe = Endpoint::connect(browser.clone(), Behaviour { latency_ms: 0.0, jitter_ms: 0.0, fail_rate: 0.0 }, seed).await;
+    let latency = Behaviour {
+        latency_ms: params.int("latency_ms") as f64,
+        jitter_ms: params.int("jitter_ms") as f64,
+        fail_rate: 0.0,
+    };
+    let probe = Endpoint::connect(
+        browser.clone(),
+        Behaviour {
+            latency_ms: 0.0,
+            jitter_ms: 0.0,
+            fail_rate: 0.0,
+        },
+        seed,
+    )
+    .await;
     let browser = browser.as_ref();
-    let remote = |behaviour: Behaviour, label: String| Remote { endpoint: probe.with(behaviour, seed), browser, label };
+    let remote = |behaviour: Behaviour, label: String| Remote {
+        endpoint: probe.with(behaviour, seed),
+        browser,
+        label,
+    };
 
     // The check: nothing fails and nothing waits; every strategy must fetch
     // every URL exactly once, as the naive one does.
     let urls = sizes[0];
     let mut checks = Vec::new();
     for (name, strategy) in VARIANTS {
-        let network = remote(Behaviour { latency_ms: 0.0, ..latency }, format!("checking {name}"));
+        let network = remote(
+            Behaviour {
+                latency_ms: 0.0,
+                ..latency
+            },
+            format!("checking {name}"),
+        );
         let report = scrape(strategy, &network, &config(params, urls)).await;
         let books = report.accounted(urls as usize);
-        let agrees = books.is_ok() && report.fetched() == urls as usize && report.tries.len() == urls as usize;
+        let agrees = books.is_ok()
+            && report.fetched() == urls as usize
+            && report.tries.len() == urls as usize;
         let text = match books {
-            Ok(()) => format!("{} of {urls} fetched, {} requests, each URL settled once", report.fetched(), report.tries.len()),
+            Ok(()) => format!(
+                "{} of {urls} fetched, {} requests, each URL settled once",
+                report.fetched(),
+                report.tries.len()
+            ),
             Err(error) => format!("the books do not balance: {error}"),
         };
-        checks.push(VariantCheck { variant: name.into(), outputs: vec![text], agrees });
+        checks.push(VariantCheck {
+            variant: name.into(),
+            outputs: vec![text],
+            agrees,
+        });
     }
     let timed: Vec<usize> = (0..VARIANTS.len()).filter(|&v| checks[v].agrees).collect();
-    browser.post(FromWorker::Checked(CheckReport { cases: vec![format!("{urls} URLs, nothing failing, no latency")], variants: checks }));
+    browser.post(FromWorker::Checked(CheckReport {
+        cases: vec![format!("{urls} URLs, nothing failing, no latency")],
+        variants: checks,
+    }));
 
     // Timing: whole scrapes with nothing failing, the strategies taking
     // turns so drift hits them alike.
@@ -122,7 +160,12 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
             let predicted_ms = per_url_ms[v].map(|ms| ms * size as f64);
             match predicted_ms {
                 Some(ms) if ms > budget_ms => {
-                    browser.post(FromWorker::Skipped(Skip { variant: VARIANTS[v].0.into(), size, predicted_ns: ms * 1e6, budget_ns: budget_ms * 1e6 }));
+                    browser.post(FromWorker::Skipped(Skip {
+                        variant: VARIANTS[v].0.into(),
+                        size,
+                        predicted_ns: ms * 1e6,
+                        budget_ns: budget_ms * 1e6,
+                    }));
                     done += 1;
                 }
                 _ => active.push(v),
@@ -133,7 +176,15 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
         let mut round = 0;
         while round < rounds {
             for &v in &active {
-                browser.post(FromWorker::Progress { done, total, label: format!("timing {} at {size} URLs, scrape {}", VARIANTS[v].0, round + 1) });
+                browser.post(FromWorker::Progress {
+                    done,
+                    total,
+                    label: format!(
+                        "timing {} at {size} URLs, scrape {}",
+                        VARIANTS[v].0,
+                        round + 1
+                    ),
+                });
                 let network = remote(latency, String::new());
                 let report = scrape(VARIANTS[v].1, &network, &config(params, size)).await;
                 times[v].push(report.total_ms);
@@ -163,18 +214,26 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
     // Failures: one scrape per strategy at the largest size, at the
     // learner's failure rate, drawn as a Gantt chart.
     let urls = *sizes.last().expect("at least one size");
-    let failing = Behaviour { fail_rate, ..latency };
+    let failing = Behaviour {
+        fail_rate,
+        ..latency
+    };
     let mut messages = Vec::new();
     let mut rows = Vec::new();
     for (name, strategy) in VARIANTS {
-        let network = remote(failing, format!("{name} at {}% failures", params.int("fail_percent")));
+        let network = remote(
+            failing,
+            format!("{name} at {}% failures", params.int("fail_percent")),
+        );
         let report = scrape(strategy, &network, &config(params, urls)).await;
         rows.push(books_row(name, &report, urls as usize));
         messages.push(FromWorker::Flame(gantt(name, &report)));
     }
     let lane = match &probe.simulated {
         None => "Real fetch() calls answered by the site's service worker.".to_string(),
-        Some(reason) => format!("Simulated with timers in the worker (same latency, jitter and failure rate): {reason}."),
+        Some(reason) => format!(
+            "Simulated with timers in the worker (same latency, jitter and failure rate): {reason}."
+        ),
     };
     messages.insert(0, FromWorker::Table(DemoTable {
         id: "scrape".into(),
@@ -194,7 +253,13 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
     for percent in SWEEP {
         let mut row = vec![format!("{percent}%")];
         for (name, strategy) in VARIANTS {
-            let network = remote(Behaviour { fail_rate: f64::from(percent) / 100.0, ..latency }, format!("{name} at {percent}% failures"));
+            let network = remote(
+                Behaviour {
+                    fail_rate: f64::from(percent) / 100.0,
+                    ..latency
+                },
+                format!("{name} at {percent}% failures"),
+            );
             let report = scrape(strategy, &network, &config(params, urls)).await;
             row.push(format!("{:.0}%", report.success_rate() * 100.0));
         }
@@ -218,7 +283,14 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
 
 /// One strategy's line of the failure table.
 fn books_row(name: &str, report: &Report, urls: usize) -> Vec<String> {
-    let count = |wanted: fn(&Fate) -> bool| report.fates.iter().filter(|fate| wanted(fate)).count().to_string();
+    let count = |wanted: fn(&Fate) -> bool| {
+        report
+            .fates
+            .iter()
+            .filter(|fate| wanted(fate))
+            .count()
+            .to_string()
+    };
     vec![
         name.to_string(),
         count(|fate| matches!(fate, Fate::Fetched { .. })),
@@ -238,11 +310,20 @@ fn books_row(name: &str, report: &Report, urls: usize) -> Vec<String> {
 fn gantt(name: &str, report: &Report) -> Flame {
     Flame {
         id: format!("attempts-{name}"),
-        title: format!("{name}: {} requests, {:.0} ms (rows are URLs; bars are requests)", report.tries.len(), report.total_ms),
+        title: format!(
+            "{name}: {} requests, {:.0} ms (rows are URLs; bars are requests)",
+            report.tries.len(),
+            report.total_ms
+        ),
         spans: report
             .tries
             .iter()
-            .map(|t| FlameSpan { name: if t.ok { "ok".into() } else { "failed".into() }, depth: t.url, start_ms: t.start_ms, end_ms: t.end_ms })
+            .map(|t| FlameSpan {
+                name: if t.ok { "ok".into() } else { "failed".into() },
+                depth: t.url,
+                start_ms: t.start_ms,
+                end_ms: t.end_ms,
+            })
             .collect(),
     }
 }

@@ -73,6 +73,7 @@ pub static EXERCISE: Exercise = Exercise {
     },
     thread_sweep: Some("parallel"),
     gpu: &[],
+    local_file: None,
     work: Some(Work {
         unit: "elements",
         per_call: |n, _| n as f64,

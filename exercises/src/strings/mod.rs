@@ -87,6 +87,7 @@ pub static EXERCISE: Exercise = Exercise {
     },
     thread_sweep: None,
     gpu: &[],
+    local_file: None,
     work: Some(Work {
         unit: "bytes",
         per_call: |total, _| total as f64,

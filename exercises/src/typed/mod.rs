@@ -79,6 +79,7 @@ pub static EXERCISE: Exercise = Exercise {
     },
     thread_sweep: None,
     gpu: &[],
+    local_file: None,
     work: Some(Work {
         unit: "elements",
         per_call: |n, _| n as f64,

@@ -103,6 +103,7 @@ pub static EXERCISE: Exercise = Exercise {
     },
     thread_sweep: Some("parallel"),
     gpu: &[],
+    local_file: None,
     work: Some(Work {
         unit: "bytes",
         per_call: |rows, values| (rows * values.int("cols") * 8) as f64,

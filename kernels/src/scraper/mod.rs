@@ -89,7 +89,10 @@ pub struct Report {
 impl Report {
     /// URLs fetched.
     pub fn fetched(&self) -> usize {
-        self.fates.iter().filter(|fate| matches!(fate, Fate::Fetched { .. })).count()
+        self.fates
+            .iter()
+            .filter(|fate| matches!(fate, Fate::Fetched { .. }))
+            .count()
     }
 
     /// The share of URLs fetched.
@@ -106,14 +109,21 @@ impl Report {
         }
         let mut tries: Vec<Vec<&Try>> = vec![Vec::new(); urls];
         for attempt in &self.tries {
-            tries.get_mut(attempt.url).ok_or_else(|| format!("a request for URL {} of {urls}", attempt.url))?.push(attempt);
+            tries
+                .get_mut(attempt.url)
+                .ok_or_else(|| format!("a request for URL {} of {urls}", attempt.url))?
+                .push(attempt);
         }
         for (url, (fate, tries)) in self.fates.iter().zip(&tries).enumerate() {
             let numbered = tries.iter().enumerate().all(|(i, t)| t.attempt == i as u32);
             let ok_only_last = tries.iter().rev().skip(1).all(|t| !t.ok);
             let fits = match *fate {
-                Fate::Fetched { tries: n } => n as usize == tries.len() && tries.last().is_some_and(|t| t.ok),
-                Fate::Failed { tries: n } => n as usize == tries.len() && n > 0 && tries.iter().all(|t| !t.ok),
+                Fate::Fetched { tries: n } => {
+                    n as usize == tries.len() && tries.last().is_some_and(|t| t.ok)
+                }
+                Fate::Failed { tries: n } => {
+                    n as usize == tries.len() && n > 0 && tries.iter().all(|t| !t.ok)
+                }
                 Fate::NotAttempted => tries.is_empty(),
             };
             if !(numbered && ok_only_last && fits) {
@@ -136,8 +146,11 @@ pub enum Strategy {
 }
 
 /// Every variant by name, the naive port first.
-pub const VARIANTS: [(&str, Strategy); 3] =
-    [("naive", Strategy::Naive), ("concurrent", Strategy::Concurrent), ("retrying", Strategy::Retrying)];
+pub const VARIANTS: [(&str, Strategy); 3] = [
+    ("naive", Strategy::Naive),
+    ("concurrent", Strategy::Concurrent),
+    ("retrying", Strategy::Retrying),
+];
 
 /// Runs `strategy` over `config.urls` URLs.
 pub async fn scrape<N: Network>(strategy: Strategy, network: &N, config: &Config) -> Report {
@@ -151,14 +164,24 @@ pub async fn scrape<N: Network>(strategy: Strategy, network: &N, config: &Config
 /// The report of a scrape that started at `origin`.
 fn report<N: Network>(network: &N, origin: f64, mut tries: Vec<Try>, fates: Vec<Fate>) -> Report {
     tries.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
-    Report { tries, fates, total_ms: network.now_ms() - origin }
+    Report {
+        tries,
+        fates,
+        total_ms: network.now_ms() - origin,
+    }
 }
 
 /// One request, timed.
 async fn request<N: Network>(network: &N, url: usize, attempt: u32, origin: f64) -> Try {
     let start_ms = network.now_ms() - origin;
     let ok = network.fetch(url).await;
-    Try { url, attempt, start_ms, end_ms: network.now_ms() - origin, ok }
+    Try {
+        url,
+        attempt,
+        start_ms,
+        end_ms: network.now_ms() - origin,
+        ok,
+    }
 }
 
 /// The seed's starting point: `for url in urls: fetch(url)`, and the first
@@ -171,7 +194,11 @@ pub async fn naive<N: Network>(network: &N, config: &Config) -> Report {
         let attempt = request(network, url, 0, origin).await;
         let ok = attempt.ok;
         tries.push(attempt);
-        fates[url] = if ok { Fate::Fetched { tries: 1 } } else { Fate::Failed { tries: 1 } };
+        fates[url] = if ok {
+            Fate::Fetched { tries: 1 }
+        } else {
+            Fate::Failed { tries: 1 }
+        };
         network.progress(url + 1, config.urls);
         if !ok {
             break;

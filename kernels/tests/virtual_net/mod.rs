@@ -48,12 +48,18 @@ impl VirtualNet {
             if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
                 return output;
             }
-            let next = self.timers.borrow().iter().map(|(at, _)| *at).fold(f64::INFINITY, f64::min);
+            let next = self
+                .timers
+                .borrow()
+                .iter()
+                .map(|(at, _)| *at)
+                .fold(f64::INFINITY, f64::min);
             assert!(next.is_finite(), "the scrape waits on nothing");
             self.now.set(next.max(self.now.get()));
             let due: Vec<Waker> = {
                 let mut timers = self.timers.borrow_mut();
-                let (due, later): (Vec<_>, Vec<_>) = timers.drain(..).partition(|(at, _)| *at <= self.now.get());
+                let (due, later): (Vec<_>, Vec<_>) =
+                    timers.drain(..).partition(|(at, _)| *at <= self.now.get());
                 *timers = later;
                 due.into_iter().map(|(_, waker)| waker).collect()
             };
@@ -77,7 +83,8 @@ impl VirtualNet {
 impl Network for VirtualNet {
     async fn fetch(&self, _url: usize) -> bool {
         self.in_flight.set(self.in_flight.get() + 1);
-        self.max_in_flight.set(self.max_in_flight.get().max(self.in_flight.get()));
+        self.max_in_flight
+            .set(self.max_in_flight.get().max(self.in_flight.get()));
         self.until(self.now.get() + self.latency_ms).await;
         self.in_flight.set(self.in_flight.get() - 1);
         self.rng.borrow_mut().random::<f64>() >= self.fail_rate

@@ -182,6 +182,7 @@ static FAKE: Exercise = Exercise {
     },
     thread_sweep: Some("linear"),
     gpu: &[],
+    local_file: None,
     work: None,
     runner: &FakeRunner,
 };
