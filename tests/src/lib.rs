@@ -194,11 +194,17 @@ impl Browser {
             .expect("a free port")
             .port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        let driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
+        // Its own process group, which Chromium joins: a test that fails
+        // midway can end the browser too, so no page of it keeps running
+        // (and loading the machine) during the next test.
+        let driver = std::os::unix::process::CommandExt::process_group(
+            Command::new(chromedriver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+            0,
+        )
+        .spawn()
             .expect("chromedriver starts");
         let profile =
             std::env::temp_dir().join(format!("perflab-e2e-{}-{port}", std::process::id()));
@@ -362,14 +368,28 @@ impl Browser {
     /// Ends the session and ChromeDriver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
+        self.end_driver();
+    }
+
+    /// Kills ChromeDriver's process group (the browser it started is in
+    /// it), once, while ChromeDriver still leads it.
+    fn end_driver(&mut self) {
+        if let Ok(None) = self.driver.try_wait() {
+            let pid = self.driver.id() as libc::pid_t;
+            // SAFETY: plain system calls on a child we started; the group
+            // is killed only if the child still leads it.
+            if pid > 1 && unsafe { libc::getpgid(pid) } == pid {
+                unsafe { libc::kill(-pid, libc::SIGKILL) };
+            }
+            let _ = self.driver.kill();
+        }
         let _ = self.driver.wait();
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        self.end_driver();
     }
 }
 

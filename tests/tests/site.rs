@@ -1008,7 +1008,7 @@ async fn streaming_sums_without_a_list_and_streams_a_damaged_csv_in_bounded_memo
     assert!(peak_bytes(&browser, "chunked", 1_000_000).await <= 64 * 1024);
 
     browser
-        .open(&site.url("/exercises/csv_stream?rows=1000,200000&bad_every=100&budget_ms=300"))
+        .open(&site.url("/exercises/csv_stream?rows=1000,200000&bad_every=100&budget_ms=2000"))
         .await;
     browser.testid("run").await.click().await.unwrap();
     browser
