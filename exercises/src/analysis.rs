@@ -283,6 +283,41 @@ mod tests {
         assert!(kinds(&[saturated], calm).contains(&"timer-saturation"));
     }
 
+    /// All-equal samples, zero times and a single sample each get a
+    /// diagnostic, and whatever the page shows of them is finite.
+    #[test]
+    fn degenerate_measurements_get_a_diagnostic_and_no_nan() {
+        let exercise = crate::find("duplicates").unwrap();
+        let calm = Environment {
+            timer_resolution_ns: 5_000.0,
+            empty_kernel_ns: 1.0,
+            hidden_during_run: false,
+        };
+        let flat = |times_ns: Vec<f64>| Measurement {
+            iters: vec![1; times_ns.len()],
+            times_ns,
+            ..linear("naive", 100, 10_000.0, &NOISE)
+        };
+        let cases = [
+            ("all equal", flat(vec![40_000.0; 4]), "timer-saturation"),
+            ("zero times", flat(vec![0.0; 4]), "timer-saturation"),
+            ("one sample", flat(vec![40_000.0]), "too-few-samples"),
+            ("no sample", flat(vec![]), "too-few-samples"),
+        ];
+        for (name, measurement, kind) in cases {
+            let measurements = [measurement];
+            let rows = rows(exercise, &measurements);
+            let found: Vec<&str> = diagnose(&measurements, &rows, calm).iter().map(|d| d.kind).collect();
+            assert!(found.contains(&kind), "{name}: {found:?}");
+            for row in &rows {
+                let shown = [row.per_call.point, row.per_call.low, row.per_call.high, row.summary.median, row.summary.mad];
+                assert!(shown.iter().all(|x| x.is_finite()), "{name}: {shown:?}");
+            }
+            let rate = exercise.work.unwrap().rate(100, &crate::params::ParamValues::default(), rows.first().map_or(0.0, |r| r.per_call.point));
+            assert!(!rate.contains("inf") && !rate.contains("NaN"), "{name}: {rate}");
+        }
+    }
+
     #[test]
     fn amdahl_recovers_a_known_serial_fraction() {
         for s in [0.0, 0.05, 0.3, 1.0] {
@@ -512,12 +547,28 @@ pub fn diagnose(
         distinct.sort_by(f64::total_cmp);
         distinct.dedup();
         let zeros = m.times_ns.iter().filter(|&&t| t <= 0.0).count();
-        if zeros * 2 > m.times_ns.len() || (m.times_ns.len() >= 6 && distinct.len() <= 3) {
+        let all_equal = m.times_ns.len() >= 2 && distinct.len() == 1;
+        if zeros * 2 > m.times_ns.len() || all_equal || (m.times_ns.len() >= 6 && distinct.len() <= 3) {
             add(
                 "timer-saturation",
                 format!(
                     "{at}: most samples read the same few timer values, so the timer, not the kernel, \
                  decides the numbers. Raise the sizes or the budget."
+                ),
+            );
+        }
+    }
+    // A measurement without a row had too little to estimate from.
+    for m in measurements {
+        if !rows.iter().any(|row| row.variant == m.variant && row.size == m.size) {
+            add(
+                "too-few-samples",
+                format!(
+                    "{} at n = {}: {} usable sample(s), too few for a time and an interval; it is left \
+                 out of the table. Raise the budget.",
+                    m.variant,
+                    m.size,
+                    m.times_ns.iter().filter(|t| t.is_finite() && **t > 0.0).count()
                 ),
             );
         }

@@ -191,6 +191,10 @@ pub struct Work {
 impl Work {
     /// "12.3 M elements/s" for one call of `ns` at `size`.
     pub fn rate(&self, size: u64, values: &params::ParamValues, ns: f64) -> String {
+        // A zero time (a saturated timer) has no rate.
+        if ns.is_nan() || ns <= 0.0 {
+            return "—".into();
+        }
         let per_second = (self.per_call)(size, values) / (ns * 1e-9);
         let (value, prefix) = match per_second {
             r if r >= 1e9 => (r / 1e9, "G"),
