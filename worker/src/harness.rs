@@ -5,7 +5,9 @@
 //! For each size, every variant is first calibrated on its own: the first
 //! call is timed alone (a cold start shows there), then batches double until
 //! the fastest per-call time seen says a batch of `d` calls spans at least
-//! [`SAMPLE_RESOLUTIONS`] timer ticks; that doubles as warm-up. Then the
+//! [`SAMPLE_RESOLUTIONS`] timer ticks, and go on at that size until the
+//! warm-up time has passed ([`WARMUP_CAP_NS`], at most a tenth of the
+//! budget), so the JIT's optimizing tier and the caches settle. Then the
 //! variants take samples in rounds, in a shuffled order each round, so drift
 //! (a throttled core, a background tab) hits all of them alike. Round `r`
 //! times `r × d` calls (linear sampling: the per-call time is the slope of
@@ -49,6 +51,10 @@ pub const SAMPLE_RESOLUTIONS: f64 = 100.0;
 pub const MIN_SAMPLES: usize = 3;
 /// Rounds before the stop rule may end sampling at the target's size.
 pub const DECIDE_AFTER: u64 = 6;
+/// The longest warm-up of one variant at one size; a short budget gets a
+/// tenth of itself.
+pub const WARMUP_CAP_NS: f64 = 50e6;
+
 /// Calls a measurement needs at the least: the first call, two warm-up
 /// batches, and `MIN_SAMPLES` samples of one call each.
 pub const MIN_CALLS: f64 = 3.0 + MIN_SAMPLES as f64;
@@ -192,8 +198,10 @@ impl Sampler {
             batches += 1;
             fastest_per_call = fastest_per_call.min(elapsed.max(tick_ns) / calls as f64);
             let long_enough = calls as f64 * fastest_per_call >= min_sample_ns;
-            let out_of_time = clock.now_ns() - start > budget_ns / 2.0 || calls >= MAX_BATCH;
-            if (long_enough && batches >= 2) || out_of_time {
+            let elapsed_ns = clock.now_ns() - start;
+            let warm = elapsed_ns >= (budget_ns / 10.0).min(WARMUP_CAP_NS);
+            let out_of_time = elapsed_ns > budget_ns / 2.0 || calls >= MAX_BATCH;
+            if (long_enough && batches >= 2 && warm) || out_of_time {
                 break;
             }
             if !long_enough {

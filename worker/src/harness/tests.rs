@@ -74,6 +74,27 @@ fn fast_calls_are_sampled_linearly_in_batches_spanning_100_resolutions() {
 }
 
 #[test]
+fn warm_up_lasts_its_time_before_sampling_starts() {
+    let mut calls = 0u64;
+    let m = measure("v", 10, &mut clock(), 1e9, 100.0 * 5_000.0, 20, &mut || {
+        calls += 1;
+        advance(1_000.0)
+    });
+    // Everything but the first call and the samples was warm-up: at least
+    // the cap's 50 ms of 1 µs calls (a 1 s budget's tenth is more).
+    let warm_up = calls - 1 - m.iters.iter().sum::<u64>();
+    assert!(warm_up as f64 * 1_000.0 >= WARMUP_CAP_NS, "{warm_up} calls");
+    // A short budget warms up for a tenth of itself.
+    let mut calls = 0u64;
+    let m = measure("v", 10, &mut clock(), 100e6, 100.0 * 5_000.0, 20, &mut || {
+        calls += 1;
+        advance(1_000.0)
+    });
+    let warm_up = calls - 1 - m.iters.iter().sum::<u64>();
+    assert!((10e6..20e6).contains(&(warm_up as f64 * 1_000.0)), "{warm_up} calls");
+}
+
+#[test]
 fn one_slow_warm_up_batch_does_not_end_the_calibration() {
     let mut calls = 0;
     let m = measure("v", 10, &mut clock(), 1e9, 5e5, 20, &mut || {
