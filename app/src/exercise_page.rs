@@ -206,7 +206,7 @@ impl Run {
             {
                 self.build.set("single");
                 self.single_reason.set(Some(format!(
-                    "the threaded build failed to start ({detail})"
+                    "the threaded build failed to start ({detail}); threads need a browser whose workers can start workers and share memory (current Chrome, Edge, Firefox or Safari)"
                 )));
                 if self.state.get_untracked() == RunState::Running {
                     self.state.set(RunState::Error);
@@ -512,6 +512,7 @@ fn Status(run: Run) -> impl IntoView {
                     <dl class="capabilities" data-testid="capabilities"
                         data-build=info.as_ref().map(|i| i.build.clone())
                         data-pool-threads=info.as_ref().map(|i| i.pool_threads)
+                        data-nested-workers=info.as_ref().map(|i| flag(i.nested_workers))
                         data-timer-resolution-us=resolution_us.clone()
                         data-isolated=isolated
                         data-cores=cores
@@ -527,6 +528,12 @@ fn Status(run: Run) -> impl IntoView {
                         <dd>{info.as_ref().map_or("starting".to_string(), |i| format!(
                             "{} build {}, {} pool threads; timer resolution {}; empty kernel {} per call",
                             i.build, i.version, i.pool_threads, format_ns(i.timer_resolution_ns), format_ns(i.empty_kernel_ns)))}</dd>
+                        <dt>"nested workers"</dt>
+                        <dd>{info.as_ref().map_or("starting".to_string(), |i| if i.nested_workers {
+                            "yes: the worker can start the pool's workers".to_string()
+                        } else {
+                            "no: this browser's workers cannot start workers, so no thread pool".to_string()
+                        })}</dd>
                         {caps.map(|c| view! {
                             <dt>"isolation"</dt>
                             <dd>{if c.isolated { "cross-origin isolated: SharedArrayBuffer and the 5 µs timer are available" }

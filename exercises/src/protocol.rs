@@ -93,6 +93,10 @@ pub struct WorkerInfo {
     /// has cached the compiled code.
     #[serde(default)]
     pub module_load_ms: f64,
+    /// Whether the worker can start workers of its own (nested workers),
+    /// which the threaded build's pool needs.
+    #[serde(default)]
+    pub nested_workers: bool,
 }
 
 /// Every variant's output on the check inputs, compared with the naive one.

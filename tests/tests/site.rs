@@ -326,6 +326,7 @@ async fn the_engine_reports_intervals_a_verdict_fits_and_the_environment() {
     );
     assert!(number::<u32>(&panel, "data-cores").await >= 1);
     assert_eq!(attr(&panel, "data-simd").await, "true");
+    assert_eq!(attr(&panel, "data-nested-workers").await, "true");
     assert_eq!(attr(&panel, "data-threads").await, "true");
     assert!(["none", "software", "hardware"].contains(&attr(&panel, "data-webgpu").await.as_str()));
 

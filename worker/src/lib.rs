@@ -207,6 +207,7 @@ pub fn start_worker(module_load_ms: f64) {
         timer_resolution_ns: resolution_ns,
         empty_kernel_ns,
         module_load_ms,
+        nested_workers: js_sys::Reflect::has(&scope, &"Worker".into()).unwrap_or(false),
     };
     post(&scope, &FromWorker::Ready(info));
 }
