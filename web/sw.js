@@ -7,7 +7,35 @@
 const CACHE = "perflab-v1";
 
 self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+// Control the open pages at once (their reload makes them isolated), then
+// fetch the whole site, both worker builds included, so it works offline
+// after one visit. Activation does not wait for that: pages are not
+// answered by a worker that is still activating. Older caches go.
+self.addEventListener("activate", (event) => {
+  event.waitUntil(Promise.all([self.clients.claim(), dropOldCaches()]));
+  precache();
+});
+
+// `precache.json` lists the site's files (written at build time). A file
+// that fails to load is skipped: the site is also cached as it is used.
+async function precache() {
+  try {
+    const response = await fetch(new URL("precache.json", self.registration.scope), { cache: "no-store" });
+    if (!response.ok) return;
+    const cache = await caches.open(CACHE);
+    const files = await response.json();
+    await Promise.all(
+      files.map((file) => cache.add(new URL(file, self.registration.scope)).catch(() => undefined)),
+    );
+  } catch (error) {
+    // No list (a development build): nothing to fetch ahead.
+  }
+}
+
+async function dropOldCaches() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name)));
+}
 
 function isolated(response) {
   // Opaque responses cannot be read or changed.

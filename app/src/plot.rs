@@ -413,12 +413,19 @@ pub fn scaling<DB: DrawingBackend>(
         .map(|p| p.speedup.high)
         .fold(max_threads as f64, f64::max)
         * 1.1;
+    let x_range = 0.5..max_threads as f64 + 0.5;
+    let efficiency_top = points.iter().map(|p| p.efficiency).fold(1.0, f64::max) * 1.1;
     let mut chart = ChartBuilder::on(area)
         .margin(px(12.0))
-        .caption("thread scaling: speedup over one thread", font(16.0))
+        .caption(
+            "thread scaling: speedup and efficiency against one thread",
+            font(16.0),
+        )
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(50.0))
-        .build_cartesian_2d(0.5..max_threads as f64 + 0.5, 0.0..top)?;
+        .right_y_label_area_size(px(50.0))
+        .build_cartesian_2d(x_range.clone(), 0.0..top)?
+        .set_secondary_coord(x_range, 0.0..efficiency_top);
     styled_mesh(&mut chart, scale, 0.12)
         .x_desc("threads")
         .y_desc("speedup (×)")
@@ -466,6 +473,28 @@ pub fn scaling<DB: DrawingBackend>(
             thin,
         )
     }))?;
+    // Efficiency (speedup per thread) on the right-hand axis.
+    chart
+        .configure_secondary_axes()
+        .y_desc("efficiency (speedup / threads)")
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .y_label_formatter(&|e| format!("{:.0}%", e * 100.0))
+        .draw()?;
+    let green = PALETTE[2];
+    let line = green.stroke_width(px(2.0).max(1) as u32);
+    chart
+        .draw_secondary_series(LineSeries::new(
+            points.iter().map(|p| (p.threads as f64, p.efficiency)),
+            line,
+        ))?
+        .label("efficiency (right axis)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], line));
+    chart.draw_secondary_series(
+        points.iter().map(|p| {
+            TriangleMarker::new((p.threads as f64, p.efficiency), px(5.0), green.filled())
+        }),
+    )?;
     draw_legend(&mut chart, scale)?;
     area.present()
 }

@@ -307,14 +307,30 @@ mod tests {
         for (name, measurement, kind) in cases {
             let measurements = [measurement];
             let rows = rows(exercise, &measurements);
-            let found: Vec<&str> = diagnose(&measurements, &rows, calm).iter().map(|d| d.kind).collect();
+            let found: Vec<&str> = diagnose(&measurements, &rows, calm)
+                .iter()
+                .map(|d| d.kind)
+                .collect();
             assert!(found.contains(&kind), "{name}: {found:?}");
             for row in &rows {
-                let shown = [row.per_call.point, row.per_call.low, row.per_call.high, row.summary.median, row.summary.mad];
+                let shown = [
+                    row.per_call.point,
+                    row.per_call.low,
+                    row.per_call.high,
+                    row.summary.median,
+                    row.summary.mad,
+                ];
                 assert!(shown.iter().all(|x| x.is_finite()), "{name}: {shown:?}");
             }
-            let rate = exercise.work.unwrap().rate(100, &crate::params::ParamValues::default(), rows.first().map_or(0.0, |r| r.per_call.point));
-            assert!(!rate.contains("inf") && !rate.contains("NaN"), "{name}: {rate}");
+            let rate = exercise.work.unwrap().rate(
+                100,
+                &crate::params::ParamValues::default(),
+                rows.first().map_or(0.0, |r| r.per_call.point),
+            );
+            assert!(
+                !rate.contains("inf") && !rate.contains("NaN"),
+                "{name}: {rate}"
+            );
         }
     }
 
@@ -548,7 +564,10 @@ pub fn diagnose(
         distinct.dedup();
         let zeros = m.times_ns.iter().filter(|&&t| t <= 0.0).count();
         let all_equal = m.times_ns.len() >= 2 && distinct.len() == 1;
-        if zeros * 2 > m.times_ns.len() || all_equal || (m.times_ns.len() >= 6 && distinct.len() <= 3) {
+        if zeros * 2 > m.times_ns.len()
+            || all_equal
+            || (m.times_ns.len() >= 6 && distinct.len() <= 3)
+        {
             add(
                 "timer-saturation",
                 format!(
@@ -560,7 +579,10 @@ pub fn diagnose(
     }
     // A measurement without a row had too little to estimate from.
     for m in measurements {
-        if !rows.iter().any(|row| row.variant == m.variant && row.size == m.size) {
+        if !rows
+            .iter()
+            .any(|row| row.variant == m.variant && row.size == m.size)
+        {
             add(
                 "too-few-samples",
                 format!(
@@ -568,7 +590,10 @@ pub fn diagnose(
                  out of the table. Raise the budget.",
                     m.variant,
                     m.size,
-                    m.times_ns.iter().filter(|t| t.is_finite() && **t > 0.0).count()
+                    m.times_ns
+                        .iter()
+                        .filter(|t| t.is_finite() && **t > 0.0)
+                        .count()
                 ),
             );
         }

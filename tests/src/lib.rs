@@ -205,7 +205,7 @@ impl Browser {
             0,
         )
         .spawn()
-            .expect("chromedriver starts");
+        .expect("chromedriver starts");
         let profile =
             std::env::temp_dir().join(format!("perflab-e2e-{}-{port}", std::process::id()));
         let mut options = json!({"args": [

@@ -122,6 +122,15 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
             .any(|path| path.starts_with("/perflab/app-") && path.ends_with("_bg.wasm")),
         "{cached:?}"
     );
+    // The whole site was fetched ahead for offline use, including the
+    // build this visit never loaded.
+    browser
+        .wait_until(
+            "return caches.open('perflab-v1').then(c => Promise.all(['worker/single/worker_bg.wasm', 'worker/single/bootstrap.js'].map(f => c.match('/perflab/' + f)))).then(found => found.map(r => r !== undefined && r.ok))",
+            json!([true, true]),
+            Duration::from_secs(60),
+        )
+        .await;
     browser.close().await;
 }
 

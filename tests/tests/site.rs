@@ -117,7 +117,14 @@ async fn every_exercise_runs_from_the_home_page() {
 async fn duplicates_checks_times_and_keeps_its_parameters_in_the_url() {
     let site = Site::isolated();
     let browser = Browser::start().await;
-    browser.open(&site.url("/exercises/duplicates")).await;
+    // The path a learner takes: the home page's link.
+    browser.open(&site.url("/")).await;
+    browser
+        .testid("exercise-link-duplicates")
+        .await
+        .click()
+        .await
+        .unwrap();
     browser.set_param("sizes", "100,1000").await;
     browser.set_param("budget_ms", "500").await;
     browser.testid("run").await.click().await.unwrap();

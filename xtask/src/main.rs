@@ -124,7 +124,7 @@ fn dist(public_url: &str, out: &str) -> Result {
 /// connections to the site only. Inline styles are allowed: the rendering
 /// library sets `style` attributes, and styles cannot run code.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-     worker-src 'self' blob:; connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
+     worker-src 'self' blob:; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
      object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// Trunk's post-build hook: moves the inline start-up script Trunk writes
@@ -138,7 +138,39 @@ fn post_build() -> Result {
     let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
     let (html, boot) = externalize_boot_script(&html)?;
     std::fs::write(staging.join("boot.js"), boot).map_err(|e| format!("boot.js: {e}"))?;
-    std::fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
+    std::fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
+    let files = precache_list(&staging)?;
+    // Rust's quoting of a plain path is also JSON's.
+    let quoted: Vec<String> = files.iter().map(|file| format!("{file:?}")).collect();
+    std::fs::write(
+        staging.join("precache.json"),
+        format!("[{}]", quoted.join(",")),
+    )
+    .map_err(|e| format!("precache.json: {e}"))
+}
+
+/// What the service worker fetches into its cache when it activates, so a
+/// visited site works offline with either worker build: every file of the
+/// site, relative to its root, and the root itself.
+fn precache_list(staging: &Path) -> Result<Vec<String>> {
+    let mut files = vec!["./".to_string()];
+    let mut folders = vec![staging.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries =
+            std::fs::read_dir(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let relative = path.strip_prefix(staging).map_err(|e| e.to_string())?;
+            let name = relative.to_string_lossy().replace('\\', "/");
+            if path.is_dir() {
+                folders.push(path);
+            } else if !["_headers", "sw.js", "precache.json"].contains(&name.as_str()) {
+                files.push(name);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Splits Trunk's one inline module script out of `html`; returns the new
@@ -259,7 +291,10 @@ fn test() -> Result {
     let started = std::time::Instant::now();
     let mut tally = Tally::default();
     // Host: kernels' property tests, exercises, the worker's harness, the app's plots.
-    tally.run(cargo().args(["test", "--workspace", "--exclude", "e2e"]))?;
+    tally.run(
+        "host",
+        cargo().args(["test", "--workspace", "--exclude", "e2e"]),
+    )?;
     // In headless Chromium: kernels compiled to wasm, the worker's message
     // handling. `chromium_args` are added to the browser's; `expect_gpu` is
     // compiled into the GPU tests ("0": no adapter allowed, "1": required).
@@ -279,9 +314,13 @@ fn test() -> Result {
         Ok(command)
     };
     // Without WebGPU here: the GPU tests must find no adapter and a reason.
-    tally.run(in_browser("webdriver", &[], "0")?.args(["-p", "kernels", "-p", "worker"]))?;
+    tally.run(
+        "browser (wasm-bindgen-test)",
+        in_browser("webdriver", &[], "0")?.args(["-p", "kernels", "-p", "worker"]),
+    )?;
     // With WebGPU (a software adapter): the GPU kernels must agree with the CPU.
     tally.run(
+        "browser with WebGPU",
         in_browser("webdriver-webgpu", &["--enable-unsafe-webgpu"], "1")?
             .args(["-p", "worker", "--test", "gpu"]),
     )?;
@@ -290,6 +329,7 @@ fn test() -> Result {
     dist("/", "dist")?;
     dist("/perflab/", "target/dist-pages")?;
     tally.run(
+        "end to end",
         cargo()
             .args(["test", "-p", "e2e", "--", "--test-threads=1"])
             .env("PERFLAB_DIST", root().join("dist"))
@@ -301,6 +341,9 @@ fn test() -> Result {
         "xtask: every layer passed in {:.0} s",
         started.elapsed().as_secs_f64()
     );
+    for (layer, passed, failed) in &tally.layers {
+        eprintln!("xtask: {layer}: {passed} passed, {failed} failed");
+    }
     // One closing line for the whole suite (cargo's last line is a doc-test
     // binary's, often with zero tests).
     println!("{} passed, {} failed", tally.passed, tally.failed);
@@ -324,12 +367,15 @@ fn bench(exercises: &[String]) -> Result {
 struct Tally {
     passed: u64,
     failed: u64,
+    /// Each layer's name and counts.
+    layers: Vec<(&'static str, u64, u64)>,
 }
 
 impl Tally {
     /// Runs a `cargo test` command, echoing its output and adding up the
-    /// `test result:` lines.
-    fn run(&mut self, command: &mut Command) -> Result {
+    /// `test result:` lines under `layer`.
+    fn run(&mut self, layer: &'static str, command: &mut Command) -> Result {
+        self.layers.push((layer, 0, 0));
         use std::io::{BufRead, BufReader};
         eprintln!("xtask: running {command:?}");
         let mut child = command
@@ -342,8 +388,13 @@ impl Tally {
             let line = line.map_err(|e| e.to_string())?;
             println!("{line}");
             if let Some(counts) = line.trim().strip_prefix("test result: ") {
-                self.passed += count(counts, " passed");
-                self.failed += count(counts, " failed");
+                let (passed, failed) = (count(counts, " passed"), count(counts, " failed"));
+                self.passed += passed;
+                self.failed += failed;
+                if let Some(current) = self.layers.last_mut() {
+                    current.1 += passed;
+                    current.2 += failed;
+                }
             }
         }
         let status = child.wait().map_err(|e| e.to_string())?;

@@ -86,12 +86,23 @@ fn warm_up_lasts_its_time_before_sampling_starts() {
     assert!(warm_up as f64 * 1_000.0 >= WARMUP_CAP_NS, "{warm_up} calls");
     // A short budget warms up for a tenth of itself.
     let mut calls = 0u64;
-    let m = measure("v", 10, &mut clock(), 100e6, 100.0 * 5_000.0, 20, &mut || {
-        calls += 1;
-        advance(1_000.0)
-    });
+    let m = measure(
+        "v",
+        10,
+        &mut clock(),
+        100e6,
+        100.0 * 5_000.0,
+        20,
+        &mut || {
+            calls += 1;
+            advance(1_000.0)
+        },
+    );
     let warm_up = calls - 1 - m.iters.iter().sum::<u64>();
-    assert!((10e6..20e6).contains(&(warm_up as f64 * 1_000.0)), "{warm_up} calls");
+    assert!(
+        (10e6..20e6).contains(&(warm_up as f64 * 1_000.0)),
+        "{warm_up} calls"
+    );
 }
 
 #[test]
