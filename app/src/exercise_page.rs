@@ -686,12 +686,18 @@ fn Results(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl 
         let Some(size) = distribution_size() else {
             return;
         };
-        let strips: Vec<(String, Vec<f64>)> = run
+        let colour = |name: &str| {
+            exercise
+                .all_variants()
+                .position(|v| v.name == name)
+                .unwrap_or(0)
+        };
+        let strips: Vec<(String, usize, Vec<f64>)> = run
             .measurements
             .read()
             .iter()
             .filter(|m| m.size == size)
-            .map(|m| (m.variant.clone(), m.per_call_ns()))
+            .map(|m| (m.variant.clone(), colour(&m.variant), m.per_call_ns()))
             .collect();
         if let Some(canvas) = distribution_plot.get() {
             draw(&canvas, 0.35, |area, scale| {

@@ -324,7 +324,7 @@ pub fn speedups<DB: DrawingBackend>(
 /// on a log axis: the spread and the outliers that a single number hides.
 pub fn distribution<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    strips: &[(String, Vec<f64>)],
+    strips: &[(String, usize, Vec<f64>)],
     size: u64,
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -334,7 +334,7 @@ pub fn distribution<DB: DrawingBackend>(
     let Some((x0, x1)) = log_bounds(
         strips
             .iter()
-            .flat_map(|(_, samples)| samples.iter().copied()),
+            .flat_map(|(_, _, samples)| samples.iter().copied()),
         1.3,
     ) else {
         area.draw(&Text::new(
@@ -370,8 +370,9 @@ pub fn distribution<DB: DrawingBackend>(
             }
         })
         .draw()?;
-    for (index, (_, samples)) in strips.iter().enumerate() {
-        let color = PALETTE[index % PALETTE.len()];
+    for (index, (_, colour, samples)) in strips.iter().enumerate() {
+        // The variant's own colour, as in the other plots.
+        let color = PALETTE[colour % PALETTE.len()];
         // Spread the dots vertically by their order, so equal values stay visible.
         let count = samples.len().max(1) as f64;
         chart.draw_series(samples.iter().enumerate().filter(|(_, s)| **s > 0.0).map(
@@ -423,7 +424,7 @@ pub fn scaling<DB: DrawingBackend>(
         )
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(50.0))
-        .right_y_label_area_size(px(50.0))
+        .right_y_label_area_size(px(64.0))
         .build_cartesian_2d(x_range.clone(), 0.0..top)?
         .set_secondary_coord(x_range, 0.0..efficiency_top);
     styled_mesh(&mut chart, scale, 0.12)
@@ -476,7 +477,7 @@ pub fn scaling<DB: DrawingBackend>(
     // Efficiency (speedup per thread) on the right-hand axis.
     chart
         .configure_secondary_axes()
-        .y_desc("efficiency (speedup / threads)")
+        .y_desc("efficiency")
         .label_style(font(12.0))
         .axis_desc_style(font(13.0))
         .y_label_formatter(&|e| format!("{:.0}%", e * 100.0))
@@ -1092,8 +1093,8 @@ mod tests {
         {
             let area = SVGBackend::with_string(&mut out, (800, 300)).into_drawing_area();
             let strips = vec![
-                ("naive".to_string(), vec![10.0, 11.0, 30.0]),
-                ("sort".to_string(), vec![1.0, 1.1]),
+                ("naive".to_string(), 0, vec![10.0, 11.0, 30.0]),
+                ("sort".to_string(), 2, vec![1.0, 1.1]),
             ];
             distribution(&area, &strips, 1000, 1.0).unwrap();
         }

@@ -68,7 +68,7 @@ pub static EXERCISE: Exercise = Exercise {
     target: Target {
         variant: "iterator",
         baseline: "naive",
-        speedup: 1.5,
+        speedup: 1.3,
         size: 10_000_000,
     },
     thread_sweep: Some("parallel"),
