@@ -112,3 +112,15 @@ fn a_generated_file_has_its_duplicates_and_categories() {
         "{passed}"
     );
 }
+
+#[test]
+fn near_values_rounded_to_f32_still_agree() {
+    // A std of 0.005 over values near 500: f32 moves it by far more than
+    // 10⁻⁶ of itself, and by far less than 10⁻⁶ of the values.
+    let file = b"id,category,value,quantity\n1,a,500.01,1\n2,a,500.02,1\n";
+    let expected = naive(file, &mut |_| {});
+    assert!((expected.statistics[1].std - 0.005).abs() < 1e-9);
+    for (name, kernel) in VARIANTS {
+        assert!(agrees(&kernel(file, &mut |_| {}), &expected), "{name}");
+    }
+}

@@ -27,7 +27,7 @@ pub struct Frame {
 
 impl Frame {
     /// The point `c` of pixel `(x, y)`, as the seed computes it.
-    fn c(&self, x: usize, y: usize) -> (f64, f64) {
+    pub fn c(&self, x: usize, y: usize) -> (f64, f64) {
         let (w, h) = (self.width as f64, self.height as f64);
         (
             (x as f64 - w / 2.0) / (w / 4.0),
@@ -91,6 +91,28 @@ pub fn naive(frame: &Frame) -> Vec<u32> {
         .flatten()
         .map(|count| count as u32)
         .collect()
+}
+
+/// Whether the orbit of pixel `index` (row-major) passes within rounding
+/// of `|z| = 2` before it escapes. There the seed's `hypot(z) > 2` and the
+/// optimized `|z|² > 4` may fall on opposite sides: the only place where
+/// the variants' images can differ.
+pub fn on_the_edge(frame: &Frame, index: usize) -> bool {
+    let width = frame.width.max(1);
+    let (cr, ci) = frame.c(index % width, index / width);
+    let (mut zr, mut zi) = (0.0f64, 0.0f64);
+    for _ in 0..frame.max_iter {
+        let r2 = zr * zr + zi * zi;
+        if (r2 - 4.0).abs() <= 1e-12 || (zr.hypot(zi) - 2.0).abs() <= 1e-12 {
+            return true;
+        }
+        if r2 > 4.0 {
+            return false;
+        }
+        let product = zr * zi;
+        (zr, zi) = (zr * zr - zi * zi + cr, product + product + ci);
+    }
+    false
 }
 
 /// One pixel with the escape test on `|z|² > 4`: no square root, plain
