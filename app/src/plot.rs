@@ -356,6 +356,8 @@ pub fn distribution<DB: DrawingBackend>(
         .build_cartesian_2d((x0..x1).log_scale(), -0.5..rows - 0.5)?;
     styled_mesh(&mut chart, scale, 0.08)
         .x_desc("time per call")
+        // A few labels: a wide log range would crowd them.
+        .x_labels(6)
         .x_label_formatter(&|x| format_ns(*x))
         .y_labels(strips.len())
         .y_label_formatter(&|y| {

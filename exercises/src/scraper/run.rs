@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use kernels::scraper::{Config, Fate, Network, Report, VARIANTS, scrape};
+use kernels::scraper::{Config, Fate, Network, Report, Try, VARIANTS, scrape};
 
 use crate::network::{Behaviour, Endpoint};
 use crate::params::ParamValues;
@@ -306,18 +306,21 @@ fn books_row(name: &str, report: &Report, urls: usize) -> Vec<String> {
     ]
 }
 
-/// Every request of a scrape as a bar, one row per URL.
+/// Every request of a scrape as a bar, one row per URL. Failed requests
+/// are listed first, so that they take the chart's first colour (orange)
+/// and successes the second (blue) whenever both occur.
 fn gantt(name: &str, report: &Report) -> Flame {
+    let mut tries: Vec<&Try> = report.tries.iter().collect();
+    tries.sort_by_key(|t| t.ok);
     Flame {
         id: format!("attempts-{name}"),
         title: format!(
-            "{name}: {} requests, {:.0} ms (rows are URLs; bars are requests)",
+            "{name}: {} requests, {:.0} ms (rows are URLs; bars are requests, failed in orange)",
             report.tries.len(),
             report.total_ms
         ),
-        spans: report
-            .tries
-            .iter()
+        spans: tries
+            .into_iter()
             .map(|t| FlameSpan {
                 name: if t.ok { "ok".into() } else { "failed".into() },
                 depth: t.url,
