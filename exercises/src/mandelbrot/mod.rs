@@ -24,9 +24,12 @@ pub static EXERCISE: Exercise = Exercise {
          the four cost as much as the slowest of them. parallel gives rows to every thread; rows near \
          the middle, where most pixels never escape, cost the most, so each task takes every k-th row \
          rather than one block.",
-        "Every variant performs the same floating-point operations in the same order, so the images \
-         are equal pixel for pixel and the check compares them whole (its text shows the sum of all \
-         counts and the pixels that never escaped). The image below is drawn from the parallel \
+        "Every variant computes the same orbit with the same floating-point operations in the same \
+         order, and the optimized ones agree pixel for pixel. The seed's abs(z) > 2 (hypot, a square \
+         root) and |z|² > 4 are the same test in exact arithmetic, but where |z| lies within rounding \
+         of 2 they can fall on opposite sides: such pixels, if the frame has any, are counted in the \
+         check's text and accepted; any other difference is a disagreement. The check shows the sum \
+         of all counts and the pixels that never escaped. The image below is drawn from the parallel \
          variant's result at the largest width.",
         compiled::JIT,
         compiled::OPTIONS,

@@ -7,10 +7,12 @@
 //! `|z| > 2` (the pixel's count is `i`) or else becomes `z² + c`. A pixel
 //! that never escapes is 0.
 //!
-//! The variants compute the same floating-point operations in the same
-//! order, so their images are equal pixel for pixel: `|z|² > 4` is the same
-//! test as `|z| > 2` without the square root, and SIMD lanes do per pixel
-//! exactly what the scalar loop does.
+//! The variants compute the same orbit with the same floating-point
+//! operations in the same order, and SIMD lanes do per pixel exactly what
+//! the scalar loop does, so the optimized images are equal pixel for pixel.
+//! `|z|² > 4` is the seed's `abs(z) > 2` without the square root, the same
+//! test in exact arithmetic; where `|z|` is within rounding of 2 the two can
+//! disagree ([`on_the_edge`]), and only there.
 
 use wide::{CmpGt, f64x4};
 
