@@ -218,8 +218,17 @@ impl Run {
                 self.state.set(RunState::Error);
                 self.message.update(|message| {
                     if was != RunState::Error || message.is_empty() {
-                        *message =
-                            format!("the worker stopped ({detail}); a fresh worker was started");
+                        // A panic posts its message first; a trap without
+                        // one is, in these kernels, an allocation that
+                        // failed (Rust aborts when memory runs out).
+                        let hint = if detail.contains("unreachable") {
+                            ": most likely out of memory, as WebAssembly memory is limited (1 GiB in the threaded build); try smaller sizes"
+                        } else {
+                            ""
+                        };
+                        *message = format!(
+                            "the worker stopped ({detail}{hint}); a fresh worker was started"
+                        );
                     } else {
                         message.push_str("; a fresh worker was started");
                     }

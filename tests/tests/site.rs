@@ -1281,6 +1281,41 @@ async fn csv_stream_reads_a_local_file_the_learner_picks() {
     browser.close().await;
 }
 
+#[tokio::test]
+async fn running_out_of_memory_stops_the_worker_not_the_page() {
+    let site = Site::isolated();
+    let browser = Browser::start().await;
+    // 10⁷ rows read whole need more than the threaded worker's 1 GiB.
+    browser
+        .open(&site.url("/exercises/csv_stream?rows=10000000&budget_ms=300"))
+        .await;
+    browser.testid("run").await.click().await.unwrap();
+    browser
+        .wait_for_state(&["error"], Duration::from_secs(120))
+        .await;
+    let status = browser.testid("status").await.text().await.unwrap();
+    assert!(
+        status.contains("out of memory") && status.contains("a fresh worker was started"),
+        "{status}"
+    );
+    // The page and a fresh worker go on.
+    browser.set_param("rows", "1000").await;
+    browser.testid("run").await.click().await.unwrap();
+    browser
+        .wait_for_state(&["done"], Duration::from_secs(120))
+        .await;
+    assert!(
+        browser
+            .testid("checked-naive")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .starts_with("3 rows, 6 malformed")
+    );
+    browser.close().await;
+}
+
 /// The `requests` table's rows as (k, total ms), and its caption.
 async fn request_totals(browser: &Browser) -> (Vec<(u64, f64)>, String) {
     let rows = table_cells(browser, "requests").await;
