@@ -77,6 +77,16 @@ impl Endpoint {
         }
     }
 
+    /// One sentence for a caption: who answers the requests.
+    pub fn lane(&self) -> String {
+        match &self.simulated {
+            None => "Real fetch() calls answered by the site's service worker.".to_string(),
+            Some(reason) => format!(
+                "Simulated with timers in the worker (same latency, jitter and failure rate): {reason}."
+            ),
+        }
+    }
+
     /// The same endpoint (or simulation) with another behaviour.
     pub fn with(&self, behaviour: Behaviour, seed: u64) -> Endpoint {
         Endpoint {

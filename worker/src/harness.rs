@@ -299,12 +299,13 @@ pub fn run_cpu(
     for image in exercise.runner.images(values) {
         post(FromWorker::Image(image));
     }
-    memory_steps(exercise, values, &timed, post);
-
-    let mode = Mode::named(values.text("mode"));
+    // Once: a runner may have to read its input to know them (a local file).
     let sizes = exercise
         .runner
         .sizes(values, values.list(exercise.size_param));
+    memory_steps(exercise, values, sizes.last().copied(), &timed, post);
+
+    let mode = Mode::named(values.text("mode"));
     let budget_ns = budget_ns(values);
     let min_sample_ns = SAMPLE_RESOLUTIONS * bench.resolution_ns;
 
@@ -438,14 +439,11 @@ const MAX_STEPS: usize = 4096;
 fn memory_steps(
     exercise: &Exercise,
     values: &ParamValues,
+    largest: Option<u64>,
     timed: &[usize],
     post: &mut impl FnMut(FromWorker),
 ) {
-    let Some(&size) = exercise
-        .runner
-        .sizes(values, values.list(exercise.size_param))
-        .last()
-    else {
+    let Some(size) = largest else {
         return;
     };
     for &v in timed {

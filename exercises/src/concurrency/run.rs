@@ -72,12 +72,7 @@ impl Runner for Concurrency {
                         .collect(),
                 }));
             }
-            let lane = match &endpoint.simulated {
-                None => "Real fetch() calls answered by the site's service worker.".to_string(),
-                Some(reason) => format!(
-                    "Simulated with timers in the worker (same latency and jitter): {reason}."
-                ),
-            };
+            let lane = endpoint.lane();
             messages.insert(0, FromWorker::Table(DemoTable {
                 id: "requests".into(),
                 title: "Part A: 50 requests, total time vs the concurrency limit k".into(),

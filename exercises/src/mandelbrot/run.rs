@@ -13,6 +13,8 @@ pub struct Mandelbrot;
 struct Input {
     frame: Frame,
     threads: Option<usize>,
+    /// The naive image, computed on the first check.
+    expected: Option<Vec<u32>>,
 }
 
 fn frame(params: &ParamValues, width: u64) -> Frame {
@@ -37,6 +39,7 @@ impl Runner for Mandelbrot {
         Box::new(Input {
             frame: frame(params, size),
             threads: None,
+            expected: None,
         })
     }
 
@@ -88,11 +91,10 @@ impl Workload for Input {
     fn check(&mut self, variant: usize) -> Output {
         let img = self.call(variant);
         let (sum, zeros) = summary(&img);
-        let seed = if variant == 0 {
-            img.clone()
-        } else {
-            self.call(0)
-        };
+        if self.expected.is_none() {
+            self.expected = Some(self.call(0));
+        }
+        let seed = self.expected.as_deref().expect("computed above");
         let differing: Vec<usize> = (0..img.len()).filter(|&i| img[i] != seed[i]).collect();
         if !differing.is_empty() && differing.iter().all(|&i| on_the_edge(&self.frame, i)) {
             return Output {
@@ -100,7 +102,7 @@ impl Workload for Input {
                     "sum={sum} zeros={zeros} ({} pixels on |z| = 2 differ by rounding)",
                     differing.len()
                 ),
-                digest: Output::list(&seed).digest,
+                digest: Output::list(seed).digest,
             };
         }
         Output {

@@ -105,7 +105,7 @@ pub static EXERCISE: Exercise = Exercise {
         variant: "columnar",
         baseline: "naive",
         speedup: 2.0,
-        size: 100_000,
+        size: 50_000,
     },
     thread_sweep: Some("parallel"),
     gpu: &[],

@@ -229,12 +229,7 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
         rows.push(books_row(name, &report, urls as usize));
         messages.push(FromWorker::Flame(gantt(name, &report)));
     }
-    let lane = match &probe.simulated {
-        None => "Real fetch() calls answered by the site's service worker.".to_string(),
-        Some(reason) => format!(
-            "Simulated with timers in the worker (same latency, jitter and failure rate): {reason}."
-        ),
-    };
+    let lane = probe.lane();
     messages.insert(0, FromWorker::Table(DemoTable {
         id: "scrape".into(),
         title: format!("{urls} URLs at a {}% failure rate, one scrape per strategy", params.int("fail_percent")),

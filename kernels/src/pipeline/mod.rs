@@ -193,10 +193,8 @@ fn clean_rows(rows: Vec<Row>) -> Vec<Row> {
         .into_iter()
         .filter(|row| seen.insert(format!("{row:?}")))
         .collect();
-    let ids: Vec<Option<f64>> = rows.iter().map(|row| Some(row.id.unwrap_or(0.0))).collect();
-    for (row, id) in rows.iter_mut().zip(ids) {
-        row.id = id;
-    }
+    // `for col in df.columns`: the object column gets "unknown", each
+    // numeric one 0, and each fill builds a whole new column.
     let categories: Vec<Option<String>> = rows
         .iter()
         .map(|row| {
@@ -210,19 +208,19 @@ fn clean_rows(rows: Vec<Row>) -> Vec<Row> {
     for (row, category) in rows.iter_mut().zip(categories) {
         row.category = category;
     }
-    let values: Vec<Option<f64>> = rows
-        .iter()
-        .map(|row| Some(row.value.unwrap_or(0.0)))
-        .collect();
-    for (row, value) in rows.iter_mut().zip(values) {
-        row.value = value;
-    }
-    let quantities: Vec<Option<f64>> = rows
-        .iter()
-        .map(|row| Some(row.quantity.unwrap_or(0.0)))
-        .collect();
-    for (row, quantity) in rows.iter_mut().zip(quantities) {
-        row.quantity = quantity;
+    let numeric: [fn(&mut Row) -> &mut Option<f64>; 3] = [
+        |row| &mut row.id,
+        |row| &mut row.value,
+        |row| &mut row.quantity,
+    ];
+    for column in numeric {
+        let filled: Vec<Option<f64>> = rows
+            .iter_mut()
+            .map(|row| Some(column(row).unwrap_or(0.0)))
+            .collect();
+        for (row, value) in rows.iter_mut().zip(filled) {
+            *column(row) = value;
+        }
     }
     rows
 }
