@@ -18,45 +18,39 @@ pub mod network;
 #[cfg(feature = "runner")]
 pub mod runner;
 
-mod caching;
 mod compiled;
-mod concurrency;
-mod csv_stream;
-mod duplicates;
-mod mandelbrot;
-mod matmul;
-mod memory;
-mod pi;
-mod pipeline;
-mod profiling;
-mod scraper;
-mod streaming;
-mod strings;
-mod typed;
-mod vectorize;
-mod zerocopy;
 
 use params::ParamSpec;
 
-/// The registry: one line per exercise.
-pub static EXERCISES: &[&Exercise] = &[
-    &profiling::EXERCISE,
-    &duplicates::EXERCISE,
-    &memory::EXERCISE,
-    &concurrency::EXERCISE,
-    &streaming::EXERCISE,
-    &csv_stream::EXERCISE,
-    &pipeline::EXERCISE,
-    &scraper::EXERCISE,
-    &caching::EXERCISE,
-    &vectorize::EXERCISE,
-    &typed::EXERCISE,
-    &strings::EXERCISE,
-    &zerocopy::EXERCISE,
-    &matmul::EXERCISE,
-    &pi::EXERCISE,
-    &mandelbrot::EXERCISE,
-];
+/// Declares each exercise's module (its folder) and lists it in
+/// [`EXERCISES`], so an exercise is one line here.
+macro_rules! registry {
+    ($($id:ident,)*) => {
+        $(mod $id;)*
+
+        /// The registry: one line per exercise, in the home page's order.
+        pub static EXERCISES: &[&Exercise] = &[$(&$id::EXERCISE),*];
+    };
+}
+
+registry! {
+    profiling,
+    duplicates,
+    memory,
+    concurrency,
+    streaming,
+    csv_stream,
+    pipeline,
+    scraper,
+    caching,
+    vectorize,
+    typed,
+    strings,
+    zerocopy,
+    matmul,
+    pi,
+    mandelbrot,
+}
 
 /// Looks an exercise up by its id.
 pub fn find(id: &str) -> Option<&'static Exercise> {
@@ -100,7 +94,7 @@ pub struct Exercise {
     pub work: Option<Work>,
     /// Builds inputs and calls the kernels (worker side only).
     #[cfg(feature = "runner")]
-    pub runner: &'static dyn runner::Runner,
+    pub runner: &'static dyn runner::AnyRunner,
 }
 
 /// One implementation of an exercise's computation.
@@ -218,36 +212,22 @@ impl Work {
     }
 }
 
-/// Run settings every exercise has, after its own parameters.
-pub static COMMON_PARAMS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "budget_ms",
-        label: "time budget per measurement (ms)",
-        help: "a size whose measurement is predicted to take longer is skipped",
-        kind: params::ParamKind::Int {
-            min: 50,
-            max: 120_000,
-        },
-        default: "2000",
-    },
-    ParamSpec {
-        name: "threads",
-        label: "threads",
-        help: "the worker's thread pool (threaded build only; at most this machine's cores)",
-        kind: params::ParamKind::Int { min: 1, max: 256 },
-        default: "2",
-    },
-    ParamSpec {
-        name: "mode",
-        label: "mode",
-        help: "quick: a first estimate in about a second, stopping once the target is decided; \
-               thorough: more samples, the whole budget",
-        kind: params::ParamKind::Choice {
-            options: &["quick", "thorough"],
-        },
-        default: "quick",
-    },
-];
+crate::params! {
+    @common
+    /// Run settings every exercise has, after its own parameters.
+    pub struct Common in COMMON_PARAMS {
+        budget_ms: Int { min: 50, max: 120_000 } = "2000",
+            "time budget per measurement (ms)",
+            "a size whose measurement is predicted to take longer is skipped";
+        threads: Int { min: 1, max: 256 } = "2",
+            "threads",
+            "the worker's thread pool (threaded build only; at most this machine's cores)";
+        mode: Choice { options: &["quick", "thorough"] } = "quick",
+            "mode",
+            "quick: a first estimate in about a second, stopping once the target is decided; \
+             thorough: more samples, the whole budget";
+    }
+}
 
 impl Exercise {
     /// The exercise's own parameters followed by the common ones.

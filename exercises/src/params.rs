@@ -158,10 +158,11 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
         if item.is_empty() {
             return Err(error("a value is missing".into()));
         }
-        if let Some(digits) = item.strip_prefix('-') {
-            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(error(format!("{item} is negative")));
-            }
+        if let Some(digits) = item.strip_prefix('-')
+            && !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(error(format!("{item} is negative")));
         }
         if !item.bytes().all(|b| b.is_ascii_digit()) {
             return Err(error(format!(
@@ -311,4 +312,257 @@ pub fn to_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Stri
         })
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Checks values that arrive already parsed (the page sends the values it
+/// parsed, not text): every parameter of `specs` is present, of its kind,
+/// and within its range. Names not in `specs` are dropped.
+pub fn validate<'a>(
+    specs: impl IntoIterator<Item = &'a ParamSpec>,
+    values: &ParamValues,
+) -> Result<ParamValues, Vec<ParamError>> {
+    let mut valid = ParamValues::default();
+    let mut errors = Vec::new();
+    for spec in specs {
+        let checked = match values.0.get(spec.name) {
+            Some(value) => check_value(spec, value),
+            None => Err("no value given".to_string()),
+        };
+        match checked {
+            Ok(()) => {
+                valid
+                    .0
+                    .insert(spec.name.to_string(), values.0[spec.name].clone());
+            }
+            Err(what) => errors.push(ParamError {
+                name: spec.name.to_string(),
+                message: format!("{}: {what}; allowed: {}", spec.name, spec.kind.allowed()),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(valid)
+    } else {
+        Err(errors)
+    }
+}
+
+/// What is wrong with one parsed value, if anything: the same rules as
+/// [`parse_one`], applied to values instead of text.
+fn check_value(spec: &ParamSpec, value: &ParamValue) -> Result<(), String> {
+    let in_range = |v: u64, min: u64, max: u64| {
+        if (min..=max).contains(&v) {
+            Ok(())
+        } else {
+            Err(format!("{v} is out of range"))
+        }
+    };
+    let increasing = |values: &[u64]| {
+        if values.windows(2).all(|pair| pair[0] < pair[1]) {
+            Ok(())
+        } else {
+            Err("values are not sorted and distinct".to_string())
+        }
+    };
+    let length = |len: usize, max_len: usize| match len {
+        0 => Err("no value given".to_string()),
+        n if n > max_len => Err(format!("{n} values given")),
+        _ => Ok(()),
+    };
+    match (spec.kind, value) {
+        (ParamKind::Int { min, max }, ParamValue::Int(v)) => in_range(*v, min, max),
+        (ParamKind::IntList { min, max, max_len }, ParamValue::IntList(values)) => {
+            length(values.len(), max_len)?;
+            values.iter().try_for_each(|&v| in_range(v, min, max))?;
+            increasing(values)
+        }
+        (
+            ParamKind::ShapeList {
+                max_factor,
+                max_total,
+                max_len,
+            },
+            ParamValue::Shapes(shapes, sizes),
+        ) => {
+            length(shapes.len(), max_len)?;
+            for &(count, length) in shapes {
+                in_range(count, 1, max_factor)?;
+                in_range(length, 1, max_factor)?;
+                if count * length > max_total {
+                    return Err(format!("{count}x{length} is too large"));
+                }
+            }
+            let products: Vec<u64> = shapes.iter().map(|&(c, l)| c * l).collect();
+            if &products != sizes {
+                return Err("the sizes are not the shapes' products".into());
+            }
+            increasing(sizes)
+        }
+        (ParamKind::Choice { options }, ParamValue::Text(word)) => {
+            if options.contains(&word.as_str()) {
+                Ok(())
+            } else {
+                Err(format!("\"{}\" is not an option", shorten(word)))
+            }
+        }
+        _ => Err("a value of another kind".into()),
+    }
+}
+
+/// The Rust type of each kind of parameter, named like the kind, so the
+/// [`params!`](crate::params!) macro can spell a field's type from its kind.
+pub mod typed {
+    /// [`ParamKind::Int`](super::ParamKind::Int).
+    pub type Int = u64;
+    /// [`ParamKind::IntList`](super::ParamKind::IntList): sorted, distinct.
+    pub type IntList = Vec<u64>;
+    /// [`ParamKind::ShapeList`](super::ParamKind::ShapeList): `(count,
+    /// length)` by increasing product.
+    pub type ShapeList = Vec<(u64, u64)>;
+    /// [`ParamKind::Choice`](super::ParamKind::Choice): one of its words.
+    pub type Choice = String;
+}
+
+/// A typed parameter set, decoded from values that [`parse`] or
+/// [`validate`] accepted for the same specs.
+pub trait FromValues {
+    /// Decodes `values`. Values the specs accepted always decode; anything
+    /// else is a bug in the caller, which panics naming the field.
+    fn from_values(values: &ParamValues) -> Self;
+}
+
+/// Decodes one field of a typed parameter set.
+pub trait FromValue: Sized {
+    /// The field `name` of `values`.
+    fn from_value(values: &ParamValues, name: &str) -> Self;
+}
+
+impl FromValue for u64 {
+    fn from_value(values: &ParamValues, name: &str) -> Self {
+        values.int(name)
+    }
+}
+
+impl FromValue for Vec<u64> {
+    fn from_value(values: &ParamValues, name: &str) -> Self {
+        values.list(name).to_vec()
+    }
+}
+
+impl FromValue for Vec<(u64, u64)> {
+    fn from_value(values: &ParamValues, name: &str) -> Self {
+        values.shapes(name).to_vec()
+    }
+}
+
+impl FromValue for String {
+    fn from_value(values: &ParamValues, name: &str) -> Self {
+        values.text(name).to_string()
+    }
+}
+
+/// Declares an exercise's parameters once: the specs the form, the URL and
+/// the validation use (a `static` slice), and a struct with one typed
+/// field per parameter, which the runner reads. A field's name is its
+/// parameter's name, so a typo is a compile error, not a lookup that
+/// panics at run time.
+///
+/// ```
+/// exercises::params! {
+///     /// The parameters of an example.
+///     pub struct Params in PARAMS {
+///         sizes: IntList { min: 1, max: 1000, max_len: 4 } = "10,100",
+///             "sizes (n)", "list lengths to time";
+///         seed: Int { min: 0, max: 9 } = "1", "seed", "the same seed gives the same input";
+///     }
+/// }
+/// let specs = PARAMS.iter().chain(exercises::COMMON_PARAMS);
+/// let values = exercises::params::parse(specs, &Default::default()).unwrap();
+/// let params = <Params as exercises::params::FromValues>::from_values(&values);
+/// assert_eq!((params.sizes, params.seed), (vec![10, 100], 1));
+/// ```
+#[macro_export]
+macro_rules! params {
+    (
+        @specs $vis:vis $specs:ident {
+            $(
+                $field:ident : $kind:ident { $($key:ident : $value:expr),* }
+                    = $default:expr, $label:expr, $help:expr;
+            )*
+        }
+    ) => {
+        /// The parameters' specs, in the form's order.
+        $vis static $specs: &[$crate::params::ParamSpec] = &[
+            $($crate::params::ParamSpec {
+                name: stringify!($field),
+                label: $label,
+                help: $help,
+                kind: $crate::params::ParamKind::$kind { $($key: $value),* },
+                default: $default,
+            }),*
+        ];
+    };
+    // The common settings themselves: no `common` field.
+    (
+        @common
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident in $specs:ident {
+            $(
+                $field:ident : $kind:ident { $($key:ident : $value:expr),* $(,)? }
+                    = $default:expr, $label:expr, $help:expr;
+            )*
+        }
+    ) => {
+        $crate::params!(@specs $vis $specs { $($field: $kind { $($key: $value),* } = $default, $label, $help;)* });
+
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq)]
+        $vis struct $name {
+            $(
+                #[doc = $label]
+                pub $field: $crate::params::typed::$kind,
+            )*
+        }
+
+        impl $crate::params::FromValues for $name {
+            fn from_values(values: &$crate::params::ParamValues) -> Self {
+                $name {
+                    $($field: $crate::params::FromValue::from_value(values, stringify!($field)),)*
+                }
+            }
+        }
+    };
+    // An exercise's parameters, with the common settings as `common`.
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident in $specs:ident {
+            $(
+                $field:ident : $kind:ident { $($key:ident : $value:expr),* $(,)? }
+                    = $default:expr, $label:expr, $help:expr;
+            )*
+        }
+    ) => {
+        $crate::params!(@specs $vis $specs { $($field: $kind { $($key: $value),* } = $default, $label, $help;)* });
+
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(dead_code, reason = "the runners read it; the app, built without them, may not")]
+        $vis struct $name {
+            $(
+                #[doc = $label]
+                pub $field: $crate::params::typed::$kind,
+            )*
+            /// The run settings every exercise has.
+            pub common: $crate::Common,
+        }
+
+        impl $crate::params::FromValues for $name {
+            fn from_values(values: &$crate::params::ParamValues) -> Self {
+                $name {
+                    $($field: $crate::params::FromValue::from_value(values, stringify!($field)),)*
+                    common: $crate::params::FromValues::from_values(values),
+                }
+            }
+        }
+    };
 }

@@ -3,16 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::params::ParamValues;
+
 /// From the app to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
-    /// Check and time every variant of `exercise` with the parameters in
-    /// `query` (the page's query string; the worker validates it again).
+    /// Check and time every variant of `exercise` with `values`: the
+    /// values the page parsed, sent as they are (the worker validates them
+    /// against the exercise's specs again, never trusting its input).
     Run {
         /// The exercise's id.
         exercise: String,
-        /// Parameters as a query string.
-        query: String,
+        /// Every parameter's value, the common settings included.
+        values: ParamValues,
     },
 }
 
@@ -282,6 +285,20 @@ pub struct Skip {
 }
 
 impl ToWorker {
+    /// The request to run `exercise` with the parameters of `query` (a
+    /// link's query string), parsed once, as the page parses its form.
+    pub fn from_query(
+        exercise: &crate::Exercise,
+        query: &str,
+    ) -> Result<ToWorker, Vec<crate::params::ParamError>> {
+        let values =
+            crate::params::parse(exercise.all_params(), &crate::params::from_query(query))?;
+        Ok(ToWorker::Run {
+            exercise: exercise.id.to_string(),
+            values,
+        })
+    }
+
     /// Encodes as JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("plain data always serializes")

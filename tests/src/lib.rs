@@ -4,6 +4,17 @@
 //!
 //! The tests read `PERFLAB_DIST` (the built site), `CHROMEDRIVER` and
 //! `CHROMIUM`; `cargo xtask test` sets all three.
+//!
+//! The tests drive the site through [`Page`] (in `page.rs`), a page object
+//! whose methods are the steps a learner takes and the things a learner
+//! reads; [`Browser`] is the WebDriver session underneath.
+
+pub mod page;
+
+pub use page::{
+    Capabilities, DemoRow, DemoTable, Fit, Flame, Page, ResultRow, SeedGroup, Speedup, ThreadPoint,
+    Timeline,
+};
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -11,7 +22,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::wd::{self, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
@@ -150,6 +161,17 @@ pub async fn number<T: std::str::FromStr>(
         .unwrap_or_else(|_| panic!("attribute {name} is not a number: {text:?}"))
 }
 
+/// The names of exercise `id`'s variants, from the registry; panics if
+/// there is no such exercise.
+pub fn variant_names(id: &str) -> Vec<&'static str> {
+    exercises::find(id)
+        .unwrap_or_else(|| panic!("no exercise {id} in the registry"))
+        .variants
+        .iter()
+        .map(|v| v.name)
+        .collect()
+}
+
 /// The built site's folder.
 pub fn dist() -> PathBuf {
     dist_of("PERFLAB_DIST", "../dist")
@@ -223,7 +245,7 @@ impl Browser {
         if let Ok(binary) = std::env::var("CHROMIUM") {
             options["binary"] = binary.into();
         }
-        let mut capabilities = Capabilities::new();
+        let mut capabilities = wd::Capabilities::new();
         capabilities.insert("goog:chromeOptions".into(), options);
         capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
         let started = Instant::now();

@@ -5,88 +5,76 @@
 
 use std::time::Duration;
 
-use e2e::{Browser, Site};
+use e2e::{Browser, Page, Site, variant_names};
 use serde_json::json;
 
 const PANEL: &str =
     "const p = document.querySelector('[data-testid=\"capabilities\"]'); return p ? p.dataset";
 
+/// Waits (up to 60 s) until the status panel's `data-<key>` is `value`,
+/// tolerating the reloads of the service worker's first visit.
+async fn wait_for_panel(page: &Page, key: &str, value: &str) {
+    page.browser()
+        .wait_until(
+            &format!("{PANEL}.{key} : null"),
+            json!(value),
+            Duration::from_secs(60),
+        )
+        .await;
+}
+
+/// How many navigations the page has had (1: no reload).
+async fn navigations(page: &Page) -> serde_json::Value {
+    page.js("return performance.getEntriesByType('navigation').length")
+        .await
+}
+
 #[tokio::test]
 async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
-    let site = Site::pages();
-    let browser = Browser::start().await;
+    let page = Page::new(Site::pages(), Browser::start().await);
     // A deep link: the host answers it with 404.html, which is the app.
-    browser
-        .navigate(&site.url("/perflab/exercises/duplicates?sizes=2000&budget_ms=300"))
+    page.navigate("/perflab/exercises/duplicates?sizes=2000&budget_ms=300")
         .await;
     // The first load registers the service worker and reloads once.
-    browser
-        .wait_until(
-            &format!("{PANEL}.isolated : null"),
-            json!("true"),
-            Duration::from_secs(60),
-        )
-        .await;
-    browser
-        .wait_until(
-            &format!("{PANEL}.build : null"),
-            json!("threaded"),
-            Duration::from_secs(60),
-        )
-        .await;
+    wait_for_panel(&page, "isolated", "true").await;
+    wait_for_panel(&page, "build", "threaded").await;
+    let url = page.current_url().await;
     assert!(
-        browser
-            .client
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .ends_with("/perflab/exercises/duplicates")
+        url.path().ends_with("/perflab/exercises/duplicates"),
+        "{url}"
     );
-    browser.testid("run").await.click().await.unwrap();
-    browser
-        .wait_for_state(&["done"], Duration::from_secs(120))
-        .await;
-    let pool: u32 = browser
-        .testid("capabilities")
-        .await
-        .attr("data-pool-threads")
-        .await
-        .unwrap()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(pool > 1);
+    page.run().await;
+    page.wait_state("done", Duration::from_secs(120)).await;
+    let panel = page.capabilities().await;
+    assert!(
+        panel.pool_threads.is_some_and(|threads| threads > 1),
+        "{panel:?}"
+    );
     assert_eq!(
-        browser.all("result-row").await.len(),
-        exercises::find("duplicates").unwrap().variants.len()
+        page.result_rows().await.len(),
+        variant_names("duplicates").len()
     );
 
     // A second visit is isolated from the start, without a reload.
-    browser.navigate(&site.url("/perflab/")).await;
-    browser
+    page.navigate("/perflab/").await;
+    page.browser()
         .wait_until(
             "return location.pathname",
             json!("/perflab/"),
             Duration::from_secs(30),
         )
         .await;
-    browser
+    page.browser()
         .wait_until(
             "return window.crossOriginIsolated",
             json!(true),
             Duration::from_secs(30),
         )
         .await;
-    assert_eq!(
-        browser
-            .js("return performance.getEntriesByType('navigation').length")
-            .await,
-        json!(1)
-    );
+    assert_eq!(navigations(&page).await, json!(1));
     // Pages answers a deep link with status 404 (and its 404.html); the
     // browser logs that, and nothing else may be logged.
-    let errors: Vec<String> = browser
+    let errors: Vec<String> = page
         .console_errors()
         .await
         .into_iter()
@@ -95,17 +83,17 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
     assert_eq!(errors, Vec::<String>::new());
 
     // What the service worker keeps for offline use: the app and the worker.
-    let cached: Vec<String> = serde_json::from_value(
-        browser
-            .client
-            .execute_async(
-                "const done = arguments[0]; caches.open('perflab-v1').then(c => c.keys()).then(keys => done(keys.map(k => new URL(k.url).pathname)));",
-                vec![],
-            )
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let cached = page
+        .browser()
+        .client
+        .execute_async(
+            "const done = arguments[0]; caches.open('perflab-v1').then(c => c.keys()).then(keys => done(keys.map(k => new URL(k.url).pathname)));",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|error| panic!("the cache's keys: {error}"));
+    let cached: Vec<String> = serde_json::from_value(cached.clone())
+        .unwrap_or_else(|error| panic!("the cache's keys: {error}: {cached}"));
     for wanted in [
         "/perflab/",
         "/perflab/worker/threaded/worker_bg.wasm",
@@ -124,64 +112,37 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
     );
     // The whole site was fetched ahead for offline use, including the
     // build this visit never loaded.
-    browser
+    page.browser()
         .wait_until(
             "return caches.open('perflab-v1').then(c => Promise.all(['worker/single/worker_bg.wasm', 'worker/single/bootstrap.js'].map(f => c.match('/perflab/' + f)))).then(found => found.map(r => r !== undefined && r.ok))",
             json!([true, true]),
             Duration::from_secs(60),
         )
         .await;
-    browser.close().await;
+    page.close().await;
 }
 
 #[tokio::test]
 async fn without_service_workers_the_single_build_runs_and_says_why() {
-    let site = Site::pages_without_service_worker();
-    let browser = Browser::start().await;
-    browser
-        .navigate(&site.url("/perflab/exercises/duplicates?sizes=500&budget_ms=300"))
+    let page = Page::new(Site::pages_without_service_worker(), Browser::start().await);
+    page.navigate("/perflab/exercises/duplicates?sizes=500&budget_ms=300")
         .await;
-    browser
-        .wait_until(
-            &format!("{PANEL}.build : null"),
-            json!("single"),
-            Duration::from_secs(60),
-        )
-        .await;
-    let panel = browser.testid("capabilities").await;
-    assert_eq!(
-        panel.attr("data-isolated").await.unwrap().as_deref(),
-        Some("false")
-    );
-    assert_eq!(
-        panel.attr("data-threads").await.unwrap().as_deref(),
-        Some("false")
-    );
-    let reason = browser.testid("build-reason").await.text().await.unwrap();
+    wait_for_panel(&page, "build", "single").await;
+    let panel = page.capabilities().await;
+    assert_eq!(panel.isolated, Some(false));
+    assert_eq!(panel.threads, Some(false));
+    let reason = page.text("build-reason").await;
     assert!(
         reason.contains("single-threaded build") && reason.contains("not cross-origin isolated"),
         "{reason}"
     );
-    browser.testid("run").await.click().await.unwrap();
-    browser
-        .wait_for_state(&["done"], Duration::from_secs(120))
-        .await;
+    page.run().await;
+    page.wait_state("done", Duration::from_secs(120)).await;
     assert_eq!(
-        browser.all("result-row").await.len(),
-        exercises::find("duplicates").unwrap().variants.len()
+        page.result_rows().await.len(),
+        variant_names("duplicates").len()
     );
-    let checked = browser
-        .testid("checked-parallel")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(checked, "[1, 3, 5]");
-    assert_eq!(
-        browser
-            .js("return performance.getEntriesByType('navigation').length")
-            .await,
-        json!(1)
-    );
-    browser.close().await;
+    assert_eq!(page.checked("parallel").await, "[1, 3, 5]");
+    assert_eq!(navigations(&page).await, json!(1));
+    page.close().await;
 }

@@ -1,5 +1,8 @@
-//! WebGPU compute kernels for the benchmark worker: matrix multiply (naive and
-//! workgroup-tiled), Mandelbrot and Monte Carlo π, each timed in parts.
+//! The worker's one generic GPU runner: a WebGPU device that builds any
+//! exercise's shader into a pipeline and runs the [`Dispatch`] the
+//! exercise declares (its buffers, uniforms and workgroups), timed in
+//! parts. It knows no exercise: what to send and how to read the result is
+//! the exercise's [`GpuInput`](exercises::runner::GpuInput).
 //!
 //! Everything here runs on the thread that created the [`Gpu`] (the worker's own
 //! thread); WebGPU objects cannot move between threads, so nothing is `Send`
@@ -13,6 +16,7 @@
 use std::cell::Cell;
 use std::future::Future;
 
+use exercises::runner::{Dispatch, GpuLimits, words};
 use futures_channel::oneshot;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -53,7 +57,7 @@ pub struct GpuRun<T> {
     pub readback_ms: f64,
 }
 
-/// A WebGPU device with the compute pipelines built once, ready to run kernels.
+/// A WebGPU device, ready to build pipelines and run them.
 ///
 /// Calls take `&self` but must not overlap: WebGPU error scopes form one stack
 /// per device, so two interleaved calls would mix up each other's errors (and
@@ -63,50 +67,19 @@ pub struct Gpu {
     device: wgpu::Device,
     queue: wgpu::Queue,
     info: GpuInfo,
-    matmul_naive: wgpu::ComputePipeline,
-    matmul_tiled: wgpu::ComputePipeline,
-    mandelbrot: wgpu::ComputePipeline,
-    pi: wgpu::ComputePipeline,
     /// Set while a kernel call is in progress; see the type's doc.
     busy: Cell<bool>,
 }
 
-/// Naive matmul: one invocation per output element, everything from storage.
-const MATMUL_NAIVE_WGSL: &str = include_str!("../../kernels/src/matmul/gpu_naive.wgsl");
-
-/// Tiled matmul: each 16×16 workgroup stages 16×16 tiles of A and B in
-/// workgroup memory, so each global element is read n/16 times instead of n.
-/// Out-of-range tile cells are filled with zeros, so n need not be a multiple
-/// of 16; no invocation returns early because every one must reach the barriers.
-const MATMUL_TILED_WGSL: &str = include_str!("../../kernels/src/matmul/gpu_tiled.wgsl");
-
-/// Mandelbrot escape counts in f32, following the reference Python loop.
-/// `|z| > 2` is tested as `|z|² > 4` (no square root; the two differ only when
-/// |z|² rounds to just above 4, which the tests' tolerance covers).
-const MANDELBROT_WGSL: &str = include_str!("../../kernels/src/mandelbrot/gpu.wgsl");
-
-/// Monte Carlo π: each invocation draws `per_inv` points (the invocation at
-/// index `full` draws `rem`, later ones none) from its own PCG32 stream, whose
-/// state and odd increment are hashes of the seed and the invocation index.
-/// The workgroup sums its 256 counts in workgroup memory (tree reduction) and
-/// writes one partial per workgroup; the CPU adds the partials in u64. Writing
-/// (not adding) keeps repeated dispatches idempotent and no u32 can overflow:
-/// a partial is at most 256 · per_inv <= 2^32 - 1 by the host's choice.
-const PI_WGSL: &str = include_str!("../../kernels/src/pi/gpu.wgsl");
-
-/// Workgroup width of the π kernel (must match `@workgroup_size(256)`).
-const PI_WORKGROUP: u64 = 256;
-/// Fewest points per π invocation: enough work per thread to hide the setup.
-const PI_MIN_PER_INVOCATION: u64 = 64;
-/// Largest accepted π point count; beyond this one dispatch would run for
-/// minutes on most GPUs and risk the browser killing the device.
-const PI_MAX_POINTS: u64 = 1_000_000_000_000;
+/// A shader built into a compute pipeline on one [`Gpu`].
+#[derive(Debug)]
+pub struct Pipeline(wgpu::ComputePipeline);
 
 impl Gpu {
-    /// Requests an adapter and device and builds the pipelines.
+    /// Requests an adapter and device.
     ///
     /// Err(reason in words) when `navigator.gpu` is missing or gives no
-    /// adapter/device, or a pipeline fails to build. Never panics for those.
+    /// adapter or device. Never panics for those.
     pub async fn new() -> Result<Gpu, String> {
         // wgpu's `Instance::new` panics outside a window or worker, so look
         // first; the `navigator.gpu` check gives a clearer reason than wgpu's.
@@ -172,38 +145,10 @@ impl Gpu {
             timestamps,
         };
 
-        let scopes = ErrorScopes::push(&device);
-        let build = |label: &str, wgsl: &str| {
-            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some(label),
-                source: wgpu::ShaderSource::Wgsl(wgsl.into()),
-            });
-            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(label),
-                layout: None, // derived from the shader: one bind group, bindings in order
-                module: &module,
-                entry_point: Some("main"),
-                compilation_options: Default::default(),
-                cache: None,
-            })
-        };
-        let matmul_naive = build("matmul naive", MATMUL_NAIVE_WGSL);
-        let matmul_tiled = build("matmul tiled", MATMUL_TILED_WGSL);
-        let mandelbrot = build("mandelbrot", MANDELBROT_WGSL);
-        let pi = build("pi", PI_WGSL);
-        scopes
-            .check()
-            .await
-            .map_err(|e| format!("building the compute pipelines failed: {e}"))?;
-
         Ok(Gpu {
             device,
             queue,
             info,
-            matmul_naive,
-            matmul_tiled,
-            mandelbrot,
-            pi,
             busy: Cell::new(false),
         })
     }
@@ -213,137 +158,64 @@ impl Gpu {
         &self.info
     }
 
-    /// C = A·B for n×n row-major f32 matrices; `tiled` chooses a 16×16
-    /// workgroup-tiled shader with workgroup shared memory, else the naive
-    /// one-invocation-per-element shader.
-    pub async fn matmul(
-        &self,
-        a: &[f32],
-        b: &[f32],
-        n: usize,
-        tiled: bool,
-        repeats: u32,
-    ) -> Result<GpuRun<Vec<f32>>, String> {
-        let elements = n.checked_mul(n).ok_or("n×n overflows")?;
-        if n == 0 {
-            return Err("n must be at least 1".into());
+    /// The limits a dispatch may depend on.
+    pub fn limits(&self) -> GpuLimits {
+        GpuLimits {
+            max_workgroups_per_dimension: self.device.limits().max_compute_workgroups_per_dimension,
         }
-        if a.len() != elements || b.len() != elements {
-            return Err(format!(
-                "matrices must hold n×n = {elements} values (a has {}, b has {})",
-                a.len(),
-                b.len()
-            ));
-        }
-        let n32 = u32::try_from(n).map_err(|_| "n does not fit in u32")?;
-        let groups = n32.div_ceil(16);
-        let pipeline = if tiled {
-            &self.matmul_tiled
-        } else {
-            &self.matmul_naive
-        };
-        let run = self
-            .run(
-                pipeline,
-                &[n32, 0, 0, 0],
-                &[bytemuck::cast_slice(a), bytemuck::cast_slice(b)],
-                elements as u64 * 4,
-                (groups, groups),
-                repeats,
-            )
-            .await?;
-        Ok(run.map(|bytes| words(&bytes).map(f32::from_bits).collect()))
     }
 
-    /// The Mandelbrot image exactly as the reference Python does it, in f32:
-    /// for pixel (x, y), c = ((x - width/2)/(width/4), (y - height/2)/(height/4));
-    /// z = 0; for i in 0..max_iter { if |z| > 2 { img = i; break } z = z·z + c };
-    /// a pixel that never escapes is 0. Row-major u32, `height` rows of `width`.
-    pub async fn mandelbrot(
-        &self,
-        width: u32,
-        height: u32,
-        max_iter: u32,
-        repeats: u32,
-    ) -> Result<GpuRun<Vec<u32>>, String> {
-        if width == 0 || height == 0 {
-            return Err("width and height must be at least 1".into());
+    /// Builds `wgsl` (entry point `main`, bindings as [`Gpu::run`] says)
+    /// into a pipeline; Err with the compiler's message if it does not build.
+    pub async fn pipeline(&self, label: &str, wgsl: &str) -> Result<Pipeline, String> {
+        if self.busy.get() {
+            return Err("the GPU is busy with another call; await it first".into());
         }
-        let bytes = u64::from(width) * u64::from(height) * 4;
-        let run = self
-            .run(
-                &self.mandelbrot,
-                &[width, height, max_iter, 0],
-                &[],
-                bytes,
-                (width.div_ceil(16), height.div_ceil(16)),
-                repeats,
-            )
-            .await?;
-        Ok(run.map(|bytes| words(&bytes).collect()))
+        let scopes = ErrorScopes::push(&self.device);
+        let module = self
+            .device
+            .create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(label),
+                source: wgpu::ShaderSource::Wgsl(wgsl.into()),
+            });
+        let pipeline = self
+            .device
+            .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(label),
+                layout: None, // derived from the shader: one bind group, bindings in order
+                module: &module,
+                entry_point: Some("main"),
+                compilation_options: Default::default(),
+                cache: None,
+            });
+        scopes
+            .check()
+            .await
+            .map_err(|e| format!("building the {label} pipeline failed: {e}"))?;
+        Ok(Pipeline(pipeline))
     }
 
-    /// Monte Carlo π: how many of `points` uniform points in [0,1)² have
-    /// x² + y² <= 1. The generator is reproducible: the same `points` and
-    /// `seed` give the same count on the same GPU.
-    pub async fn pi_inside(
+    /// Runs `dispatch` on `pipeline` `repeats` times back to back. The
+    /// bindings are, in order: each input (read-only storage), the output
+    /// (read-write storage, `output_bytes` long), and a uniform holding the
+    /// uniforms. Returns the output bytes and the timings. Any WebGPU
+    /// validation or out-of-memory error becomes `Err`.
+    pub async fn run(
         &self,
-        points: u64,
-        seed: u64,
-        repeats: u32,
-    ) -> Result<GpuRun<u64>, String> {
-        if points == 0 || points > PI_MAX_POINTS {
-            return Err(format!("points must be in 1..={PI_MAX_POINTS}"));
-        }
-        // Enough points per invocation that the workgroup count stays within
-        // the per-dimension dispatch limit (1-D dispatch keeps indexing simple).
-        let max_groups = u64::from(self.device.limits().max_compute_workgroups_per_dimension);
-        let per_inv = PI_MIN_PER_INVOCATION.max(points.div_ceil(PI_WORKGROUP * max_groups));
-        let full = points / per_inv;
-        let rem = points % per_inv;
-        let invocations = full + u64::from(rem > 0);
-        let groups = invocations.div_ceil(PI_WORKGROUP);
-        // Both hold by the choices above and PI_MAX_POINTS; checked to be sure.
-        let per_inv = u32::try_from(per_inv).map_err(|_| "too many points per invocation")?;
-        if u64::from(per_inv) * PI_WORKGROUP > u64::from(u32::MAX) {
-            return Err("a workgroup's count would overflow u32".into());
-        }
-        let params = [
-            seed as u32,
-            (seed >> 32) as u32,
-            per_inv,
-            full as u32,
-            rem as u32,
-            0,
-            0,
-            0,
-        ];
-        let run = self
-            .run(
-                &self.pi,
-                &params,
-                &[],
-                groups * 4,
-                (groups as u32, 1),
-                repeats,
-            )
-            .await?;
-        Ok(run.map(|bytes| words(&bytes).map(u64::from).sum()))
-    }
-
-    /// Runs one pipeline whose bindings are, in order: each of `inputs` (read
-    /// only storage), the output (read-write storage, `output_bytes` long), and
-    /// a uniform holding `params`. Returns the output bytes and the timings.
-    /// Any WebGPU validation or out-of-memory error becomes `Err`.
-    async fn run(
-        &self,
-        pipeline: &wgpu::ComputePipeline,
-        params: &[u32],
-        inputs: &[&[u8]],
-        output_bytes: u64,
-        groups: (u32, u32),
+        pipeline: &Pipeline,
+        dispatch: &Dispatch,
         repeats: u32,
     ) -> Result<GpuRun<Vec<u8>>, String> {
+        let inputs: Vec<&[u8]> = dispatch.inputs.iter().map(Vec::as_slice).collect();
+        let (params, output_bytes, groups) = (
+            &dispatch.uniforms[..],
+            dispatch.output_bytes,
+            dispatch.workgroups,
+        );
+        let inputs = &inputs[..];
+        if output_bytes == 0 {
+            return Err("the output buffer is empty".into());
+        }
         if repeats == 0 {
             return Err("repeats must be at least 1".into());
         }
@@ -378,7 +250,7 @@ impl Gpu {
 
         let scopes = ErrorScopes::push(&self.device);
         let result = self
-            .run_in_scope(pipeline, params, inputs, output_bytes, groups, repeats)
+            .run_in_scope(&pipeline.0, params, inputs, output_bytes, groups, repeats)
             .await;
         // A scope error is the root cause of any local failure (e.g. a failed
         // map after an out-of-memory buffer), so it is reported first.
@@ -556,14 +428,6 @@ async fn read_mapped(buffer: &wgpu::Buffer) -> Result<Vec<u8>, String> {
         .to_vec();
     buffer.unmap();
     Ok(bytes)
-}
-
-/// Little-endian u32 words of a byte slice. The mapped bytes come back as a
-/// `Vec<u8>` with no 4-byte alignment guarantee, so no zero-copy cast.
-fn words(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
-    bytes
-        .chunks_exact(4)
-        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
 }
 
 /// `performance.now()` of the current global (window or worker), in ms.

@@ -20,11 +20,12 @@
 use std::collections::BTreeMap;
 
 use exercises::analysis::{per_call_point, predict_ns, speedup};
-use exercises::params::{self, ParamValues};
+use exercises::params::{self, FromValues, ParamValues};
 use exercises::protocol::{
     CheckReport, FromWorker, Measurement, MemorySteps, Skip, ToWorker, VariantCheck,
 };
-use exercises::{Exercise, Variant, find};
+use exercises::runner::Host;
+use exercises::{Common, Exercise, Variant, find};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_pcg::Pcg64;
@@ -129,9 +130,15 @@ pub fn timer_resolution_ns(clock: &mut impl Clock) -> f64 {
 
 /// Handles one message's text from the page; every outcome, including bad
 /// input, is posted as a [`FromWorker`] message.
-pub fn handle(text: &str, clock: &mut impl Clock, bench: Bench, post: &mut impl FnMut(FromWorker)) {
+pub fn handle(
+    text: &str,
+    host: &Host,
+    clock: &mut impl Clock,
+    bench: Bench,
+    post: &mut impl FnMut(FromWorker),
+) {
     match request(text) {
-        Ok((exercise, values)) => run(exercise, &values, clock, bench, post),
+        Ok((exercise, values)) => run(exercise, &values, host, clock, bench, post),
         Err(failed) => post(failed),
     }
 }
@@ -142,14 +149,13 @@ pub fn request(text: &str) -> Result<(&'static Exercise, ParamValues), FromWorke
     let failed = |message: String| FromWorker::Failed { message };
     let request = serde_json::from_str::<ToWorker>(text)
         .map_err(|error| failed(format!("unreadable request: {error}")))?;
-    let ToWorker::Run { exercise, query } = request;
+    let ToWorker::Run { exercise, values } = request;
     let exercise =
         find(&exercise).ok_or_else(|| failed(format!("no exercise named {exercise:?}")))?;
-    let values =
-        params::parse(exercise.all_params(), &params::from_query(&query)).map_err(|errors| {
-            let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
-            failed(messages.join("; "))
-        })?;
+    let values = params::validate(exercise.all_params(), &values).map_err(|errors| {
+        let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
+        failed(messages.join("; "))
+    })?;
     Ok((exercise, values))
 }
 
@@ -262,18 +268,19 @@ pub fn measure(
 pub fn run(
     exercise: &Exercise,
     values: &ParamValues,
+    host: &Host,
     clock: &mut impl Clock,
     bench: Bench,
     post: &mut impl FnMut(FromWorker),
 ) {
-    run_cpu(exercise, values, clock, bench, post);
+    run_cpu(exercise, values, host, clock, bench, post);
     post(FromWorker::Done);
 }
 
 /// The budget of one measurement, from the `budget_ms` parameter capped by
 /// the mode.
-pub fn budget_ns(values: &ParamValues) -> f64 {
-    (values.int("budget_ms") as f64 * 1e6).min(Mode::named(values.text("mode")).budget_cap_ns)
+pub fn budget_ns(common: &Common) -> f64 {
+    (common.budget_ms as f64 * 1e6).min(Mode::named(&common.mode).budget_cap_ns)
 }
 
 /// Checks, then times, every CPU variant of `exercise`; the run goes on
@@ -281,11 +288,13 @@ pub fn budget_ns(values: &ParamValues) -> f64 {
 pub fn run_cpu(
     exercise: &Exercise,
     values: &ParamValues,
+    host: &Host,
     clock: &mut impl Clock,
     bench: Bench,
     post: &mut impl FnMut(FromWorker),
 ) {
-    let report = check(exercise, values);
+    let common = Common::from_values(values);
+    let report = check(exercise, values, host);
     let timed: Vec<usize> = (0..exercise.variants.len())
         .filter(|&v| report.variants[v].agrees)
         .collect();
@@ -293,7 +302,7 @@ pub fn run_cpu(
     if let Some(timeline) = exercise.runner.timeline(values) {
         post(FromWorker::Timeline(timeline));
     }
-    for table in exercise.runner.tables(values) {
+    for table in exercise.runner.tables(values, host) {
         post(FromWorker::Table(table));
     }
     for image in exercise.runner.images(values) {
@@ -302,11 +311,11 @@ pub fn run_cpu(
     // Once: a runner may have to read its input to know them (a local file).
     let sizes = exercise
         .runner
-        .sizes(values, values.list(exercise.size_param));
+        .sizes(values, host, values.list(exercise.size_param));
     memory_steps(exercise, values, sizes.last().copied(), &timed, post);
 
-    let mode = Mode::named(values.text("mode"));
-    let budget_ns = budget_ns(values);
+    let mode = Mode::named(&common.mode);
+    let budget_ns = budget_ns(&common);
     let min_sample_ns = SAMPLE_RESOLUTIONS * bench.resolution_ns;
 
     let sweep = exercise.thread_sweep.and_then(|name| {
@@ -323,7 +332,13 @@ pub fn run_cpu(
     let total = (sizes.len() * timed.len() + sweep_points) as u32;
     let mut done = 0;
     let mut measured: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
-    let mut rng = Pcg64::seed_from_u64(values.0.get("seed").map_or(0, |_| values.int("seed")));
+    // The variants' order is shuffled reproducibly: by the exercise's
+    // seed when it has one.
+    let seed = match values.0.get("seed") {
+        Some(params::ParamValue::Int(seed)) => *seed,
+        _ => 0,
+    };
+    let mut rng = Pcg64::seed_from_u64(seed);
     for &size in &sizes {
         // Skip what the budget cannot afford, predicted from smaller sizes.
         let mut active = Vec::new();
@@ -344,7 +359,7 @@ pub fn run_cpu(
         if active.is_empty() {
             continue;
         }
-        let mut workload = exercise.runner.workload(values, size);
+        let mut workload = exercise.runner.workload(values, host, size);
         let mut samplers: Vec<Sampler> = active
             .iter()
             .map(|&v| {
@@ -400,7 +415,7 @@ pub fn run_cpu(
             .get(&v)
             .and_then(|points| points.iter().map(|p| p.0 as u64).max());
         if let Some(size) = largest {
-            let mut workload = exercise.runner.workload(values, size);
+            let mut workload = exercise.runner.workload(values, host, size);
             let name = exercise.variants[v].name;
             for threads in 1..=bench.pool_threads {
                 let label = format!("{name} at n = {size} with {threads} threads");
@@ -451,14 +466,17 @@ fn memory_steps(
         let mut live_bytes = Vec::with_capacity(MAX_STEPS);
         let mut estimate_bytes = Vec::with_capacity(MAX_STEPS);
         let mut wasm_memory_bytes = Vec::with_capacity(MAX_STEPS);
-        let before = crate::memory::live_bytes();
-        let stepped = exercise.runner.run_steps(values, size, v, &mut |estimate| {
-            if live_bytes.len() < MAX_STEPS {
-                live_bytes.push(crate::memory::live_bytes().saturating_sub(before));
-                estimate_bytes.push(estimate);
-                wasm_memory_bytes.push(crate::memory::wasm_memory_bytes());
-            }
-        });
+        let before = std::cell::Cell::new(0);
+        let mut begin = || before.set(crate::memory::live_bytes());
+        let stepped = exercise
+            .runner
+            .run_steps(values, size, v, &mut begin, &mut |estimate| {
+                if live_bytes.len() < MAX_STEPS {
+                    live_bytes.push(crate::memory::live_bytes().saturating_sub(before.get()));
+                    estimate_bytes.push(estimate);
+                    wasm_memory_bytes.push(crate::memory::wasm_memory_bytes());
+                }
+            });
         if !stepped {
             return;
         }
@@ -509,8 +527,8 @@ fn target_decided(exercise: &Exercise, samplers: &[Sampler]) -> bool {
 
 /// Runs every variant on every check case and compares its output with the
 /// naive variant's.
-pub fn check(exercise: &Exercise, values: &ParamValues) -> CheckReport {
-    let mut cases = exercise.runner.check_cases(values);
+pub fn check(exercise: &Exercise, values: &ParamValues, host: &Host) -> CheckReport {
+    let mut cases = exercise.runner.check_cases(values, host);
     let outputs: Vec<Vec<_>> = (0..exercise.variants.len())
         .map(|v| {
             cases

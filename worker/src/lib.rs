@@ -11,6 +11,7 @@
 //! [`FromWorker`]: exercises::protocol::FromWorker
 //! [`Clock`]: harness::Clock
 
+mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu;
 #[cfg(target_arch = "wasm32")]
@@ -21,11 +22,11 @@ pub mod memory;
 #[global_allocator]
 static ALLOCATOR: memory::Counting = memory::Counting;
 
-use std::pin::Pin;
 use std::rc::Rc;
 
+pub use browser::Timers;
 use exercises::protocol::{FromWorker, WorkerInfo};
-use exercises::runner::{Browser, Reply};
+use exercises::runner::Host;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Performance};
 
@@ -39,6 +40,11 @@ impl PerformanceClock {
             .expect("every browser scope has `performance`");
         PerformanceClock(performance.unchecked_into())
     }
+
+    /// `performance.now()`, in milliseconds.
+    pub fn now_ms(&self) -> f64 {
+        self.0.now()
+    }
 }
 
 impl Default for PerformanceClock {
@@ -50,65 +56,6 @@ impl Default for PerformanceClock {
 impl harness::Clock for PerformanceClock {
     fn now_ns(&mut self) -> f64 {
         self.0.now() * 1e6
-    }
-}
-
-/// The browser's clock and timers, for live demonstrations.
-pub struct Timers(PerformanceClock);
-
-impl Timers {
-    /// The current scope's clock and timers.
-    pub fn new() -> Timers {
-        Timers(PerformanceClock::new())
-    }
-
-    /// `performance.now()`, in milliseconds.
-    pub fn now(&self) -> f64 {
-        self.0.0.now()
-    }
-}
-
-impl Default for Timers {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Browser for Timers {
-    fn now_ms(&self) -> f64 {
-        self.0.0.now()
-    }
-
-    fn sleep(&self, ms: u32) -> Pin<Box<dyn Future<Output = ()>>> {
-        Box::pin(gloo_timers::future::TimeoutFuture::new(ms))
-    }
-
-    fn fetch(&self, url: &str) -> Pin<Box<dyn Future<Output = Result<Reply, String>>>> {
-        let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-        let pending = scope.fetch_with_str(url);
-        Box::pin(async move {
-            let response = wasm_bindgen_futures::JsFuture::from(pending)
-                .await
-                .map_err(|error| format!("fetch failed: {error:?}"))?;
-            let response: web_sys::Response = response.unchecked_into();
-            let from_service_worker = response
-                .headers()
-                .get("x-perflab-endpoint")
-                .ok()
-                .flatten()
-                .is_some();
-            Ok(Reply {
-                status: response.status(),
-                from_service_worker,
-            })
-        })
-    }
-
-    fn post(&self, message: FromWorker) {
-        // Only a worker has a page to post to (tests may run elsewhere).
-        if let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() {
-            post(&scope, &message);
-        }
     }
 }
 
@@ -154,13 +101,13 @@ pub fn start_worker(module_load_ms: f64) {
                 field("file").filter(|f| !f.is_undefined() && !f.is_null()),
             ),
         };
-        exercises::runner::attach_local_file(file);
+        let host: Host = Rc::new(Timers::with_file(file));
         let scope = post_scope.clone();
         let (exercise, values) = match harness::request(&text) {
             Ok(request) => request,
             Err(failed) => return post(&scope, &failed),
         };
-        let live = exercise.runner.live(&values, Rc::new(Timers::new()));
+        let live = exercise.runner.live(&values, &host);
         // A live demonstration awaits real timers, so the run goes on the
         // event loop; the page sends one request per worker.
         wasm_bindgen_futures::spawn_local(async move {
@@ -185,6 +132,7 @@ pub fn start_worker(module_load_ms: f64) {
             harness::run_cpu(
                 exercise,
                 &values,
+                &host,
                 &mut PerformanceClock::new(),
                 bench,
                 &mut post_here,
@@ -212,7 +160,7 @@ pub fn start_worker(module_load_ms: f64) {
     post(&scope, &FromWorker::Ready(info));
 }
 
-fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
+pub(crate) fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
     // Posting fails only if the page is gone; then nobody is listening.
     let _ = scope.post_message(&message.to_json().into());
 }

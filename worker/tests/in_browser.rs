@@ -3,9 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use exercises::analysis::speedup;
-use exercises::params::{self, ParamKind, ParamSpec};
+use exercises::params;
 use exercises::protocol::{FromWorker, Measurement, ToWorker};
-use exercises::runner::{Output, Runner, Workload};
+use exercises::runner::{Case, Host, Output, Runner, Workload};
 use exercises::{Exercise, Growth, Target, Variant};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use worker::PerformanceClock;
@@ -17,13 +17,14 @@ fn send(exercise: &str, query: &str) -> Vec<FromWorker> {
     let mut clock = PerformanceClock::new();
     let resolution = timer_resolution_ns(&mut clock);
     let mut messages = Vec::new();
-    let request = ToWorker::Run {
-        exercise: exercise.into(),
-        query: query.into(),
-    }
-    .to_json();
+    let exercise = exercises::find(exercise).expect("a registered exercise");
+    let request = ToWorker::from_query(exercise, query)
+        .expect("valid parameters")
+        .to_json();
+    let host: exercises::runner::Host = std::rc::Rc::new(worker::Timers::new());
     handle(
         &request,
+        &host,
         &mut clock,
         Bench {
             resolution_ns: resolution,
@@ -63,9 +64,36 @@ fn a_run_checks_then_times_every_variant() {
 
 #[wasm_bindgen_test]
 fn bad_parameters_are_refused_without_running() {
-    let messages = send("duplicates", "sizes=-1");
+    // The page refuses the text before anything is sent ...
+    let duplicates = exercises::find("duplicates").unwrap();
+    let errors = ToWorker::from_query(duplicates, "sizes=-1").unwrap_err();
     assert!(
-        matches!(&messages[..], [FromWorker::Failed { message }] if message.contains("sizes: -1 is negative"))
+        errors[0].message.contains("sizes: -1 is negative"),
+        "{errors:?}"
+    );
+    // ... and the worker refuses values the page could not have sent.
+    let mut values = params::parse(duplicates.all_params(), &Default::default()).unwrap();
+    values
+        .0
+        .insert("sizes".into(), params::ParamValue::IntList(vec![0]));
+    let request = ToWorker::Run {
+        exercise: "duplicates".into(),
+        values,
+    }
+    .to_json();
+    let mut clock = PerformanceClock::new();
+    let mut messages = Vec::new();
+    let host: exercises::runner::Host = std::rc::Rc::new(worker::Timers::new());
+    let bench = Bench {
+        resolution_ns: timer_resolution_ns(&mut clock),
+        pool_threads: 1,
+    };
+    handle(&request, &host, &mut clock, bench, &mut |m| {
+        messages.push(m)
+    });
+    assert!(
+        matches!(&messages[..], [FromWorker::Failed { message }] if message.contains("sizes: 0 is out of range")),
+        "{messages:?}"
     );
 }
 
@@ -73,25 +101,55 @@ fn bad_parameters_are_refused_without_running() {
 struct Same;
 struct SameInput(Vec<u32>);
 
+exercises::params! {
+    /// The A/A exercise's one parameter.
+    struct SameParams in SAME_PARAMS {
+        sizes: IntList { min: 1, max: 100_000, max_len: 4 } = "2000", "", "";
+    }
+}
+
+/// Seeded values in `0 .. n / 2`, so about half repeat.
+fn values(n: usize) -> Vec<u32> {
+    let mut state = 1u64;
+    (0..n)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % (n as u64 / 2).max(1)) as u32
+        })
+        .collect()
+}
+
+/// The one kernel both variants run: the distinct values, by a hash set.
+fn distinct(numbers: &[u32]) -> Vec<u32> {
+    let mut seen = std::collections::HashSet::new();
+    numbers
+        .iter()
+        .copied()
+        .filter(|&v| seen.insert(v))
+        .collect()
+}
+
 impl Runner for Same {
-    fn check_cases(&self, _: &params::ParamValues) -> Vec<(String, Box<dyn Workload>)> {
+    type Params = SameParams;
+    fn kernel_names(&self) -> Vec<&'static str> {
+        vec!["a", "b"]
+    }
+    fn check_cases(&self, _: &SameParams, _: &Host) -> Vec<Case> {
         vec![("input".into(), Box::new(SameInput(vec![1, 2, 2])))]
     }
-    fn workload(&self, _: &params::ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(SameInput(kernels::duplicates::generate_test_data(
-            size as usize,
-            2,
-            1,
-        )))
+    fn workload(&self, _: &SameParams, _: &Host, size: u64) -> Box<dyn Workload> {
+        Box::new(SameInput(values(size as usize)))
     }
 }
 
 impl Workload for SameInput {
     fn run(&mut self, _variant: usize) {
-        std::hint::black_box(kernels::duplicates::hash_set(std::hint::black_box(&self.0)));
+        std::hint::black_box(distinct(std::hint::black_box(&self.0)));
     }
     fn check(&mut self, _variant: usize) -> Output {
-        Output::list(&kernels::duplicates::hash_set(&self.0))
+        Output::list(&distinct(&self.0))
     }
 }
 
@@ -101,17 +159,7 @@ static SAME: Exercise = Exercise {
     seed: "none",
     summary: "",
     explanation: &[],
-    params: &[ParamSpec {
-        name: "sizes",
-        label: "",
-        help: "",
-        kind: ParamKind::IntList {
-            min: 1,
-            max: 100_000,
-            max_len: 4,
-        },
-        default: "2000",
-    }],
+    params: SAME_PARAMS,
     size_param: "sizes",
     variants: &[
         Variant {
@@ -151,6 +199,7 @@ fn run_same(mode: &str) -> (Measurement, Measurement) {
     worker::harness::run(
         &SAME,
         &values,
+        &(std::rc::Rc::new(worker::Timers::new()) as Host),
         &mut clock,
         Bench {
             resolution_ns: resolution,

@@ -9,10 +9,16 @@ use std::rc::Rc;
 use exercises::find;
 use exercises::params;
 use exercises::protocol::FromWorker;
+use exercises::runner::Host;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use worker::Timers;
+
+/// The worker's browser, as the runners get it.
+fn host() -> Host {
+    Rc::new(Timers::new())
+}
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
@@ -34,7 +40,7 @@ fn every_transfer_delivers_the_same_numbers_as_json() {
             &params::from_query(&format!("n={n}&seed={seed}")),
         )
         .unwrap();
-        let (_, mut workload) = exercise.runner.check_cases(&values).remove(0);
+        let (_, mut workload) = exercise.runner.check_cases(&values, &host()).remove(0);
         let naive = workload.check(0);
         for (index, variant) in exercise.variants.iter().enumerate() {
             let output = workload.check(index);
@@ -48,7 +54,7 @@ fn every_transfer_delivers_the_same_numbers_as_json() {
 fn a_view_is_detached_when_memory_grows() {
     let exercise = find("zerocopy").unwrap();
     let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
-    let tables = exercise.runner.tables(&values);
+    let tables = exercise.runner.tables(&values, &host());
     let growth = tables
         .iter()
         .find(|t| t.id == "view-growth")
@@ -70,9 +76,10 @@ async fn the_profiled_program_really_waits_and_names_its_bottleneck() {
     .unwrap();
     let timers = Rc::new(Timers::new());
     let started = timers.now();
+    let host: Host = timers.clone();
     let messages = exercise
         .runner
-        .live(&values, timers.clone())
+        .live(&values, &host)
         .expect("a live run")
         .await;
     let elapsed_ms = timers.now() - started;

@@ -23,6 +23,7 @@ fn handle_text(text: &str) -> Vec<FromWorker> {
     let mut messages = Vec::new();
     handle(
         text,
+        &exercises::runner::Plain::host(),
         &mut FakeClock(0.0),
         Bench {
             resolution_ns: 1_000.0,
@@ -35,11 +36,10 @@ fn handle_text(text: &str) -> Vec<FromWorker> {
 
 #[test]
 fn memory_is_read_after_every_step_and_shows_the_leak_and_its_fixes() {
-    let request = ToWorker::Run {
-        exercise: "memory".into(),
-        query: "iterations=5,20&chunk=1000&budget_ms=50".into(),
-    }
-    .to_json();
+    let memory = exercises::find("memory").unwrap();
+    let request = ToWorker::from_query(memory, "iterations=5,20&chunk=1000&budget_ms=50")
+        .unwrap()
+        .to_json();
     let steps: Vec<MemorySteps> = handle_text(&request)
         .into_iter()
         .filter_map(|m| match m {

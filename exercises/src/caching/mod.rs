@@ -1,10 +1,24 @@
 //! Seed exercise 4: caching recursive Fibonacci.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        n: IntList { min: 1, max: kernels_max_n(), max_len: 12, } = "35,40,45",
+            "n",
+            "which Fibonacci numbers to compute; the seed uses 35, 40, 45";
+        ttl_ms: Int { min: 100, max: 60_000, } = "5000",
+            "TTL (ms)",
+            "how long the TTL demo keeps a value, in milliseconds";
+        maxsize: Int { min: 1, max: 1000 } = "8",
+            "LRU maxsize",
+            "entries the bounded cache keeps; try 1, 2 and 3";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "caching",
@@ -39,36 +53,7 @@ pub static EXERCISE: Exercise = Exercise {
          fib(n) with a cache. Timing Python's decorated function twice measures a dictionary \
          lookup the second time.",
     ],
-    params: &[
-        ParamSpec {
-            name: "n",
-            label: "n",
-            help: "which Fibonacci numbers to compute; the seed uses 35, 40, 45",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: kernels_max_n(),
-                max_len: 12,
-            },
-            default: "35,40,45",
-        },
-        ParamSpec {
-            name: "ttl_ms",
-            label: "TTL (ms)",
-            help: "how long the TTL demo keeps a value, in milliseconds",
-            kind: ParamKind::Int {
-                min: 100,
-                max: 60_000,
-            },
-            default: "5000",
-        },
-        ParamSpec {
-            name: "maxsize",
-            label: "LRU maxsize",
-            help: "entries the bounded cache keeps; try 1, 2 and 3",
-            kind: ParamKind::Int { min: 1, max: 1000 },
-            default: "8",
-        },
-    ],
+    params: PARAMS,
     size_param: "n",
     variants: &[
         Variant {

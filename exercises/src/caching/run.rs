@@ -4,9 +4,9 @@ use std::hint::black_box;
 
 use kernels::caching::{CacheStats, Outcome, VARIANTS, lru, memoized_with_stats, ttl_demo};
 
-use crate::params::ParamValues;
+use super::Params;
 use crate::protocol::{Timeline, TimelineEvent};
-use crate::runner::{Output, Runner, Workload};
+use crate::runner::{Case, Host, Output, Runner, Workload};
 
 pub struct Caching;
 
@@ -20,27 +20,33 @@ struct Input {
 const NAIVE_CHECK_LIMIT: u64 = 35;
 
 impl Runner for Caching {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let ns: Vec<u32> = params.list("n").iter().map(|&n| n as u32).collect();
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        VARIANTS.iter().map(|(name, _)| *name).collect()
+    }
+
+    fn check_cases(&self, params: &Params, _: &Host) -> Vec<Case> {
+        let ns: Vec<u32> = params.n.iter().map(|&n| n as u32).collect();
         let label = format!("fib(n) for n = {ns:?}");
         vec![(
             label,
             Box::new(CheckAll {
                 ns,
-                maxsize: params.int("maxsize") as usize,
+                maxsize: params.maxsize as usize,
             }),
         )]
     }
 
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
         Box::new(Input {
             n: size as u32,
-            maxsize: params.int("maxsize") as usize,
+            maxsize: params.maxsize as usize,
         })
     }
 
-    fn timeline(&self, params: &ParamValues) -> Option<Timeline> {
-        let ttl = params.int("ttl_ms") as f64 / 1000.0;
+    fn timeline(&self, params: &Params) -> Option<Timeline> {
+        let ttl = params.ttl_ms as f64 / 1000.0;
         let events = ttl_demo(ttl, 0.5, 30.0)
             .into_iter()
             .map(|call| TimelineEvent {

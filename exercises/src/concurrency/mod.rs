@@ -1,11 +1,28 @@
 //! Seed exercise 5: I/O-bound requests at several concurrency limits, and
 //! CPU-bound work on threads.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        count: IntList { min: 1, max: 20, max_len: 6, } = "1,3,5",
+            "numbers",
+            "how many of 100000, 200000, … part B processes; the seed's list has 5";
+        limits: IntList { min: 1, max: 50, max_len: 6, } = "1,5,10,50",
+            "concurrency limits k",
+            "part A: at most k requests in flight; 1 is one after another, 50 is all at once";
+        latency_ms: Int { min: 0, max: 2000 } = "100",
+            "latency (ms)",
+            "part A: the endpoint's mean answer time";
+        jitter_ms: Int { min: 0, max: 1000 } = "20",
+            "jitter (ms)",
+            "part A: each answer's time varies by up to this much either way";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "concurrency",
@@ -35,44 +52,7 @@ pub static EXERCISE: Exercise = Exercise {
          each with its own event loop; SharedArrayBuffer (the threaded build) lets them share \
          memory without copying, which is what rayon's pool here uses — threads without a GIL.",
     ],
-    params: &[
-        ParamSpec {
-            name: "count",
-            label: "numbers",
-            help: "how many of 100000, 200000, … part B processes; the seed's list has 5",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 20,
-                max_len: 6,
-            },
-            default: "1,3,5",
-        },
-        ParamSpec {
-            name: "limits",
-            label: "concurrency limits k",
-            help: "part A: at most k requests in flight; 1 is one after another, 50 is all at once",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 50,
-                max_len: 6,
-            },
-            default: "1,5,10,50",
-        },
-        ParamSpec {
-            name: "latency_ms",
-            label: "latency (ms)",
-            help: "part A: the endpoint's mean answer time",
-            kind: ParamKind::Int { min: 0, max: 2000 },
-            default: "100",
-        },
-        ParamSpec {
-            name: "jitter_ms",
-            label: "jitter (ms)",
-            help: "part A: each answer's time varies by up to this much either way",
-            kind: ParamKind::Int { min: 0, max: 1000 },
-            default: "20",
-        },
-    ],
+    params: PARAMS,
     size_param: "count",
     variants: &[
         Variant {

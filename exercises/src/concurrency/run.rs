@@ -2,52 +2,73 @@
 //! requests as a live demonstration on the network lane.
 
 use std::cell::Cell;
-use std::hint::black_box;
-use std::rc::Rc;
 
-use kernels::concurrency::{VARIANTS, naive, numbers, split_in};
+use kernels::concurrency::{VARIANTS, numbers, split_in};
 
+use super::Params;
 use crate::network::{Attempt, Behaviour, Endpoint};
-use crate::params::ParamValues;
 use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker};
-use crate::runner::{Browser, Live, Output, Runner, Workload};
+use crate::runner::{Browser, Case, Host, Kernels, Live, Output, Runner, Workload};
 
 pub struct Concurrency;
 
 /// The seed's 5 URLs × 10.
 const REQUESTS: usize = 50;
 
-struct Input {
-    numbers: Vec<u64>,
-    threads: Option<usize>,
-    /// The naive results, computed on the first check.
-    expected: Option<Vec<f64>>,
+static KERNELS: Kernels<[u64], Vec<f64>> = Kernels {
+    variants: &VARIANTS,
+    threaded: Some(("split", split_in)),
+};
+
+/// Each result within `10⁻¹² · n^1.5` of the naive one: the variants sum
+/// the same terms in other orders.
+#[allow(clippy::ptr_arg, reason = "the kernel table passes its outputs as they are")]
+fn describe(numbers: &Vec<u64>, results: Vec<f64>, expected: &Vec<f64>) -> Output {
+    let within = results.len() == expected.len()
+        && results
+            .iter()
+            .zip(expected.iter())
+            .zip(numbers)
+            .all(|((a, b), &n)| (a - b).abs() <= 1e-12 * (n as f64).powf(1.5).max(1.0));
+    let text = results
+        .iter()
+        .map(|r| format!("{r:.4}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Output::within_tolerance(format!("[{text}]"), within, &results)
 }
 
 impl Runner for Concurrency {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let count = params.list("count")[0];
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        KERNELS.names()
+    }
+
+    fn threaded(&self) -> Option<&'static str> {
+        KERNELS.threaded_name()
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        let count = params.count[0];
         vec![(
             format!("{count} numbers: 100000 … {}", count * 100_000),
-            self.workload(params, count),
+            self.workload(params, host, count),
         )]
     }
 
-    fn workload(&self, _: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input {
-            numbers: numbers(size as usize),
-            threads: None,
-            expected: None,
-        })
+    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        KERNELS.table(numbers(size as usize), describe)
     }
 
-    fn live(&self, params: &ParamValues, browser: Rc<dyn Browser>) -> Option<Live> {
+    fn live(&self, params: &Params, host: &Host) -> Option<Live> {
+        let browser = host.clone();
         let behaviour = Behaviour {
-            latency_ms: params.int("latency_ms") as f64,
-            jitter_ms: params.int("jitter_ms") as f64,
+            latency_ms: params.latency_ms as f64,
+            jitter_ms: params.jitter_ms as f64,
             fail_rate: 0.0,
         };
-        let limits = params.list("limits").to_vec();
+        let limits = params.limits.clone();
         Some(Box::pin(async move {
             let endpoint = Endpoint::connect(browser.clone(), behaviour, 5).await;
             let mut messages = Vec::new();
@@ -121,40 +142,3 @@ async fn at_most(
     (attempts, total_ms)
 }
 
-impl Input {
-    fn call(&self, variant: usize) -> Vec<f64> {
-        match (VARIANTS[variant].0, self.threads) {
-            ("split", Some(threads)) => split_in(&self.numbers, threads),
-            _ => (VARIANTS[variant].1)(&self.numbers),
-        }
-    }
-}
-
-impl Workload for Input {
-    fn run(&mut self, variant: usize) {
-        black_box(self.call(variant));
-    }
-
-    /// Agreement within `n^1.5 · 10⁻¹²` per number: split adds its pieces
-    /// in another order than the naive loop.
-    fn check(&mut self, variant: usize) -> Output {
-        let results = self.call(variant);
-        let expected = self.expected.get_or_insert_with(|| naive(&self.numbers));
-        let within = results.len() == expected.len()
-            && results
-                .iter()
-                .zip(expected.iter())
-                .zip(&self.numbers)
-                .all(|((a, b), &n)| (a - b).abs() <= 1e-12 * (n as f64).powf(1.5).max(1.0));
-        let text = results
-            .iter()
-            .map(|r| format!("{r:.4}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        Output::within_tolerance(format!("[{text}]"), within, &results)
-    }
-
-    fn set_threads(&mut self, threads: usize) {
-        self.threads = Some(threads);
-    }
-}

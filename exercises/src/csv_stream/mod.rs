@@ -1,11 +1,25 @@
 //! Seed exercise 9, practical challenge: a large CSV file read whole, or
 //! streamed row by row.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        rows: IntList { min: 1, max: 10_000_000, max_len: 6, } = "10000,100000,1000000",
+            "rows",
+            "rows in the generated file, about 30 bytes each (1000000 ≈ 30 MB)";
+        bad_every: Int { min: 0, max: 1_000_000, } = "1000",
+            "one malformed row in",
+            "on average one row in this many is damaged; 0 for a clean file";
+        seed: Int { min: 0, max: u32::MAX as u64, } = "42",
+            "random seed",
+            "the same seed gives the same file";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "csv_stream",
@@ -37,39 +51,7 @@ pub static EXERCISE: Exercise = Exercise {
          end of the file, so it costs one malformed row and every row after it — the check below \
          shows this on a small file with every kind of damage.",
     ],
-    params: &[
-        ParamSpec {
-            name: "rows",
-            label: "rows",
-            help: "rows in the generated file, about 30 bytes each (1000000 ≈ 30 MB)",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 10_000_000,
-                max_len: 6,
-            },
-            default: "10000,100000,1000000",
-        },
-        ParamSpec {
-            name: "bad_every",
-            label: "one malformed row in",
-            help: "on average one row in this many is damaged; 0 for a clean file",
-            kind: ParamKind::Int {
-                min: 0,
-                max: 1_000_000,
-            },
-            default: "1000",
-        },
-        ParamSpec {
-            name: "seed",
-            label: "random seed",
-            help: "the same seed gives the same file",
-            kind: ParamKind::Int {
-                min: 0,
-                max: u32::MAX as u64,
-            },
-            default: "42",
-        },
-    ],
+    params: PARAMS,
     size_param: "rows",
     variants: &[
         Variant {

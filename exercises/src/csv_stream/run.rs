@@ -4,10 +4,12 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::hint::black_box;
 
+use std::rc::Rc;
+
 use kernels::csv_stream::{Summary, VARIANTS, generate};
 
-use crate::params::ParamValues;
-use crate::runner::{Output, Runner, Workload, local_file};
+use super::Params;
+use crate::runner::{Case, Host, LocalFile, Output, Runner, Workload};
 
 pub struct CsvStream;
 
@@ -15,8 +17,8 @@ pub struct CsvStream;
 enum Input {
     /// A file generated in memory.
     Generated(Vec<u8>),
-    /// The learner's own file, read from its `Blob` as the variants ask.
-    Local(blob::Blob),
+    /// The learner's own file, read as the variants ask.
+    Local(Rc<dyn LocalFile>),
 }
 
 /// Every kind of damage the variants must count and survive, ending with a
@@ -26,13 +28,18 @@ const DAMAGED: &[u8] =
 6,\"books, rare\",4\n7,games,12\"5\n8,toys,1.25\n9,\"music,7\n10,books,1\n";
 
 impl Runner for CsvStream {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        if let Some(file) = local_file() {
-            let blob = blob::Blob::from(file);
-            let label = format!("your file {}, {:.1} MB", blob.name(), blob.bytes() / 1e6);
-            return vec![(label, Box::new(Input::Local(blob)))];
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        VARIANTS.iter().map(|(name, _)| *name).collect()
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        if let Some(file) = host.local_file() {
+            let label = format!("your file {}, {:.1} MB", file.name(), file.bytes() / 1e6);
+            return vec![(label, Box::new(Input::Local(file)))];
         }
-        let rows = params.list("rows")[0];
+        let rows = params.rows[0];
         vec![
             (
                 "a damaged file: 10 rows, 5 malformed, then an unclosed quote".to_string(),
@@ -40,28 +47,28 @@ impl Runner for CsvStream {
             ),
             (
                 format!("generated, {rows} rows"),
-                self.workload(params, rows),
+                self.workload(params, host, rows),
             ),
         ]
     }
 
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        match local_file() {
-            Some(file) => Box::new(Input::Local(blob::Blob::from(file))),
+    fn workload(&self, params: &Params, host: &Host, size: u64) -> Box<dyn Workload> {
+        match host.local_file() {
+            Some(file) => Box::new(Input::Local(file)),
             None => Box::new(Input::Generated(generate(
                 size as usize,
-                params.int("bad_every") as usize,
-                params.int("seed"),
+                params.bad_every as usize,
+                params.seed,
             ))),
         }
     }
 
     /// A local file is one size: its rows, counted by reading it once.
-    fn sizes(&self, _: &ParamValues, listed: &[u64]) -> Vec<u64> {
-        let Some(file) = local_file() else {
+    fn sizes(&self, _: &Params, host: &Host, listed: &[u64]) -> Vec<u64> {
+        let Some(file) = host.local_file() else {
             return listed.to_vec();
         };
-        match kernels::csv_stream::streamed(&mut blob::Blob::from(file).reader()) {
+        match kernels::csv_stream::streamed(&mut file.reader()) {
             Ok(summary) => vec![(summary.rows + summary.malformed).max(1)],
             // The check reports the error.
             Err(_) => listed[..1].to_vec(),
@@ -73,7 +80,7 @@ impl Input {
     fn call(&self, variant: usize) -> Result<Summary, String> {
         let summary = match self {
             Input::Generated(file) => (VARIANTS[variant].1)(&mut &file[..]),
-            Input::Local(blob) => (VARIANTS[variant].1)(&mut blob.reader()),
+            Input::Local(file) => (VARIANTS[variant].1)(&mut file.reader()),
         };
         summary.map_err(|error| error.to_string())
     }
@@ -81,7 +88,7 @@ impl Input {
     fn megabytes(&self) -> f64 {
         match self {
             Input::Generated(file) => file.len() as f64 / 1e6,
-            Input::Local(blob) => blob.bytes() / 1e6,
+            Input::Local(file) => file.bytes() / 1e6,
         }
     }
 }
@@ -122,100 +129,6 @@ impl Workload for Input {
         Output {
             text,
             digest: hasher.finish(),
-        }
-    }
-}
-
-/// The learner's file, read synchronously in the worker.
-mod blob {
-    use std::io::Read;
-
-    use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen]
-    extern "C" {
-        /// A `Blob`; a `File` is one.
-        #[derive(Clone)]
-        pub type Blob;
-        #[wasm_bindgen(method, getter)]
-        fn size(this: &Blob) -> f64;
-        #[wasm_bindgen(method)]
-        fn slice(this: &Blob, start: f64, end: f64) -> Blob;
-
-        /// Workers can read a `Blob` synchronously, as a kernel must.
-        type FileReaderSync;
-        #[wasm_bindgen(constructor)]
-        fn new() -> FileReaderSync;
-        #[wasm_bindgen(method, catch, js_name = readAsArrayBuffer)]
-        fn read_as_array_buffer(
-            this: &FileReaderSync,
-            blob: &Blob,
-        ) -> Result<js_sys::ArrayBuffer, JsValue>;
-    }
-
-    /// Bytes read from the file at a time.
-    const CHUNK: f64 = (1 << 20) as f64;
-
-    impl Blob {
-        /// Its size in bytes.
-        pub fn bytes(&self) -> f64 {
-            self.size()
-        }
-
-        /// A `File`'s name, or "a file".
-        pub fn name(&self) -> String {
-            js_sys::Reflect::get(self, &"name".into())
-                .ok()
-                .and_then(|name| name.as_string())
-                .unwrap_or_else(|| "a file".into())
-        }
-
-        /// A reader from its start, 1 MiB at a time.
-        pub fn reader(&self) -> BlobReader {
-            BlobReader {
-                blob: self.clone(),
-                reader: FileReaderSync::new(),
-                offset: 0.0,
-                chunk: Vec::new(),
-                position: 0,
-            }
-        }
-    }
-
-    /// Reads a `Blob` in chunks: only one chunk is in WebAssembly memory
-    /// at a time.
-    pub struct BlobReader {
-        blob: Blob,
-        reader: FileReaderSync,
-        offset: f64,
-        chunk: Vec<u8>,
-        position: usize,
-    }
-
-    impl Read for BlobReader {
-        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-            if self.position == self.chunk.len() {
-                let size = self.blob.size();
-                if self.offset >= size {
-                    return Ok(0);
-                }
-                let end = (self.offset + CHUNK).min(size);
-                let bytes = self
-                    .reader
-                    .read_as_array_buffer(&self.blob.slice(self.offset, end))
-                    .map_err(|error| {
-                        std::io::Error::other(format!("the file could not be read: {error:?}"))
-                    })?;
-                let bytes = js_sys::Uint8Array::new(&bytes);
-                self.chunk.resize(bytes.length() as usize, 0);
-                bytes.copy_to(&mut self.chunk);
-                self.offset = end;
-                self.position = 0;
-            }
-            let n = buffer.len().min(self.chunk.len() - self.position);
-            buffer[..n].copy_from_slice(&self.chunk[self.position..self.position + n]);
-            self.position += n;
-            Ok(n)
         }
     }
 }

@@ -1,10 +1,24 @@
 //! Seed exercise 2: duplicate detection, from O(n²) to O(n).
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        sizes: IntList { min: 1, max: 10_000_000, max_len: 12, } = "100,500,1000,2000",
+            "sizes (n)",
+            "list lengths to time; the seed uses 100, 500, 1000, 2000";
+        range_divisor: Int { min: 1, max: 1_000_000, } = "2",
+            "range divisor",
+            "values are drawn from 1 ..= n / divisor; the seed uses 2";
+        seed: Int { min: 0, max: u32::MAX as u64, } = "42",
+            "random seed",
+            "the same seed gives the same input";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "duplicates",
@@ -31,39 +45,7 @@ pub static EXERCISE: Exercise = Exercise {
          a speedup is not one number but a function of the size, and the fitted exponent in the \
          legend says why.",
     ],
-    params: &[
-        ParamSpec {
-            name: "sizes",
-            label: "sizes (n)",
-            help: "list lengths to time; the seed uses 100, 500, 1000, 2000",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 10_000_000,
-                max_len: 12,
-            },
-            default: "100,500,1000,2000",
-        },
-        ParamSpec {
-            name: "range_divisor",
-            label: "range divisor",
-            help: "values are drawn from 1 ..= n / divisor; the seed uses 2",
-            kind: ParamKind::Int {
-                min: 1,
-                max: 1_000_000,
-            },
-            default: "2",
-        },
-        ParamSpec {
-            name: "seed",
-            label: "random seed",
-            help: "the same seed gives the same input",
-            kind: ParamKind::Int {
-                min: 0,
-                max: u32::MAX as u64,
-            },
-            default: "42",
-        },
-    ],
+    params: PARAMS,
     size_param: "sizes",
     variants: &[
         Variant {

@@ -1,62 +1,53 @@
 //! Inputs for `duplicates`: the seed's list and the seed's generator.
 
-use std::hint::black_box;
-
 use kernels::duplicates::{TEST_NUMBERS, VARIANTS, generate_test_data, sharded};
 
-use crate::params::ParamValues;
-use crate::runner::{Output, Runner, Workload};
+use super::Params;
+use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
 
 pub struct Duplicates;
 
-/// An input list, and the thread count of the parallel variant when a
-/// thread sweep sets one (else it uses the whole pool).
-struct Input(Vec<u32>, Option<usize>);
+static KERNELS: Kernels<[u32], Vec<u32>> = Kernels {
+    variants: &VARIANTS,
+    threaded: Some(("parallel", sharded)),
+};
 
-impl Input {
-    fn call(&self, variant: usize) -> Vec<u32> {
-        match (VARIANTS[variant].0, self.1) {
-            ("parallel", Some(threads)) => sharded(&self.0, threads),
-            (_, _) => (VARIANTS[variant].1)(&self.0),
-        }
-    }
+/// Outputs are compared exactly, in first-seen order.
+fn describe(_: &Vec<u32>, found: Vec<u32>, _: &Vec<u32>) -> Output {
+    Output::list(&found)
 }
 
 impl Runner for Duplicates {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        KERNELS.names()
+    }
+
+    fn threaded(&self) -> Option<&'static str> {
+        KERNELS.threaded_name()
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
         // The smallest size, capped so the O(n²) naive check stays quick.
-        let size = params.list("sizes")[0].min(2_000);
+        let size = params.sizes[0].min(2_000);
         vec![
             (
                 "seed list".to_string(),
-                Box::new(Input(TEST_NUMBERS.to_vec(), None)),
+                KERNELS.table(TEST_NUMBERS.to_vec(), describe),
             ),
             (
                 format!("seeded input, n = {size}"),
-                self.workload(params, size),
+                self.workload(params, host, size),
             ),
         ]
     }
 
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        let divisor = params.int("range_divisor") as u32;
-        Box::new(Input(
-            generate_test_data(size as usize, divisor, params.int("seed")),
-            None,
-        ))
-    }
-}
-
-impl Workload for Input {
-    fn run(&mut self, variant: usize) {
-        black_box(black_box(&*self).call(variant));
-    }
-
-    fn check(&mut self, variant: usize) -> Output {
-        Output::list(&self.call(variant))
-    }
-
-    fn set_threads(&mut self, threads: usize) {
-        self.1 = Some(threads);
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        let divisor = params.range_divisor as u32;
+        KERNELS.table(
+            generate_test_data(size as usize, divisor, params.seed),
+            describe,
+        )
     }
 }

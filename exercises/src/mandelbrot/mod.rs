@@ -1,10 +1,25 @@
 //! Seed exercise 7, third kernel: the Mandelbrot set, drawn in the page.
 
-use crate::params::{ParamKind, ParamSpec};
+use crate::params::FromValues;
 use crate::{Exercise, GpuVariant, Growth, Target, Variant, Work, compiled};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        width: IntList { min: 1, max: 2000, max_len: 6, } = "200,400,800",
+            "widths",
+            "image widths to time, in pixels";
+        height: Int { min: 1, max: 2000 } = "400",
+            "height",
+            "rows of every image; the picture spans −2 … 2 on both axes whatever its shape";
+        max_iter: Int { min: 1, max: 10_000, } = "100",
+            "max_iter",
+            "steps before a pixel counts as inside the set; the seed uses 100";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "mandelbrot",
@@ -34,36 +49,7 @@ pub static EXERCISE: Exercise = Exercise {
         compiled::JIT,
         compiled::OPTIONS,
     ],
-    params: &[
-        ParamSpec {
-            name: "width",
-            label: "widths",
-            help: "image widths to time, in pixels",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 2000,
-                max_len: 6,
-            },
-            default: "200,400,800",
-        },
-        ParamSpec {
-            name: "height",
-            label: "height",
-            help: "rows of every image; the picture spans −2 … 2 on both axes whatever its shape",
-            kind: ParamKind::Int { min: 1, max: 2000 },
-            default: "400",
-        },
-        ParamSpec {
-            name: "max_iter",
-            label: "max_iter",
-            help: "steps before a pixel counts as inside the set; the seed uses 100",
-            kind: ParamKind::Int {
-                min: 1,
-                max: 10_000,
-            },
-            default: "100",
-        },
-    ],
+    params: PARAMS,
     size_param: "width",
     variants: &[
         Variant {
@@ -107,7 +93,7 @@ pub static EXERCISE: Exercise = Exercise {
     local_file: None,
     work: Some(Work {
         unit: "pixels",
-        per_call: |width, values| (width * values.int("height")) as f64,
+        per_call: |width, values| (width * Params::from_values(values).height) as f64,
     }),
     #[cfg(feature = "runner")]
     runner: &run::Mandelbrot,

@@ -1,11 +1,22 @@
 //! Seed exercise 7, first kernel: matrix multiplication, from the seed's
 //! loops to a library's micro-kernel.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, GpuVariant, Growth, Target, Variant, Work, compiled};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        n: IntList { min: 16, max: 1024, max_len: 6, } = "64,128,256,512",
+            "n",
+            "matrix sizes to time (n × n)";
+        seed: Int { min: 0, max: 1_000_000, } = "7",
+            "seed",
+            "seeds the matrices' random entries in [−1, 1)";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "matmul",
@@ -40,29 +51,7 @@ pub static EXERCISE: Exercise = Exercise {
         compiled::JIT,
         compiled::OPTIONS,
     ],
-    params: &[
-        ParamSpec {
-            name: "n",
-            label: "n",
-            help: "matrix sizes to time (n × n)",
-            kind: ParamKind::IntList {
-                min: 16,
-                max: 1024,
-                max_len: 6,
-            },
-            default: "64,128,256,512",
-        },
-        ParamSpec {
-            name: "seed",
-            label: "seed",
-            help: "seeds the matrices' random entries in [−1, 1)",
-            kind: ParamKind::Int {
-                min: 0,
-                max: 1_000_000,
-            },
-            default: "7",
-        },
-    ],
+    params: PARAMS,
     size_param: "n",
     variants: &[
         Variant {

@@ -1,10 +1,28 @@
 //! Seed exercise 3: a processor that keeps everything, and four fixes.
 
-use crate::params::{ParamKind, ParamSpec};
+use crate::params::FromValues;
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        iterations: IntList { min: 1, max: 2000, max_len: 6, } = "10,50,100",
+            "iterations",
+            "steps to time; the seed runs 50";
+        chunk: Int { min: 1, max: 1_000_000, } = "10000",
+            "chunk",
+            "numbers per chunk; the seed uses 10000";
+        cache_limit: Int { min: 1, max: 1000 } = "4",
+            "cache limit",
+            "chunks the bounded cache keeps";
+        cleanup_every: Int { min: 1, max: 1000 } = "10",
+            "clean up every",
+            "steps between two cleanups of the cleanup variant";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "memory",
@@ -33,43 +51,7 @@ pub static EXERCISE: Exercise = Exercise {
          entry holds a whole chunk, not 100 bytes; the errors partly cancel, and the list's capacity, \
          which doubles as it grows, is in neither.",
     ],
-    params: &[
-        ParamSpec {
-            name: "iterations",
-            label: "iterations",
-            help: "steps to time; the seed runs 50",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 2000,
-                max_len: 6,
-            },
-            default: "10,50,100",
-        },
-        ParamSpec {
-            name: "chunk",
-            label: "chunk",
-            help: "numbers per chunk; the seed uses 10000",
-            kind: ParamKind::Int {
-                min: 1,
-                max: 1_000_000,
-            },
-            default: "10000",
-        },
-        ParamSpec {
-            name: "cache_limit",
-            label: "cache limit",
-            help: "chunks the bounded cache keeps",
-            kind: ParamKind::Int { min: 1, max: 1000 },
-            default: "4",
-        },
-        ParamSpec {
-            name: "cleanup_every",
-            label: "clean up every",
-            help: "steps between two cleanups of the cleanup variant",
-            kind: ParamKind::Int { min: 1, max: 1000 },
-            default: "10",
-        },
-    ],
+    params: PARAMS,
     size_param: "iterations",
     variants: &[
         Variant {
@@ -110,7 +92,7 @@ pub static EXERCISE: Exercise = Exercise {
     local_file: None,
     work: Some(Work {
         unit: "numbers",
-        per_call: |iterations, values| (iterations * values.int("chunk")) as f64,
+        per_call: |iterations, values| (iterations * Params::from_values(values).chunk) as f64,
     }),
     #[cfg(feature = "runner")]
     runner: &run::Memory,

@@ -2,35 +2,58 @@
 
 use std::hint::black_box;
 
-use kernels::memory::{Config, VARIANTS, memory_estimate};
+use kernels::memory::{Config, Outcome, VARIANTS, memory_estimate};
 
-use crate::params::ParamValues;
-use crate::runner::{Output, Runner, Workload};
+use super::Params;
+use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
 
 pub struct Memory;
 
-struct Input {
-    config: Config,
+/// The variants without a step callback: timing ignores the steps.
+static KERNELS: Kernels<Config, Outcome> = Kernels {
+    variants: &[
+        (VARIANTS[0].0, |c| (VARIANTS[0].1)(c, &mut |_| {})),
+        (VARIANTS[1].0, |c| (VARIANTS[1].1)(c, &mut |_| {})),
+        (VARIANTS[2].0, |c| (VARIANTS[2].1)(c, &mut |_| {})),
+        (VARIANTS[3].0, |c| (VARIANTS[3].1)(c, &mut |_| {})),
+        (VARIANTS[4].0, |c| (VARIANTS[4].1)(c, &mut |_| {})),
+    ],
+    threaded: None,
+};
+
+/// The sums must agree; what each variant keeps differs by design and is
+/// shown, not compared.
+fn describe(_: &Config, outcome: Outcome, _: &Outcome) -> Output {
+    let estimate = memory_estimate(outcome.total_items, outcome.cache_size);
+    let text = format!(
+        "sum={} (keeps {} numbers, {} cache entries; estimate {estimate} B)",
+        outcome.sum, outcome.total_items, outcome.cache_size
+    );
+    Output::shown_as(text, &[outcome.sum][..])
 }
 
 impl Runner for Memory {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let iterations = params.list("iterations")[0];
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        KERNELS.names()
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        let iterations = params.iterations[0];
         vec![(
-            format!("{iterations} chunks of {}", params.int("chunk")),
-            self.workload(params, iterations),
+            format!("{iterations} chunks of {}", params.chunk),
+            self.workload(params, host, iterations),
         )]
     }
 
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input {
-            config: config(params, size),
-        })
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        KERNELS.table(config(params, size), describe)
     }
 
     fn run_steps(
         &self,
-        params: &ParamValues,
+        params: &Params,
         size: u64,
         variant: usize,
         after_step: &mut dyn FnMut(u64),
@@ -41,32 +64,11 @@ impl Runner for Memory {
 }
 
 /// The run's shape at `size` iterations.
-fn config(params: &ParamValues, size: u64) -> Config {
+fn config(params: &Params, size: u64) -> Config {
     Config {
         iterations: size as usize,
-        chunk: params.int("chunk") as usize,
-        cache_limit: params.int("cache_limit") as usize,
-        cleanup_every: params.int("cleanup_every") as usize,
-    }
-}
-
-impl Workload for Input {
-    fn run(&mut self, variant: usize) {
-        black_box((VARIANTS[variant].1)(&self.config, &mut |_| {}));
-    }
-
-    /// The sums must agree; what each variant keeps differs by design and
-    /// is shown, not compared.
-    fn check(&mut self, variant: usize) -> Output {
-        let outcome = (VARIANTS[variant].1)(&self.config, &mut |_| {});
-        let estimate = memory_estimate(outcome.total_items, outcome.cache_size);
-        let text = format!(
-            "sum={} (keeps {} numbers, {} cache entries; estimate {estimate} B)",
-            outcome.sum, outcome.total_items, outcome.cache_size
-        );
-        Output {
-            text,
-            digest: Output::list(&[outcome.sum]).digest,
-        }
+        chunk: params.chunk as usize,
+        cache_limit: params.cache_limit as usize,
+        cleanup_every: params.cleanup_every as usize,
     }
 }

@@ -1,11 +1,22 @@
 //! Seed exercise 7, second kernel: Monte Carlo π, and the cost of calling
 //! JavaScript per number.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, GpuVariant, Growth, Target, Variant, Work, compiled};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        points: IntList { min: 1000, max: 100_000_000, max_len: 6, } = "100000,1000000,10000000",
+            "points",
+            "point counts to time";
+        seed: Int { min: 0, max: 1_000_000, } = "7",
+            "seed",
+            "seeds the generators inside WebAssembly (Math.random cannot be seeded)";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "pi",
@@ -33,29 +44,7 @@ pub static EXERCISE: Exercise = Exercise {
         compiled::JIT,
         compiled::OPTIONS,
     ],
-    params: &[
-        ParamSpec {
-            name: "points",
-            label: "points",
-            help: "point counts to time",
-            kind: ParamKind::IntList {
-                min: 1000,
-                max: 100_000_000,
-                max_len: 6,
-            },
-            default: "100000,1000000,10000000",
-        },
-        ParamSpec {
-            name: "seed",
-            label: "seed",
-            help: "seeds the generators inside WebAssembly (Math.random cannot be seeded)",
-            kind: ParamKind::Int {
-                min: 0,
-                max: 1_000_000,
-            },
-            default: "7",
-        },
-    ],
+    params: PARAMS,
     size_param: "points",
     variants: &[
         Variant {

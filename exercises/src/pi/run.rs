@@ -1,68 +1,78 @@
 //! Inputs for `pi`: a point count, a seed, and JavaScript's generator.
 
 use std::f64::consts::PI;
-use std::hint::black_box;
 
 use kernels::pi::{Job, VARIANTS, parallel, parallel_in, standard_error};
 
-use crate::params::ParamValues;
+use super::Params;
 use crate::protocol::DemoTable;
-use crate::runner::{Output, Runner, Workload};
+use crate::runner::{
+    Case, Dispatch, GpuInput, GpuLimits, Host, Kernels, Output, Runner, Workload, words,
+};
 
 pub struct Pi;
 
-/// `Math.random`, called from WebAssembly: the crossing the naive variant
-/// pays per coordinate.
-#[cfg(target_arch = "wasm32")]
-fn outside_random() -> f64 {
-    js_sys::Math::random()
+static KERNELS: Kernels<Job, f64> = Kernels {
+    variants: &VARIANTS,
+    threaded: Some(("parallel", parallel_in)),
+};
+
+/// Statistical: within 4 standard errors of π.
+fn describe(job: &Job, estimate: f64, _: &f64) -> Output {
+    let bound = 4.0 * standard_error(job.points);
+    let within = (estimate - PI).abs() <= bound;
+    let text = format!(
+        "pi={estimate:.6}{}",
+        if within { "" } else { " (outside π ± 4σ)" }
+    );
+    Output::within_tolerance(text, within, &[estimate])
 }
 
-/// Off the web there is no JavaScript: the host's tests stand a seeded
-/// generator in for `Math.random`.
-#[cfg(not(target_arch = "wasm32"))]
-fn outside_random() -> f64 {
-    use rand::{Rng, SeedableRng};
-    thread_local! {
-        static STAND_IN: std::cell::RefCell<rand_pcg::Pcg64> = std::cell::RefCell::new(rand_pcg::Pcg64::seed_from_u64(1));
-    }
-    STAND_IN.with(|rng| rng.borrow_mut().random())
-}
-
-struct Input {
-    job: Job,
-    threads: Option<usize>,
-}
-
-/// Seeds averaged over in the error table.
 const SEEDS: u64 = 8;
 
 impl Runner for Pi {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let points = params.list("points")[0];
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        KERNELS.names()
+    }
+
+    fn threaded(&self) -> Option<&'static str> {
+        KERNELS.threaded_name()
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        let points = params.points[0];
         vec![(
-            format!("{points} points, seed {}", params.int("seed")),
-            self.workload(params, points),
+            format!("{points} points, seed {}", params.seed),
+            self.workload(params, host, points),
         )]
     }
 
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input {
-            job: Job {
-                points: size,
-                seed: params.int("seed"),
-                random: outside_random,
-            },
-            threads: None,
-        })
+    /// The naive variant calls the browser's `Math.random` per coordinate.
+    fn workload(&self, params: &Params, host: &Host, size: u64) -> Box<dyn Workload> {
+        let job = Job {
+            points: size,
+            seed: params.seed,
+            random: host.random(),
+        };
+        KERNELS.table(job, describe)
     }
 
-    fn tables(&self, params: &ParamValues) -> Vec<DemoTable> {
+    fn gpu_input(&self, params: &Params, _: &str, size: u64) -> Result<Box<dyn GpuInput>, String> {
+        Ok(Box::new(GpuPoints {
+            points: size,
+            seed: params.seed,
+        }))
+    }
+
+    fn tables(&self, params: &Params, host: &Host) -> Vec<DemoTable> {
         let largest = *params
-            .list("points")
+            .points
             .last()
             .expect("a list has at least one value");
-        let seed = params.int("seed");
+        let seed = params.seed;
+        let random = host.random();
         let rows = std::iter::successors(Some(1000u64), |&p| Some(p * 10))
             .take_while(|&points| points <= largest.min(10_000_000))
             .map(|points| {
@@ -71,7 +81,7 @@ impl Runner for Pi {
                         parallel(&Job {
                             points,
                             seed,
-                            random: outside_random,
+                            random,
                         })
                     })
                     .collect();
@@ -114,34 +124,70 @@ impl Runner for Pi {
     }
 }
 
-impl Input {
-    fn call(&self, variant: usize) -> f64 {
-        match (VARIANTS[variant].0, self.threads) {
-            ("parallel", Some(threads)) => parallel_in(&self.job, threads),
-            _ => (VARIANTS[variant].1)(&self.job),
-        }
-    }
+/// Workgroup width of the π shader (its `@workgroup_size(256)`).
+const WORKGROUP: u64 = 256;
+/// Fewest points per invocation: enough work per thread to hide the setup.
+const MIN_PER_INVOCATION: u64 = 64;
+/// Most points one call takes; beyond this one dispatch would run for
+/// minutes on most GPUs and risk the browser killing the device.
+const MAX_POINTS: u64 = 1_000_000_000_000;
+
+/// Monte Carlo π on the GPU: each invocation draws `per_inv` points (the
+/// invocation at index `full` draws `rem`, later ones none) from its own
+/// PCG32 stream, seeded by a hash of the seed and its index. Each
+/// workgroup sums its 256 counts and writes one partial; the CPU adds the
+/// partials in `u64`. Writing, not adding, keeps repeated dispatches
+/// idempotent, and no `u32` can overflow: a partial is at most
+/// 256 · per_inv < 2³².
+struct GpuPoints {
+    points: u64,
+    seed: u64,
 }
 
-impl Workload for Input {
-    fn run(&mut self, variant: usize) {
-        black_box(self.call(variant));
+impl GpuInput for GpuPoints {
+    fn dispatch(&self, limits: &GpuLimits) -> Result<Dispatch, String> {
+        let points = self.points;
+        if points == 0 || points > MAX_POINTS {
+            return Err(format!("points must be in 1..={MAX_POINTS}"));
+        }
+        // Enough points per invocation that the workgroups fit in one
+        // dimension of a dispatch (1-D keeps the indexing simple).
+        let max_groups = u64::from(limits.max_workgroups_per_dimension);
+        let per_inv = MIN_PER_INVOCATION.max(points.div_ceil(WORKGROUP * max_groups));
+        let full = points / per_inv;
+        let rem = points % per_inv;
+        let groups = (full + u64::from(rem > 0)).div_ceil(WORKGROUP);
+        let per_inv = u32::try_from(per_inv).map_err(|_| "too many points per invocation")?;
+        if u64::from(per_inv) * WORKGROUP > u64::from(u32::MAX) {
+            return Err("a workgroup's count would overflow u32".into());
+        }
+        let seed = self.seed;
+        Ok(Dispatch {
+            uniforms: vec![
+                seed as u32,
+                (seed >> 32) as u32,
+                per_inv,
+                full as u32,
+                rem as u32,
+                0,
+                0,
+                0,
+            ],
+            inputs: Vec::new(),
+            output_bytes: groups * 4,
+            workgroups: (groups as u32, 1),
+        })
     }
 
-    /// Estimates differ between generators, so agreement is statistical:
-    /// every estimate within 4 standard errors of π has the same digest.
-    fn check(&mut self, variant: usize) -> Output {
-        let estimate = self.call(variant);
-        let bound = 4.0 * standard_error(self.job.points);
-        let within = (estimate - PI).abs() <= bound;
+    /// The estimate within 4 standard errors of π.
+    fn check(&self, output: &[u8]) -> (String, bool) {
+        let inside: u64 = words(output).map(u64::from).sum();
+        let estimate = 4.0 * inside as f64 / self.points as f64;
+        let within = (estimate - PI).abs() <= 4.0 * standard_error(self.points);
         let text = format!(
             "pi={estimate:.6}{}",
             if within { "" } else { " (outside π ± 4σ)" }
         );
-        Output::within_tolerance(text, within, &[estimate])
-    }
-
-    fn set_threads(&mut self, threads: usize) {
-        self.threads = Some(threads);
+        (text, within)
     }
 }

@@ -1,11 +1,31 @@
 //! Seed exercise 10: the seed's data analysis pipeline, row by row and
 //! over columns.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        rows: IntList { min: 1, max: 5_000_000, max_len: 6, } = "10000,50000,200000",
+            "rows",
+            "rows in the generated CSV, about 25 bytes each, repeated rows included";
+        categories: Int { min: 1, max: 1000 } = "20",
+            "categories",
+            "distinct category names";
+        missing_percent: Int { min: 0, max: 100 } = "5",
+            "missing values (%)",
+            "share of empty category, value and quantity fields";
+        duplicate_percent: Int { min: 0, max: 100 } = "5",
+            "repeated rows (%)",
+            "share of rows that repeat an earlier row exactly";
+        seed: Int { min: 0, max: u32::MAX as u64, } = "42",
+            "random seed",
+            "the same seed gives the same dataset";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "pipeline",
@@ -38,50 +58,7 @@ pub static EXERCISE: Exercise = Exercise {
          memory column shows the table's footprint: a row struct with a string per category against \
          20 bytes per row.",
     ],
-    params: &[
-        ParamSpec {
-            name: "rows",
-            label: "rows",
-            help: "rows in the generated CSV, about 25 bytes each, repeated rows included",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 5_000_000,
-                max_len: 6,
-            },
-            default: "10000,50000,200000",
-        },
-        ParamSpec {
-            name: "categories",
-            label: "categories",
-            help: "distinct category names",
-            kind: ParamKind::Int { min: 1, max: 1000 },
-            default: "20",
-        },
-        ParamSpec {
-            name: "missing_percent",
-            label: "missing values (%)",
-            help: "share of empty category, value and quantity fields",
-            kind: ParamKind::Int { min: 0, max: 100 },
-            default: "5",
-        },
-        ParamSpec {
-            name: "duplicate_percent",
-            label: "repeated rows (%)",
-            help: "share of rows that repeat an earlier row exactly",
-            kind: ParamKind::Int { min: 0, max: 100 },
-            default: "5",
-        },
-        ParamSpec {
-            name: "seed",
-            label: "random seed",
-            help: "the same seed gives the same dataset",
-            kind: ParamKind::Int {
-                min: 0,
-                max: u32::MAX as u64,
-            },
-            default: "42",
-        },
-    ],
+    params: PARAMS,
     size_param: "rows",
     variants: &[
         Variant {

@@ -2,32 +2,36 @@
 //! times each stage and measures the seed's checklist.
 
 use std::hint::black_box;
-use std::rc::Rc;
 
 use kernels::pipeline::{
-    Analysis, NUMERIC_COLUMNS, STAGES, Shape, Stage, TOLERANCE, VARIANTS, agrees, generate, naive,
+    Analysis, NUMERIC_COLUMNS, STAGES, Shape, Stage, TOLERANCE, VARIANTS, agrees, generate,
     parallel_in,
 };
 
-use crate::params::ParamValues;
+use super::Params;
 use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker};
-use crate::runner::{Browser, Live, Output, Runner, Workload};
+use crate::runner::{Case, Host, Kernels, Live, Output, Runner, Workload};
 
 pub struct Pipeline;
 
-struct Input {
-    file: Vec<u8>,
-    threads: Option<usize>,
-    /// The naive analysis, computed on the first check.
-    expected: Option<Analysis>,
-}
+/// The variants without their stage marks: timing ignores them.
+static KERNELS: Kernels<[u8], Analysis> = Kernels {
+    variants: &[
+        (VARIANTS[0].0, |file| (VARIANTS[0].1)(file, &mut |_| {})),
+        (VARIANTS[1].0, |file| (VARIANTS[1].1)(file, &mut |_| {})),
+        (VARIANTS[2].0, |file| (VARIANTS[2].1)(file, &mut |_| {})),
+    ],
+    threaded: Some(("parallel", |file, threads| {
+        parallel_in(file, threads, &mut |_| {})
+    })),
+};
 
-fn shape(params: &ParamValues, rows: u64) -> Shape {
+fn shape(params: &Params, rows: u64) -> Shape {
     Shape {
         rows: rows as usize,
-        categories: params.int("categories") as usize,
-        missing_percent: params.int("missing_percent") as u32,
-        duplicate_percent: params.int("duplicate_percent") as u32,
+        categories: params.categories as usize,
+        missing_percent: params.missing_percent as u32,
+        duplicate_percent: params.duplicate_percent as u32,
     }
 }
 
@@ -81,25 +85,32 @@ const CHECKLIST: [(&str, &str, Effect); 8] = [
 ];
 
 impl Runner for Pipeline {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let rows = params.list("rows")[0];
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        KERNELS.names()
+    }
+
+    fn threaded(&self) -> Option<&'static str> {
+        KERNELS.threaded_name()
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        let rows = params.rows[0];
         vec![(
             format!("generated, {rows} rows"),
-            self.workload(params, rows),
+            self.workload(params, host, rows),
         )]
     }
 
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input {
-            file: generate(shape(params, size), params.int("seed")),
-            threads: None,
-            expected: None,
-        })
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        KERNELS.table(generate(shape(params, size), params.seed), describe)
     }
 
-    fn live(&self, params: &ParamValues, browser: Rc<dyn Browser>) -> Option<Live> {
-        let rows = *params.list("rows").last().expect("at least one size");
-        let file = generate(shape(params, rows), params.int("seed"));
+    fn live(&self, params: &Params, host: &Host) -> Option<Live> {
+        let browser = host.clone();
+        let rows = *params.rows.last().expect("at least one size");
+        let file = generate(shape(params, rows), params.seed);
         Some(Box::pin(async move {
             // One run of each variant, the time at the end of each stage.
             let mut ends: Vec<Vec<f64>> = Vec::new();
@@ -197,64 +208,41 @@ impl Runner for Pipeline {
     }
 }
 
-impl Input {
-    fn call(&self, variant: usize) -> Analysis {
-        match (VARIANTS[variant].0, self.threads) {
-            ("parallel", Some(threads)) => parallel_in(&self.file, threads, &mut |_| {}),
-            _ => (VARIANTS[variant].1)(&self.file, &mut |_| {}),
+/// Within a relative [`TOLERANCE`] of the naive analysis.
+fn describe(_: &Vec<u8>, analysis: Analysis, expected: &Analysis) -> Output {
+    let within = agrees(&analysis, expected);
+    let value = analysis.statistics[1];
+    let groups: Vec<String> = analysis
+        .groups
+        .iter()
+        .take(3)
+        .map(|g| {
+            format!(
+                "{} Σ {:.2} / {} = {:.3}",
+                g.category, g.sum, g.count, g.mean
+            )
+        })
+        .collect();
+    let text = format!(
+        "{} rows; {} mean {:.4}, std {:.4}; {} groups: {}{} (within {TOLERANCE:e})",
+        analysis.row_count,
+        NUMERIC_COLUMNS[1],
+        value.mean,
+        value.std,
+        analysis.groups.len(),
+        groups.join("; "),
+        if analysis.groups.len() > 3 {
+            "; …"
+        } else {
+            ""
         }
-    }
-}
-
-impl Workload for Input {
-    fn run(&mut self, variant: usize) {
-        black_box(self.call(variant));
-    }
-
-    /// Within a relative [`TOLERANCE`] of the naive analysis.
-    fn check(&mut self, variant: usize) -> Output {
-        let analysis = self.call(variant);
-        let expected = self
-            .expected
-            .get_or_insert_with(|| naive(&self.file, &mut |_| {}));
-        let within = agrees(&analysis, expected);
-        let value = analysis.statistics[1];
-        let groups: Vec<String> = analysis
-            .groups
-            .iter()
-            .take(3)
-            .map(|g| {
-                format!(
-                    "{} Σ {:.2} / {} = {:.3}",
-                    g.category, g.sum, g.count, g.mean
-                )
-            })
-            .collect();
-        let text = format!(
-            "{} rows; {} mean {:.4}, std {:.4}; {} groups: {}{} (within {TOLERANCE:e})",
-            analysis.row_count,
-            NUMERIC_COLUMNS[1],
-            value.mean,
-            value.std,
-            analysis.groups.len(),
-            groups.join("; "),
-            if analysis.groups.len() > 3 {
-                "; …"
-            } else {
-                ""
-            }
-        );
-        let mut values: Vec<f64> = analysis
-            .statistics
-            .iter()
-            .flat_map(|s| [s.mean, s.max, s.min, s.std])
-            .collect();
-        values.extend(analysis.groups.iter().flat_map(|g| [g.sum, g.count as f64]));
-        values.push(analysis.row_count as f64);
-        Output::within_tolerance(text, within, &values)
-    }
-
-    fn set_threads(&mut self, threads: usize) {
-        self.threads = Some(threads);
-    }
+    );
+    let mut values: Vec<f64> = analysis
+        .statistics
+        .iter()
+        .flat_map(|s| [s.mean, s.max, s.min, s.std])
+        .collect();
+    values.extend(analysis.groups.iter().flat_map(|g| [g.sum, g.count as f64]));
+    values.push(analysis.row_count as f64);
+    Output::within_tolerance(text, within, &values)
 }

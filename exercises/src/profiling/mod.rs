@@ -1,10 +1,24 @@
 //! Seed exercise 1: profile the seed's program, find its bottleneck, fix it.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        values: IntList { min: 1, max: 100_000, max_len: 8, } = "100,300,1000",
+            "values in the first list",
+            "the seed draws 100 (and twice as many for the second list)";
+        wait_ms: Int { min: 0, max: 5_000 } = "100",
+            "simulated I/O wait (ms)",
+            "each of the two waits of main(); the seed sleeps 0.1 s";
+        seed: Int { min: 0, max: u32::MAX as u64, } = "42",
+            "random seed",
+            "the same seed gives the same lists";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "profiling",
@@ -45,36 +59,7 @@ pub static EXERCISE: Exercise = Exercise {
          the list, which costs about what the closed form costs, so it saves little once the \
          arithmetic is O(1): memoize expensive functions, not cheap ones.",
     ],
-    params: &[
-        ParamSpec {
-            name: "values",
-            label: "values in the first list",
-            help: "the seed draws 100 (and twice as many for the second list)",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 100_000,
-                max_len: 8,
-            },
-            default: "100,300,1000",
-        },
-        ParamSpec {
-            name: "wait_ms",
-            label: "simulated I/O wait (ms)",
-            help: "each of the two waits of main(); the seed sleeps 0.1 s",
-            kind: ParamKind::Int { min: 0, max: 5_000 },
-            default: "100",
-        },
-        ParamSpec {
-            name: "seed",
-            label: "random seed",
-            help: "the same seed gives the same lists",
-            kind: ParamKind::Int {
-                min: 0,
-                max: u32::MAX as u64,
-            },
-            default: "42",
-        },
-    ],
+    params: PARAMS,
     size_param: "values",
     variants: &[
         Variant {

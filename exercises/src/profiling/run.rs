@@ -9,43 +9,42 @@ use kernels::profiling::{
     passes, stats,
 };
 
-use crate::params::ParamValues;
+use super::Params;
 use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker};
-use crate::runner::{Browser, Live, Output, Runner, Workload};
+use crate::runner::{Browser, Case, Host, Kernels, Live, Output, Runner, Workload};
 
 pub struct Profiling;
 
-struct Input(Data);
+static KERNELS: Kernels<Data, u64> = Kernels {
+    variants: &VARIANTS,
+    threaded: None,
+};
 
-impl Runner for Profiling {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let values = params.list("values")[0];
-        let label = format!("seeded lists of {values} and {} values", 2 * values);
-        vec![(label, self.workload(params, values))]
-    }
-
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input(Data::generate(params.int("seed"), size as usize)))
-    }
-
-    fn live(&self, params: &ParamValues, browser: Rc<dyn Browser>) -> Option<Live> {
-        let seed = params.int("seed");
-        let values = params.list("values")[0] as usize;
-        let wait_ms = params.int("wait_ms") as u32;
-        Some(Box::pin(profile(seed, values, wait_ms, browser)))
-    }
+fn describe(_: &Data, total: u64, _: &u64) -> Output {
+    Output::shown_as(format!("total={total}"), &[total][..])
 }
 
-impl Workload for Input {
-    fn run(&mut self, variant: usize) {
-        black_box((VARIANTS[variant].1)(black_box(&self.0)));
+impl Runner for Profiling {
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        KERNELS.names()
     }
 
-    fn check(&mut self, variant: usize) -> Output {
-        let total = (VARIANTS[variant].1)(&self.0);
-        let mut output = Output::list(&[total]);
-        output.text = format!("total={total}");
-        output
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        let values = params.values[0];
+        let label = format!("seeded lists of {values} and {} values", 2 * values);
+        vec![(label, self.workload(params, host, values))]
+    }
+
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        KERNELS.table(Data::generate(params.seed, size as usize), describe)
+    }
+
+    fn live(&self, params: &Params, host: &Host) -> Option<Live> {
+        let values = params.values[0] as usize;
+        let wait_ms = params.wait_ms as u32;
+        Some(Box::pin(profile(params.seed, values, wait_ms, host.clone())))
     }
 }
 

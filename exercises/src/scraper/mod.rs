@@ -1,10 +1,39 @@
 //! Bonus exercise A: an async scraper against an unreliable server.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        urls: IntList { min: 1, max: 500, max_len: 6, } = "10,20,50",
+            "URLs",
+            "URLs per scrape; each size is one scrape";
+        limit: Int { min: 1, max: 100 } = "10",
+            "concurrency limit",
+            "the semaphore's permits: requests in flight at most";
+        latency_ms: Int { min: 0, max: 2000 } = "30",
+            "latency (ms)",
+            "the endpoint's mean answer time";
+        jitter_ms: Int { min: 0, max: 1000 } = "10",
+            "latency jitter (ms)",
+            "answers vary uniformly by this much either way";
+        fail_percent: Int { min: 0, max: 100 } = "20",
+            "failure rate (%)",
+            "share of requests answered with 503, in the failure part";
+        retries: Int { min: 0, max: 10 } = "4",
+            "retries",
+            "tries after the first, for the retrying strategy";
+        backoff_ms: Int { min: 0, max: 5000 } = "50",
+            "first backoff (ms)",
+            "the first retry waits a random time below this; each further one doubles it";
+        seed: Int { min: 0, max: u32::MAX as u64, } = "42",
+            "random seed",
+            "the seed of the jitter and of simulated failures";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "scraper",
@@ -36,71 +65,7 @@ pub static EXERCISE: Exercise = Exercise {
          checked: each URL ends exactly once, fetched, failed after its tries, or never attempted, with \
          exactly the requests its fate says.",
     ],
-    params: &[
-        ParamSpec {
-            name: "urls",
-            label: "URLs",
-            help: "URLs per scrape; each size is one scrape",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 500,
-                max_len: 6,
-            },
-            default: "10,20,50",
-        },
-        ParamSpec {
-            name: "limit",
-            label: "concurrency limit",
-            help: "the semaphore's permits: requests in flight at most",
-            kind: ParamKind::Int { min: 1, max: 100 },
-            default: "10",
-        },
-        ParamSpec {
-            name: "latency_ms",
-            label: "latency (ms)",
-            help: "the endpoint's mean answer time",
-            kind: ParamKind::Int { min: 0, max: 2000 },
-            default: "30",
-        },
-        ParamSpec {
-            name: "jitter_ms",
-            label: "latency jitter (ms)",
-            help: "answers vary uniformly by this much either way",
-            kind: ParamKind::Int { min: 0, max: 1000 },
-            default: "10",
-        },
-        ParamSpec {
-            name: "fail_percent",
-            label: "failure rate (%)",
-            help: "share of requests answered with 503, in the failure part",
-            kind: ParamKind::Int { min: 0, max: 100 },
-            default: "20",
-        },
-        ParamSpec {
-            name: "retries",
-            label: "retries",
-            help: "tries after the first, for the retrying strategy",
-            kind: ParamKind::Int { min: 0, max: 10 },
-            default: "4",
-        },
-        ParamSpec {
-            name: "backoff_ms",
-            label: "first backoff (ms)",
-            help: "the first retry waits a random time below this; each further one doubles it",
-            kind: ParamKind::Int { min: 0, max: 5000 },
-            default: "50",
-        },
-        ParamSpec {
-            name: "seed",
-            label: "random seed",
-            help: "the seed of the jitter and of simulated failures",
-            kind: ParamKind::Int {
-                min: 0,
-                max: u32::MAX as u64,
-            },
-            default: "42",
-        },
-    ],
+    params: PARAMS,
     size_param: "urls",
     variants: &[
         Variant {

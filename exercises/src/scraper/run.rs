@@ -7,11 +7,11 @@ use std::rc::Rc;
 use kernels::scraper::{Config, Fate, Network, Report, Try, VARIANTS, scrape};
 
 use crate::network::{Behaviour, Endpoint};
-use crate::params::ParamValues;
+use super::Params;
 use crate::protocol::{
     CheckReport, DemoTable, Flame, FlameSpan, FromWorker, Measurement, Skip, VariantCheck,
 };
-use crate::runner::{Browser, Live, Runner, Workload};
+use crate::runner::{Browser, Case, Host, Live, Runner, Workload};
 
 pub struct Scraper;
 
@@ -51,48 +51,51 @@ impl Network for Remote<'_> {
     }
 }
 
-fn config(params: &ParamValues, urls: u64) -> Config {
+fn config(params: &Params, urls: u64) -> Config {
     Config {
         urls: urls as usize,
-        limit: params.int("limit") as usize,
-        retries: params.int("retries") as u32,
-        backoff_ms: params.int("backoff_ms") as f64,
-        seed: params.int("seed"),
+        limit: params.limit as usize,
+        retries: params.retries as u32,
+        backoff_ms: params.backoff_ms as f64,
+        seed: params.seed,
     }
 }
 
 impl Runner for Scraper {
-    fn check_cases(&self, _: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        VARIANTS.iter().map(|(name, _)| *name).collect()
+    }
+
+    /// None: the live demonstration checks every strategy itself.
+    fn check_cases(&self, _: &Params, _: &Host) -> Vec<Case> {
         Vec::new()
     }
 
-    fn workload(&self, _: &ParamValues, _: u64) -> Box<dyn Workload> {
+    fn workload(&self, _: &Params, _: &Host, _: u64) -> Box<dyn Workload> {
         unreachable!("the scraper is measured live")
-    }
-
-    fn needs_browser(&self) -> bool {
-        true
     }
 
     fn measured_live(&self) -> bool {
         true
     }
 
-    fn live(&self, params: &ParamValues, browser: Rc<dyn Browser>) -> Option<Live> {
-        let params = params.clone();
+    fn live(&self, params: &Params, host: &Host) -> Option<Live> {
+        let (params, browser) = (params.clone(), host.clone());
         Some(Box::pin(async move { scrape_live(&params, browser).await }))
     }
 }
 
 /// Checks, times and demonstrates every strategy; returns the messages
 /// that are not posted on the way.
-async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<FromWorker> {
-    let seed = params.int("seed");
-    let sizes = params.list("urls").to_vec();
-    let fail_rate = params.int("fail_percent") as f64 / 100.0;
+async fn scrape_live(params: &Params, browser: Rc<dyn Browser>) -> Vec<FromWorker> {
+    let seed = params.seed;
+    let sizes = params.urls.clone();
+    let fail_rate = params.fail_percent as f64 / 100.0;
     let latency = Behaviour {
-        latency_ms: params.int("latency_ms") as f64,
-        jitter_ms: params.int("jitter_ms") as f64,
+        latency_ms: params.latency_ms as f64,
+        jitter_ms: params.jitter_ms as f64,
         fail_rate: 0.0,
     };
     let probe = Endpoint::connect(
@@ -151,7 +154,7 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
 
     // Timing: whole scrapes with nothing failing, the strategies taking
     // turns so drift hits them alike.
-    let budget_ms = params.int("budget_ms") as f64;
+    let budget_ms = params.common.budget_ms as f64;
     let mut per_url_ms: Vec<Option<f64>> = vec![None; VARIANTS.len()];
     let (mut done, total) = (0u32, (sizes.len() * timed.len()) as u32);
     for &size in &sizes {
@@ -223,7 +226,7 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
     for (name, strategy) in VARIANTS {
         let network = remote(
             failing,
-            format!("{name} at {}% failures", params.int("fail_percent")),
+            format!("{name} at {}% failures", params.fail_percent),
         );
         let report = scrape(strategy, &network, &config(params, urls)).await;
         rows.push(books_row(name, &report, urls as usize));
@@ -232,10 +235,10 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
     let lane = probe.lane();
     messages.insert(0, FromWorker::Table(DemoTable {
         id: "scrape".into(),
-        title: format!("{urls} URLs at a {}% failure rate, one scrape per strategy", params.int("fail_percent")),
+        title: format!("{urls} URLs at a {}% failure rate, one scrape per strategy", params.fail_percent),
         caption: format!(
             "{lane} Latency {} ms ± {} ms, limit {}, {} retries from {} ms. \"books\" checks that every URL ended exactly once with exactly the requests its fate says.",
-            latency.latency_ms, latency.jitter_ms, params.int("limit"), params.int("retries"), params.int("backoff_ms")
+            latency.latency_ms, latency.jitter_ms, params.limit, params.retries, params.backoff_ms
         ),
         columns: ["strategy", "fetched", "failed", "not attempted", "requests", "success rate", "total", "books"].map(String::from).to_vec(),
         rows,
@@ -267,7 +270,7 @@ async fn scrape_live(params: &ParamValues, browser: Rc<dyn Browser>) -> Vec<From
         title: format!("Success rate vs failure rate, {urls} URLs"),
         caption: format!(
             "One scrape each. With failure rate p, naive fetches about 1/p URLs before its first failure, concurrent about 1 − p of them, retrying about 1 − p^{} of them.",
-            params.int("retries") + 1
+            params.retries + 1
         ),
         columns,
         rows: sweep,

@@ -1,10 +1,18 @@
 //! Seed exercise 9: a list of squares, then its sum, against an iterator.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        n: IntList { min: 1, max: 40_000_000, max_len: 6, } = "100000,1000000,10000000",
+            "n",
+            "elements, list(range(n)); the seed uses 1000000 and asks for 10M+";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "streaming",
@@ -30,17 +38,7 @@ pub static EXERCISE: Exercise = Exercise {
          integers: like Python's, they cannot overflow, and the sum of the squares below 10⁷ is already \
          larger than a 64-bit integer holds.",
     ],
-    params: &[ParamSpec {
-        name: "n",
-        label: "n",
-        help: "elements, list(range(n)); the seed uses 1000000 and asks for 10M+",
-        kind: ParamKind::IntList {
-            min: 1,
-            max: 40_000_000,
-            max_len: 6,
-        },
-        default: "100000,1000000,10000000",
-    }],
+    params: PARAMS,
     size_param: "n",
     variants: &[
         Variant {

@@ -1,10 +1,18 @@
 //! Seed exercise 8: concatenating strings, and what each way allocates.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        cases: ShapeList { max_factor: 1_000_000, max_total: 10_000_000, max_len: 8, } = "100x10,1000x100,10000x500",
+            "cases (<count>x<length>)",
+            "e.g. 100x10 is 100 strings of 10 characters; the seed's cases are the default";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "strings",
@@ -39,17 +47,7 @@ pub static EXERCISE: Exercise = Exercise {
          StringBuilder earns its keep when parts arrive over time from many places and you want \
          len() before building.",
     ],
-    params: &[ParamSpec {
-        name: "cases",
-        label: "cases (<count>x<length>)",
-        help: "e.g. 100x10 is 100 strings of 10 characters; the seed's cases are the default",
-        kind: ParamKind::ShapeList {
-            max_factor: 1_000_000,
-            max_total: 10_000_000,
-            max_len: 8,
-        },
-        default: "100x10,1000x100,10000x500",
-    }],
+    params: PARAMS,
     size_param: "cases",
     variants: &[
         Variant {

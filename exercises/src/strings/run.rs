@@ -1,11 +1,9 @@
 //! Inputs for `strings`: the seed's lists of `count` strings of `length` x's.
 
-use std::hint::black_box;
-
 use kernels::strings::{VARIANTS, generate_test_data};
 
-use crate::params::ParamValues;
-use crate::runner::{Output, Runner, Workload};
+use super::Params;
+use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
 
 pub struct Strings;
 
@@ -13,13 +11,34 @@ pub struct Strings;
 /// with the naive method; 10 000 × 500 would copy 25 GB.
 const CHECK_TOTAL: u64 = 100_000;
 
-struct Input(Vec<String>);
+static KERNELS: Kernels<[String], String> = Kernels {
+    variants: &VARIANTS,
+    threaded: None,
+};
+
+/// The length shown, the whole string compared.
+fn describe(_: &Vec<String>, joined: String, _: &String) -> Output {
+    Output::shown_as(format!("len={}", joined.len()), &[joined.as_str()][..])
+}
+
+fn input(count: u64, length: u64) -> Box<dyn Workload> {
+    KERNELS.table(
+        generate_test_data(count as usize, length as usize),
+        describe,
+    )
+}
 
 impl Runner for Strings {
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        KERNELS.names()
+    }
+
     /// The cases of up to [`CHECK_TOTAL`] characters, or the smallest: the
     /// naive variant runs in the check too, and its copying is quadratic.
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let shapes = params.shapes("cases");
+    fn check_cases(&self, params: &Params, _: &Host) -> Vec<Case> {
+        let shapes = &params.cases;
         let small = shapes
             .iter()
             .filter(|(count, length)| count * length <= CHECK_TOTAL)
@@ -28,32 +47,20 @@ impl Runner for Strings {
         shapes[..small]
             .iter()
             .map(|&(count, length)| {
-                let input: Box<dyn Workload> =
-                    Box::new(Input(generate_test_data(count as usize, length as usize)));
-                (format!("{count} strings × {length} characters"), input)
+                (
+                    format!("{count} strings × {length} characters"),
+                    input(count, length),
+                )
             })
             .collect()
     }
 
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
         let &(count, length) = params
-            .shapes("cases")
+            .cases
             .iter()
             .find(|(count, length)| count * length == size)
             .expect("the sizes are the cases' totals");
-        Box::new(Input(generate_test_data(count as usize, length as usize)))
-    }
-}
-
-impl Workload for Input {
-    fn run(&mut self, variant: usize) {
-        black_box((VARIANTS[variant].1)(black_box(&self.0)));
-    }
-
-    fn check(&mut self, variant: usize) -> Output {
-        let joined = (VARIANTS[variant].1)(&self.0);
-        let mut output = Output::list(&[joined.as_str()]);
-        output.text = format!("len={}", joined.len());
-        output
+        input(count, length)
     }
 }

@@ -1,10 +1,18 @@
 //! Bonus exercise B: what static types buy, from an interpreter to SIMD.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        n: IntList { min: 1, max: 10_000_000, max_len: 8, } = "1000,10000,100000",
+            "n",
+            "how many numbers to sum";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "typed",
@@ -36,17 +44,7 @@ pub static EXERCISE: Exercise = Exercise {
          free to be vectorized. The numbers are whole (0 … 999), so every variant's sum is exact \
          and they agree to the last digit.",
     ],
-    params: &[ParamSpec {
-        name: "n",
-        label: "n",
-        help: "how many numbers to sum",
-        kind: ParamKind::IntList {
-            min: 1,
-            max: 10_000_000,
-            max_len: 8,
-        },
-        default: "1000,10000,100000",
-    }],
+    params: PARAMS,
     size_param: "n",
     variants: &[
         Variant {

@@ -1,40 +1,48 @@
 //! Inputs for `typed`: `n` seeded whole numbers.
 
-use std::hint::black_box;
-
 use kernels::typed::{VARIANTS, generate};
 
-use crate::params::ParamValues;
-use crate::runner::{Output, Runner, Workload};
+use super::Params;
+use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
 
 pub struct Typed;
 
 /// The data's seed: a run is reproducible.
 const SEED: u64 = 11;
 
-struct Input(Vec<f64>);
+/// The kernels take the length apart from the slice, as the seed's
+/// Cython signature does; the table passes the slice's own.
+static KERNELS: Kernels<[f64], f64> = Kernels {
+    variants: &[
+        (VARIANTS[0].0, |x| (VARIANTS[0].1)(x, x.len())),
+        (VARIANTS[1].0, |x| (VARIANTS[1].1)(x, x.len())),
+        (VARIANTS[2].0, |x| (VARIANTS[2].1)(x, x.len())),
+        (VARIANTS[3].0, |x| (VARIANTS[3].1)(x, x.len())),
+    ],
+    threaded: None,
+};
 
-impl Runner for Typed {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let n = params.list("n")[0];
-        vec![(format!("{n} seeded numbers"), self.workload(params, n))]
-    }
-
-    fn workload(&self, _params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        Box::new(Input(generate(size as usize, SEED)))
-    }
+/// Whole numbers below 2⁵³: the sum is exact, shown and compared in full.
+fn describe(_: &Vec<f64>, sum: f64, _: &f64) -> Output {
+    Output::shown_as(format!("sum={sum}"), &[sum as u64][..])
 }
 
-impl Workload for Input {
-    fn run(&mut self, variant: usize) {
-        black_box((VARIANTS[variant].1)(black_box(&self.0), self.0.len()));
+impl Runner for Typed {
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        KERNELS.names()
     }
 
-    fn check(&mut self, variant: usize) -> Output {
-        let sum = (VARIANTS[variant].1)(&self.0, self.0.len());
-        // Whole numbers below 2⁵³: the sum is exact, shown and compared in full.
-        let mut output = Output::list(&[sum as u64]);
-        output.text = format!("sum={sum}");
-        output
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        let n = params.n[0];
+        vec![(
+            format!("{n} seeded numbers"),
+            self.workload(params, host, n),
+        )]
+    }
+
+    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        KERNELS.table(generate(size as usize, SEED), describe)
     }
 }

@@ -1,10 +1,25 @@
 //! Seed exercise 6: column statistics, from a list of lists to SIMD lanes.
 
-use crate::params::{ParamKind, ParamSpec};
+use crate::params::FromValues;
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        rows: IntList { min: 1, max: 200_000, max_len: 8, } = "1000,3000,10000",
+            "rows",
+            "row counts to time; the seed uses 1000";
+        cols: Int { min: 1, max: 1000 } = "100",
+            "columns",
+            "numbers per row; the seed uses 100";
+        offset: Int { min: 0, max: 1_000_000_000_000, } = "1000000000",
+            "precision demo offset",
+            "added to every number in the precision table";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "vectorize",
@@ -36,36 +51,7 @@ pub static EXERCISE: Exercise = Exercise {
          mean and sum of squared deviations, stays exact to about 15 digits. welford costs a \
          division per number; it is the one to use when you cannot bound your data's offset.",
     ],
-    params: &[
-        ParamSpec {
-            name: "rows",
-            label: "rows",
-            help: "row counts to time; the seed uses 1000",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 200_000,
-                max_len: 8,
-            },
-            default: "1000,3000,10000",
-        },
-        ParamSpec {
-            name: "cols",
-            label: "columns",
-            help: "numbers per row; the seed uses 100",
-            kind: ParamKind::Int { min: 1, max: 1000 },
-            default: "100",
-        },
-        ParamSpec {
-            name: "offset",
-            label: "precision demo offset",
-            help: "added to every number in the precision table",
-            kind: ParamKind::Int {
-                min: 0,
-                max: 1_000_000_000_000,
-            },
-            default: "1000000000",
-        },
-    ],
+    params: PARAMS,
     size_param: "rows",
     variants: &[
         Variant {
@@ -106,7 +92,7 @@ pub static EXERCISE: Exercise = Exercise {
     local_file: None,
     work: Some(Work {
         unit: "bytes",
-        per_call: |rows, values| (rows * values.int("cols") * 8) as f64,
+        per_call: |rows, values| (rows * Params::from_values(values).cols * 8) as f64,
     }),
     #[cfg(feature = "runner")]
     runner: &run::Vectorize,

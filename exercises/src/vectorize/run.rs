@@ -1,45 +1,50 @@
 //! Inputs for `vectorize`: a seeded table of `rows × cols` numbers.
 
-use std::hint::black_box;
-
 use kernels::vectorize::{Stats, Table, VARIANTS, parallel_in, precision};
 
-use crate::params::ParamValues;
+use super::Params;
 use crate::protocol::DemoTable;
-use crate::runner::{Output, Runner, Workload};
+use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
 
 pub struct Vectorize;
 
 /// The data's seed: a run is reproducible.
 const SEED: u64 = 6;
 
-struct Input {
-    table: Table,
-    threads: Option<usize>,
-}
+static KERNELS: Kernels<Table, Stats> = Kernels {
+    variants: &VARIANTS,
+    threaded: Some(("parallel", parallel_in)),
+};
 
 impl Runner for Vectorize {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let rows = params.list("rows")[0];
-        let cols = params.int("cols");
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        KERNELS.names()
+    }
+
+    fn threaded(&self) -> Option<&'static str> {
+        KERNELS.threaded_name()
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        let rows = params.rows[0];
+        let cols = params.cols;
         vec![(
             format!("seeded {rows} × {cols} table"),
-            self.workload(params, rows),
+            self.workload(params, host, rows),
         )]
     }
 
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
-        let table = Table::random(size as usize, params.int("cols") as usize, 0.0, SEED);
-        Box::new(Input {
-            table,
-            threads: None,
-        })
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        let table = Table::random(size as usize, params.cols as usize, 0.0, SEED);
+        KERNELS.table(table, describe)
     }
 
-    fn tables(&self, params: &ParamValues) -> Vec<DemoTable> {
-        let rows = params.list("rows")[0] as usize;
+    fn tables(&self, params: &Params, _: &Host) -> Vec<DemoTable> {
+        let rows = params.rows[0] as usize;
         let mut offsets = vec![0.0, 1e4, 1e6, 1e8];
-        let chosen = params.int("offset") as f64;
+        let chosen = params.offset as f64;
         if !offsets.contains(&chosen) {
             offsets.push(chosen);
         }
@@ -95,41 +100,17 @@ fn significant(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
-impl Input {
-    fn call(&self, variant: usize) -> Stats {
-        match (VARIANTS[variant].0, self.threads) {
-            ("parallel", Some(threads)) => parallel_in(&self.table, threads),
-            _ => (VARIANTS[variant].1)(&self.table),
-        }
-    }
-}
-
-impl Workload for Input {
-    fn run(&mut self, variant: usize) {
-        black_box(self.call(variant));
-    }
-
-    fn check(&mut self, variant: usize) -> Output {
-        let stats = self.call(variant);
-        let text = format!(
-            "col_means[0]={} col_stds[0]={}",
-            significant(stats.col_means[0]),
-            significant(stats.col_stds[0])
-        );
-        // Every value, to 6 significant digits: summation order differs
-        // between variants in the last bits only.
-        let all: Vec<String> = [&stats.col_means, &stats.row_sums, &stats.col_stds]
-            .into_iter()
-            .flatten()
-            .map(|&x| format!("{x:.5e}"))
-            .collect();
-        Output {
-            text,
-            digest: Output::list(&all).digest,
-        }
-    }
-
-    fn set_threads(&mut self, threads: usize) {
-        self.threads = Some(threads);
-    }
+/// Column 0's statistics shown; every statistic compared to 5 digits.
+fn describe(_: &Table, stats: Stats, _: &Stats) -> Output {
+    let text = format!(
+        "col_means[0]={} col_stds[0]={}",
+        significant(stats.col_means[0]),
+        significant(stats.col_stds[0])
+    );
+    let all: Vec<String> = [&stats.col_means, &stats.row_sums, &stats.col_stds]
+        .into_iter()
+        .flatten()
+        .map(|&x| format!("{x:.5e}"))
+        .collect();
+    Output::shown_as(text, &all[..])
 }

@@ -1,10 +1,21 @@
 //! Bonus exercise C: moving numbers between WebAssembly and JavaScript.
 
-use crate::params::{ParamKind, ParamSpec};
 use crate::{Exercise, Growth, Target, Variant, Work};
 
 #[cfg(feature = "runner")]
 pub(crate) mod run;
+
+crate::params! {
+    /// The exercise's parameters.
+    pub struct Params in PARAMS {
+        n: IntList { min: 1, max: 4_000_000, max_len: 8, } = "1000,10000,100000,1000000",
+            "n",
+            "how many numbers cross";
+        seed: Int { min: 0, max: u32::MAX as u64, } = "42",
+            "random seed",
+            "the same seed gives the same numbers";
+    }
+}
 
 pub static EXERCISE: Exercise = Exercise {
     id: "zerocopy",
@@ -45,29 +56,7 @@ pub static EXERCISE: Exercise = Exercise {
         "The numbers are multiples of 2⁻¹⁶ below 1000, so every sum is exact in any order and the \
          variants agree to the last bit; JSON's decimal text round-trips every one of them.",
     ],
-    params: &[
-        ParamSpec {
-            name: "n",
-            label: "n",
-            help: "how many numbers cross",
-            kind: ParamKind::IntList {
-                min: 1,
-                max: 4_000_000,
-                max_len: 8,
-            },
-            default: "1000,10000,100000,1000000",
-        },
-        ParamSpec {
-            name: "seed",
-            label: "random seed",
-            help: "the same seed gives the same numbers",
-            kind: ParamKind::Int {
-                min: 0,
-                max: u32::MAX as u64,
-            },
-            default: "42",
-        },
-    ],
+    params: PARAMS,
     size_param: "n",
     variants: &[
         Variant {

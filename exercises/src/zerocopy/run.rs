@@ -1,7 +1,8 @@
 //! The variants of `zerocopy`: numbers made in WebAssembly, handed to
 //! JavaScript, which adds them up. The crossing is the variant, so this
-//! file, not the kernels, calls JavaScript; each function's code is what
-//! the page shows.
+//! file, not the kernels, holds them; JavaScript's side of each crossing
+//! is the browser's [`Crossing`], which the worker implements. Each
+//! function's code is what the page shows.
 //!
 //! The numbers are multiples of 2⁻¹⁶ below 1000: every partial sum is
 //! exact, so every variant's sum, in any order, equals every other's bit
@@ -9,30 +10,17 @@
 
 use std::hint::black_box;
 
-use js_sys::{Array, Float64Array};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 use rayon::prelude::*;
-use wasm_bindgen::prelude::*;
 
-use crate::params::ParamValues;
+use super::Params;
 use crate::protocol::DemoTable;
-use crate::runner::{Output, Runner, Workload};
+use crate::runner::{Case, Crossing, Host, Output, Runner, Workload};
 
-// The consumer, in JavaScript: one loop per kind of array, so each call
-// site stays monomorphic for the JIT. A module file, not eval: the page's
-// Content Security Policy forbids eval.
-#[wasm_bindgen(inline_js = "
-export function sum_array(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; }
-export function sum_typed(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; return s; }
-")]
-extern "C" {
-    fn sum_array(numbers: &Array) -> f64;
-    fn sum_typed(numbers: &Float64Array) -> f64;
-}
-
-/// A transfer: WebAssembly's numbers to JavaScript, summed there.
-pub type Transfer = fn(&[f64], usize) -> f64;
+/// A transfer: WebAssembly's numbers to JavaScript (the browser's
+/// [`Crossing`]), summed there, or summed in place by the pool's threads.
+pub type Transfer = fn(&[f64], &dyn Crossing, usize) -> f64;
 
 /// Every variant by name, JSON first.
 pub const VARIANTS: [(&str, Transfer); 4] = [
@@ -46,6 +34,7 @@ pub struct Zerocopy;
 
 struct Input {
     numbers: Vec<f64>,
+    host: Host,
     threads: usize,
 }
 
@@ -58,24 +47,35 @@ pub fn generate(n: usize, seed: u64) -> Vec<f64> {
 }
 
 impl Runner for Zerocopy {
-    fn check_cases(&self, params: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
-        let n = params.list("n")[0];
-        vec![(format!("{n} seeded numbers"), self.workload(params, n))]
+    type Params = Params;
+
+    fn kernel_names(&self) -> Vec<&'static str> {
+        VARIANTS.iter().map(|(name, _)| *name).collect()
     }
 
-    fn workload(&self, params: &ParamValues, size: u64) -> Box<dyn Workload> {
+    /// Every variant takes the thread count; only `shared` uses it.
+    fn threaded(&self) -> Option<&'static str> {
+        Some("shared")
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        let n = params.n[0];
+        vec![(
+            format!("{n} seeded numbers"),
+            self.workload(params, host, n),
+        )]
+    }
+
+    fn workload(&self, params: &Params, host: &Host, size: u64) -> Box<dyn Workload> {
         Box::new(Input {
-            numbers: generate(size as usize, params.int("seed")),
+            numbers: generate(size as usize, params.seed),
+            host: host.clone(),
             threads: rayon::current_num_threads(),
         })
     }
 
-    fn needs_browser(&self) -> bool {
-        true
-    }
-
-    fn tables(&self, _params: &ParamValues) -> Vec<DemoTable> {
-        vec![growth_demo()]
+    fn tables(&self, _: &Params, host: &Host) -> Vec<DemoTable> {
+        vec![growth_demo(host.crossing())]
     }
 }
 
@@ -83,15 +83,14 @@ impl Workload for Input {
     fn run(&mut self, variant: usize) {
         black_box((VARIANTS[variant].1)(
             black_box(&self.numbers),
+            self.host.crossing(),
             self.threads,
         ));
     }
 
     fn check(&mut self, variant: usize) -> Output {
-        let sum = (VARIANTS[variant].1)(&self.numbers, self.threads);
-        let mut output = Output::list(&[sum.to_bits()]);
-        output.text = format!("sum={sum}");
-        output
+        let sum = (VARIANTS[variant].1)(&self.numbers, self.host.crossing(), self.threads);
+        Output::shown_as(format!("sum={sum}"), &[sum.to_bits()][..])
     }
 
     fn set_threads(&mut self, threads: usize) {
@@ -101,31 +100,24 @@ impl Workload for Input {
 
 /// Serialized: Rust writes the numbers as JSON text, the text is copied
 /// into a JavaScript string, `JSON.parse` reads it back into an Array of
-/// numbers. Python's `json.dumps`/`json.loads` or pickling through a pipe.
-pub fn naive(numbers: &[f64], _threads: usize) -> f64 {
+/// numbers, which JavaScript adds up. Python's `json.dumps`/`json.loads`
+/// or pickling through a pipe.
+pub fn naive(numbers: &[f64], js: &dyn Crossing, _threads: usize) -> f64 {
     let text = serde_json::to_string(numbers).expect("finite numbers serialize");
-    let array: Array = js_sys::JSON::parse(&text)
-        .expect("JSON.parse reads what serde_json wrote")
-        .unchecked_into();
-    sum_array(&array)
+    js.sum_json(&text)
 }
 
 /// Copied: one `memcpy` of the bytes into a new JavaScript Float64Array,
 /// like `bytes(memoryview)` or `array.tobytes()`.
-pub fn copy(numbers: &[f64], _threads: usize) -> f64 {
-    let array = Float64Array::from(numbers);
-    sum_typed(&array)
+pub fn copy(numbers: &[f64], js: &dyn Crossing, _threads: usize) -> f64 {
+    js.sum_copied(numbers)
 }
 
 /// Zero-copy: a Float64Array over WebAssembly's own memory, where the
 /// numbers already are, like a `memoryview` over an object that exports
 /// the buffer protocol. Nothing moves; the view is made in O(1).
-pub fn view(numbers: &[f64], _threads: usize) -> f64 {
-    // SAFETY: the view is used and dropped before anything here allocates,
-    // so WebAssembly memory cannot grow (which would detach it) while
-    // JavaScript reads it, and `numbers` is borrowed for the whole time.
-    let array = unsafe { Float64Array::view(numbers) };
-    sum_typed(&array)
+pub fn view(numbers: &[f64], js: &dyn Crossing, _threads: usize) -> f64 {
+    js.sum_viewed(numbers)
 }
 
 /// Shared between workers: in the threaded build WebAssembly memory is a
@@ -133,7 +125,7 @@ pub fn view(numbers: &[f64], _threads: usize) -> f64 {
 /// block of the same numbers in place. Posting the array to another
 /// worker instead would copy it (structured clone). Single-threaded
 /// builds have one worker, so this is one pass in place.
-pub fn shared(numbers: &[f64], threads: usize) -> f64 {
+pub fn shared(numbers: &[f64], _js: &dyn Crossing, threads: usize) -> f64 {
     let block = numbers.len().div_ceil(threads.max(1)).max(1);
     numbers
         .par_chunks(block)
@@ -148,23 +140,15 @@ pub fn shared(numbers: &[f64], threads: usize) -> f64 {
 /// length but no longer covers the whole memory.) Rust's borrow checker
 /// forbids the same mistake with slices; JavaScript cannot see borrows,
 /// which is why `Float64Array::view` is `unsafe`.
-fn growth_demo() -> DemoTable {
+fn growth_demo(js: &dyn Crossing) -> DemoTable {
     let numbers = generate(1000, 1);
-    // SAFETY: only the view's length and buffer are read after the growth,
-    // never its elements.
-    let array = unsafe { Float64Array::view(&numbers) };
-    let before = (array.length(), wasm_bytes());
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    let same_before = JsValue::from(array.buffer()) == memory.buffer();
-    grow_memory();
-    let after = (array.length(), wasm_bytes());
-    let same_after = JsValue::from(array.buffer()) == memory.buffer();
-    let row = |when: &str, (length, bytes): (u32, f64), same: bool| {
+    let [before, after] = js.view_across_growth(&numbers);
+    let row = |when: &str, seen: crate::runner::ViewGrowth| {
         vec![
             when.to_string(),
-            length.to_string(),
-            format!("{:.0} KiB", bytes / 1024.0),
-            if same { "yes" } else { "no" }.to_string(),
+            seen.length.to_string(),
+            format!("{:.0} KiB", seen.memory_bytes / 1024.0),
+            if seen.on_current_buffer { "yes" } else { "no" }.to_string(),
         ]
     };
     DemoTable {
@@ -178,23 +162,7 @@ fn growth_demo() -> DemoTable {
                   allocate."
             .into(),
         columns: ["", "view length", "memory size", "view on the current buffer"].map(String::from).to_vec(),
-        rows: vec![row("before growth", before, same_before), row("after growth", after, same_after)],
+        rows: vec![row("before growth", before), row("after growth", after)],
         highlighted: 0,
     }
-}
-
-fn wasm_bytes() -> f64 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    let buffer = memory.buffer();
-    js_sys::Reflect::get(&buffer, &"byteLength".into())
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0)
-}
-
-/// Grows WebAssembly memory by one page, as an allocation that needs more
-/// room would.
-fn grow_memory() {
-    #[cfg(target_arch = "wasm32")]
-    core::arch::wasm32::memory_grow(0, 1);
 }

@@ -3,8 +3,8 @@
 
 use std::cell::Cell;
 
-use exercises::params::{ParamKind, ParamSpec};
-use exercises::runner::{Output, Runner, Workload};
+use exercises::params::ParamValue;
+use exercises::runner::{Case, Output, Plain, Runner, Workload};
 use exercises::{Exercise, Growth, Target, Variant};
 
 use super::*;
@@ -138,11 +138,25 @@ fn slow_calls_are_timed_one_by_one_within_the_budget() {
 struct FakeRunner;
 struct FakeInput(u64, f64);
 
+exercises::params! {
+    /// The fake exercise's one parameter.
+    struct FakeParams in FAKE_PARAMS {
+        sizes: IntList { min: 1, max: 1_000_000, max_len: 10 } = "100,1000,10000,100000", "", "";
+    }
+}
+
 impl Runner for FakeRunner {
-    fn check_cases(&self, _: &ParamValues) -> Vec<(String, Box<dyn Workload>)> {
+    type Params = FakeParams;
+    fn kernel_names(&self) -> Vec<&'static str> {
+        vec!["quadratic", "linear", "wrong"]
+    }
+    fn threaded(&self) -> Option<&'static str> {
+        Some("linear")
+    }
+    fn check_cases(&self, _: &FakeParams, _: &Host) -> Vec<Case> {
         vec![("case".into(), Box::new(FakeInput(3, 1.0)))]
     }
-    fn workload(&self, _: &ParamValues, size: u64) -> Box<dyn Workload> {
+    fn workload(&self, _: &FakeParams, _: &Host, size: u64) -> Box<dyn Workload> {
         Box::new(FakeInput(size, 1.0))
     }
 }
@@ -176,17 +190,7 @@ static FAKE: Exercise = Exercise {
     seed: "none",
     summary: "",
     explanation: &[],
-    params: &[ParamSpec {
-        name: "sizes",
-        label: "",
-        help: "",
-        kind: ParamKind::IntList {
-            min: 1,
-            max: 1_000_000,
-            max_len: 10,
-        },
-        default: "100,1000,10000,100000",
-    }],
+    params: FAKE_PARAMS,
     size_param: "sizes",
     variants: &[
         Variant {
@@ -226,6 +230,7 @@ fn run_fake(budget_ms: &str) -> Vec<FromWorker> {
     run(
         &FAKE,
         &values,
+        &Plain::host(),
         &mut clock(),
         Bench {
             resolution_ns: 5_000.0,
@@ -329,6 +334,7 @@ fn handle_text(text: &str) -> Vec<FromWorker> {
     };
     handle(
         text,
+        &Plain::host(),
         &mut clock,
         Bench {
             resolution_ns: 1_000.0,
@@ -351,28 +357,55 @@ fn bad_requests_fail_with_a_reason() {
     assert!(failure(&handle_text("not json")).starts_with("unreadable request"));
     let unknown = ToWorker::Run {
         exercise: "nope".into(),
-        query: String::new(),
+        values: ParamValues::default(),
     }
     .to_json();
     assert!(failure(&handle_text(&unknown)).contains("no exercise named \"nope\""));
+    // Values the page could never have sent: the worker trusts none.
+    let duplicates = exercises::find("duplicates").unwrap();
+    let mut values = params::parse(duplicates.all_params(), &Default::default()).unwrap();
+    values
+        .0
+        .insert("sizes".into(), ParamValue::IntList(vec![10, 0]));
+    values.0.insert("seed".into(), ParamValue::Int(u64::MAX));
+    values
+        .0
+        .insert("mode".into(), ParamValue::Text("fast".into()));
+    values.0.remove("range_divisor");
     let bad = ToWorker::Run {
         exercise: "duplicates".into(),
-        query: "sizes=10,x&seed=-3".into(),
+        values,
     }
     .to_json();
     let message = failure(&handle_text(&bad)).to_string();
-    assert!(
-        message.contains("sizes: \"x\" is not a whole number")
-            && message.contains("seed: -3 is negative"),
-        "{message}"
-    );
+    for expected in [
+        "sizes: 0 is out of range",
+        "seed: 18446744073709551615 is out of range",
+        "range_divisor: no value given",
+        "mode: \"fast\" is not an option",
+    ] {
+        assert!(message.contains(expected), "{expected}: {message}");
+    }
+    let mut wrong_kind = params::parse(duplicates.all_params(), &Default::default()).unwrap();
+    wrong_kind
+        .0
+        .insert("seed".into(), ParamValue::Text("42".into()));
+    let bad = ToWorker::Run {
+        exercise: "duplicates".into(),
+        values: wrong_kind,
+    }
+    .to_json();
+    assert!(failure(&handle_text(&bad)).contains("seed: a value of another kind"));
 }
 
 #[test]
 fn a_real_exercise_runs_end_to_end() {
+    let duplicates = exercises::find("duplicates").unwrap();
+    let values =
+        params::parse(duplicates.all_params(), &params::from_query("sizes=50,200")).unwrap();
     let request = ToWorker::Run {
         exercise: "duplicates".into(),
-        query: "sizes=50,200".into(),
+        values,
     }
     .to_json();
     let messages = handle_text(&request);

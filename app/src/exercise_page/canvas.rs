@@ -1,0 +1,33 @@
+//! Drawing a plot on a canvas at the screen's pixel density.
+
+use leptos::prelude::*;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+
+/// Draws on the canvas at the screen's pixel density: the backing store is
+/// the CSS size times `devicePixelRatio`, and the plot scales its fonts and
+/// lines by the same factor. The height is `aspect` × the width.
+pub(super) fn draw<E: std::fmt::Debug>(
+    canvas: &web_sys::HtmlCanvasElement,
+    aspect: f64,
+    plot: impl FnOnce(
+        &plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>,
+        f64,
+    ) -> Result<(), E>,
+) {
+    let scale = window().device_pixel_ratio().max(1.0);
+    let css_width = match canvas.client_width() {
+        0 => 800,
+        width => width,
+    };
+    let css_height = (css_width as f64 * aspect).clamp(220.0, 480.0);
+    canvas.set_width((css_width as f64 * scale) as u32);
+    canvas.set_height((css_height * scale) as u32);
+    let _ = web_sys::HtmlElement::style(canvas).set_property("height", &format!("{css_height}px"));
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
+    if let Err(error) = plot(&backend.into_drawing_area(), scale) {
+        web_sys::console::error_1(&format!("plot failed: {error:?}").into());
+    }
+}

@@ -1,0 +1,276 @@
+//! The exercises' demonstrations: tables of figures, memory over the steps
+//! of one call, images, start-up costs, flame graphs, the timeline and the
+//! thread sweep.
+
+use exercises::Exercise;
+use exercises::analysis::{self, Row, format_bytes, format_ns};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::canvas::draw;
+use super::results::ratio_text;
+use super::state::Run;
+use crate::plot;
+
+#[component]
+pub(super) fn DemoTables(run: Run) -> impl IntoView {
+    move || {
+        run.tables.get().into_iter().map(|table| view! {
+            <section class="demo-table">
+                <h2>{table.title}</h2>
+                <p>{table.caption}</p>
+                <table data-testid="demo-table" data-table=table.id>
+                    <thead><tr>{table.columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
+                    <tbody>
+                        {table.rows.into_iter().enumerate().map(|(index, row)| view! {
+                            <tr class:highlighted=index < table.highlighted>{row.into_iter().map(|cell| view! { <td class="num">{cell}</td> }).collect_view()}</tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        }).collect_view()
+    }
+}
+
+#[component]
+pub(super) fn MemoryOverSteps(exercise: &'static Exercise, run: Run) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        let steps = run.memory_steps.get();
+        if let (false, Some(canvas)) = (steps.is_empty(), canvas.get()) {
+            draw(&canvas, 0.45, |area, scale| {
+                plot::memory_steps(area, exercise, &steps, scale)
+            });
+        }
+    });
+    let size = move || run.memory_steps.read().first().map_or(0, |s| s.size);
+    view! {
+        <Show when=move || !run.memory_steps.read().is_empty()>
+            <section class="demo-table">
+                <h2>"Memory over the steps of one call"</h2>
+                <p>{move || format!(
+                    "One call of every variant at {} = {}, with the counting allocator read after each step. \
+                     The last columns set the seed's memory_estimate beside what was measured at the end; \
+                     WebAssembly memory only grows, so its size shows the largest heap so far, not what is in use.",
+                    exercise.size_param, size()
+                )}</p>
+                <canvas node_ref=canvas data-testid="plot" data-plot="memory-steps" class="plot"></canvas>
+                <table data-testid="demo-table" data-table="memory-steps">
+                    <thead><tr>
+                        <th>"variant"</th><th>"live at the end"</th><th>"peak live"</th>
+                        <th>"seed's estimate at the end"</th><th>"WebAssembly memory"</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || run.memory_steps.get().into_iter().map(|steps| {
+                            let last = |values: &[u64]| values.last().copied().unwrap_or(0);
+                            view! {
+                                <tr data-variant=steps.variant.clone()>
+                                    <td><code>{steps.variant.clone()}</code></td>
+                                    <td class="num">{format_bytes(last(&steps.live_bytes))}</td>
+                                    <td class="num">{format_bytes(steps.live_bytes.iter().copied().max().unwrap_or(0))}</td>
+                                    <td class="num">{format_bytes(last(&steps.estimate_bytes))}</td>
+                                    <td class="num">{format_bytes(last(&steps.wasm_memory_bytes))}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+pub(super) fn Images(run: Run) -> impl IntoView {
+    move || {
+        run.images.get().into_iter().map(|image| {
+            let canvas = NodeRef::<leptos::html::Canvas>::new();
+            let (id, title, caption) = (image.id.clone(), image.title.clone(), image.caption.clone());
+            Effect::new(move |_| {
+                if let Some(canvas) = canvas.get()
+                    && let Err(error) = put_image(&canvas, &image)
+                {
+                    web_sys::console::error_1(&error);
+                }
+            });
+            view! {
+                <section class="image">
+                    <h2>{title}</h2>
+                    <p>{caption}</p>
+                    <canvas node_ref=canvas data-testid="image" data-image=id class="counts"></canvas>
+                </section>
+            }
+        }).collect_view()
+    }
+}
+
+/// Draws an image of counts pixel for pixel; CSS scales it to a square.
+fn put_image(
+    canvas: &web_sys::HtmlCanvasElement,
+    image: &exercises::protocol::Image,
+) -> Result<(), JsValue> {
+    canvas.set_width(image.width);
+    canvas.set_height(image.height);
+    let rgba = plot::colour_map(&image.counts, image.max);
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&rgba),
+        image.width,
+        image.height,
+    )?;
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or("no 2d context")?
+        .unchecked_into();
+    context.put_image_data(&data, 0.0, 0.0)
+}
+
+/// What starting costs before the first result: loading the worker's
+/// module (compile and instantiate), and each variant's first call, cold,
+/// beside its warm time per call.
+#[component]
+pub(super) fn StartupCosts(
+    exercise: &'static Exercise,
+    run: Run,
+    rows: Memo<Vec<Row>>,
+) -> impl IntoView {
+    move || {
+        let info = run.worker.get()?;
+        let first = run
+            .first_module_load_ms
+            .get()
+            .unwrap_or(info.module_load_ms);
+        let smallest: Vec<Row> = exercise
+            .all_variants()
+            .filter_map(|variant| {
+                rows.read()
+                    .iter()
+                    .filter(|row| row.variant == variant.name)
+                    .min_by_key(|row| row.size)
+                    .cloned()
+            })
+            .collect();
+        Some(view! {
+            <section class="demo-table">
+                <h2>"Start-up costs: compiling, caching, the first call"</h2>
+                <p>"The worker's module is compiled and instantiated when a worker starts; every run starts a \
+                    fresh worker, and after the first the browser reuses the compiled code it cached. A \
+                    variant's first call runs on code V8 compiled quickly (Liftoff) and pays for any \
+                    first-time allocation; the warm time is after its hot code was recompiled optimized."</p>
+                <table data-testid="demo-table" data-table="startup">
+                    <thead><tr><th>"what"</th><th>"first"</th><th>"later"</th></tr></thead>
+                    <tbody>
+                        <tr data-testid="module-load">
+                            <td>"worker module: compile and instantiate"</td>
+                            <td class="num">{format!("{first:.1} ms (page's first worker)")}</td>
+                            <td class="num">{format!("{:.1} ms (this run's worker)", info.module_load_ms)}</td>
+                        </tr>
+                        {smallest.into_iter().map(|row| view! {
+                            <tr>
+                                <td>{format!("{}: one call at n = {}", row.variant, row.size)}</td>
+                                <td class="num">{format!("{} (cold)", format_ns(row.first_call_ns))}</td>
+                                <td class="num">{format!("{} (warm)", format_ns(row.per_call.point))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })
+    }
+}
+
+#[component]
+pub(super) fn FlameGraphs(run: Run) -> impl IntoView {
+    move || {
+        run.flames.get().into_iter().map(|flame| {
+            let canvas = NodeRef::<leptos::html::Canvas>::new();
+            let spans = flame.spans.len();
+            let id = flame.id.clone();
+            Effect::new(move |_| {
+                if let Some(canvas) = canvas.get() {
+                    draw(&canvas, 0.3, |area, scale| plot::flame(area, &flame, scale));
+                }
+            });
+            view! {
+                <canvas node_ref=canvas data-testid="flame" data-flame=id data-spans=spans class="plot"></canvas>
+            }
+        }).collect_view()
+    }
+}
+
+#[component]
+pub(super) fn TimelineView(run: Run) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        if let (Some(timeline), Some(canvas)) = (run.timeline.get(), canvas.get()) {
+            draw(&canvas, 0.3, |area, scale| {
+                plot::timeline(area, &timeline, scale)
+            });
+        }
+    });
+    let count = move |kind: &str| {
+        run.timeline
+            .read()
+            .as_ref()
+            .map_or(0, |t| t.events.iter().filter(|e| e.kind == kind).count())
+    };
+    view! {
+        <section class="timeline" class:hidden=move || run.timeline.read().is_none()>
+            <h2>"Demonstration"</h2>
+            <p data-testid="timeline" data-hits=move || count("hit") data-misses=move || count("miss")
+                data-expired=move || count("expired")>
+                {move || format!("{} hits, {} misses, {} expired", count("hit"), count("miss"), count("expired"))}
+            </p>
+            <canvas node_ref=canvas data-testid="plot" class="plot"></canvas>
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn ThreadSweep(exercise: &'static Exercise, run: Run) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let points = Memo::new(move |_| analysis::scaling(&run.thread_points.read()));
+    let serial = Memo::new(move |_| {
+        let pairs: Vec<(usize, f64)> = points
+            .read()
+            .iter()
+            .map(|p| (p.threads, p.speedup.point))
+            .collect();
+        analysis::amdahl_serial_fraction(&pairs)
+    });
+    Effect::new(move |_| {
+        if let Some(canvas) = canvas.get() {
+            draw(&canvas, 0.45, |area, scale| {
+                plot::scaling(area, &points.read(), serial.get(), scale)
+            });
+        }
+    });
+    let Some(variant) = exercise.thread_sweep else {
+        return ().into_any();
+    };
+    view! {
+        <h3>"Thread scaling of " <code>{variant}</code></h3>
+        <p class="note">"After the size sweep, the same variant runs with 1, 2, … threads of the pool at the \
+            largest size measured. Efficiency is speedup per thread; Amdahl's law fits the serial fraction \
+            that caps the speedup however many threads there are."</p>
+        {move || serial.get().map(|s| view! {
+            <p data-testid="amdahl" data-serial-fraction=s>
+                "Serial fraction " {format!("{:.1}%", s * 100.0)} ": at most "
+                {if s > 0.0 { format!("{:.1}×", 1.0 / s) } else { "unbounded".to_string() }} " with any number of threads."
+            </p>
+        })}
+        <table class="results-table">
+            <thead><tr><th>"threads"</th><th>"speedup [95%]"</th><th>"efficiency"</th></tr></thead>
+            <tbody>
+                {move || points.read().iter().map(|p| view! {
+                    <tr data-testid="thread-point" data-threads=p.threads data-speedup=p.speedup.point data-efficiency=p.efficiency>
+                        <td class="num">{p.threads}</td>
+                        <td class="num">{ratio_text(&p.speedup)}</td>
+                        <td class="num">{format!("{:.0}%", p.efficiency * 100.0)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <canvas node_ref=canvas data-testid="plot" class="plot"></canvas>
+    }
+    .into_any()
+}

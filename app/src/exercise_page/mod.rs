@@ -1,0 +1,184 @@
+//! One exercise: its explanation, parameter form, variants with their code,
+//! the run controls, the check, the results table and the plot.
+//!
+//! This file holds the route and the page, which wires the run state to the
+//! worker; the rest is in files by concern: `state` (the run and the
+//! worker's events), `form` (the parameters, the URL and the run request),
+//! `variants` (each variant and its check), `results` (the table, verdict
+//! and plots), `demos` (the exercises' demonstrations), `export` (the
+//! results as JSON) and `canvas` (drawing a plot on a canvas).
+
+mod canvas;
+mod demos;
+mod export;
+mod form;
+mod results;
+mod state;
+mod variants;
+
+pub use state::RunState;
+
+use exercises::analysis;
+use exercises::params::FromValues;
+use exercises::{Common, Exercise, find};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::base_path;
+use crate::bridge::WorkerBridge;
+use demos::{DemoTables, FlameGraphs, Images, MemoryOverSteps, StartupCosts, TimelineView};
+use results::Results;
+use state::{Run, Status};
+use variants::Variants;
+
+/// The route `exercises/:id`.
+#[component]
+pub fn ExercisePage() -> impl IntoView {
+    let route = use_params_map();
+    move || {
+        let id = route.read().get("id").unwrap_or_default();
+        match find(&id) {
+            Some(exercise) => view! { <ExerciseView exercise /> }.into_any(),
+            None => view! {
+                <p data-testid="not-found">"There is no exercise called “" {id} "”. "
+                    <a href=format!("{}/", base_path())>"All exercises"</a>
+                </p>
+            }
+            .into_any(),
+        }
+    }
+}
+
+/// The worker build this page can run, or why only the single one.
+fn choose_build() -> Result<(), String> {
+    let global = js_sys::global();
+    let isolated = js_sys::Reflect::get(&global, &"crossOriginIsolated".into())
+        .ok()
+        .and_then(|v| v.as_bool());
+    let shared = js_sys::Reflect::has(&global, &"SharedArrayBuffer".into()).unwrap_or(false);
+    match (isolated, shared) {
+        (Some(true), true) => Ok(()),
+        _ => Err("the page is not cross-origin isolated, so there is no SharedArrayBuffer for threads: \
+                  it needs the COOP/COEP headers, which the dev server sends and the site's service \
+                  worker adds on static hosts (a hard reload, a private window or blocked service \
+                  workers bypass it)"
+            .into()),
+    }
+}
+
+fn worker_url(build: &str, threads: u64) -> String {
+    format!(
+        "{}/worker/{build}/bootstrap.js?threads={threads}",
+        base_path()
+    )
+}
+
+#[component]
+fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
+    let raw = RwSignal::new(form::initial_params(exercise));
+    // The form's text, parsed once per edit: the values a run sends, or
+    // what is wrong with them, field by field.
+    let parsed = form::parse_params(exercise, raw);
+    let errors = Memo::new(move |_| parsed.read().as_ref().err().cloned().unwrap_or_default());
+    let run = Run::new();
+    // The analysed rows (bootstrap intervals): computed once per update,
+    // shared by the results and the start-up table.
+    let rows = Memo::new(move |_| analysis::rows(exercise, &run.measurements.read()));
+    match choose_build() {
+        Ok(()) => run.build.set("threaded"),
+        Err(reason) => run.single_reason.set(Some(reason)),
+    }
+
+    // Keep the URL in step with the form, so a reload or a shared link
+    // restores the parameters (bad ones too, with their messages).
+    form::sync_url(exercise, raw);
+
+    // Background tabs are throttled: remember if the tab was hidden mid-run.
+    let visibility = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().hidden() && run.state.get_untracked() == RunState::Running {
+            run.hidden.set(true);
+        }
+    });
+    on_cleanup(move || visibility.remove());
+
+    let threads_now = move || {
+        parsed
+            .read_untracked()
+            .as_ref()
+            .map_or(1, |values| Common::from_values(values).threads)
+    };
+    let first_url = worker_url(run.build.get_untracked(), threads_now());
+    let bridge = StoredValue::new_local(WorkerBridge::new(first_url, move |event| {
+        run.receive(event)
+    }));
+    // A fallback to the single build swaps the worker.
+    Effect::new(move |_| {
+        let url = worker_url(run.build.get(), threads_now());
+        bridge.with_value(|bridge| bridge.set_url(url));
+    });
+    on_cleanup(move || {
+        bridge.try_with_value(WorkerBridge::terminate);
+    });
+
+    // A local file the learner picked (exercises that take one): a handle
+    // posted to the worker with the request, never read on this thread.
+    let local_file = StoredValue::new_local(None::<web_sys::File>);
+
+    let start = move |_| {
+        let Ok(values) = parsed.get_untracked() else {
+            return;
+        };
+        run.reset();
+        run.state.set(RunState::Running);
+        run.values.set(Some(values.clone()));
+        let request = form::run_request(exercise, values);
+        // The pool size is fixed when a worker starts: a new count needs a new worker.
+        let threads = if run.build.get_untracked() == "threaded" {
+            threads_now()
+        } else {
+            1
+        };
+        if run
+            .worker
+            .get_untracked()
+            .is_some_and(|info| info.pool_threads as u64 != threads)
+        {
+            run.worker.set(None);
+        }
+        bridge.with_value(|bridge| {
+            bridge.set_url(worker_url(run.build.get_untracked(), threads));
+            bridge.send(request, local_file.get_value());
+        });
+    };
+    let cancel = move |_| {
+        bridge.with_value(WorkerBridge::restart);
+        run.state.set(RunState::Cancelled);
+        run.message
+            .set("cancelled: the worker was stopped and a fresh one started".into());
+    };
+
+    view! {
+        <article class="exercise">
+            <h1>{exercise.title}</h1>
+            <p class="seed">"From " {exercise.seed}</p>
+            <section class="explanation">
+                {exercise.explanation.iter().map(|paragraph| view! { <p>{*paragraph}</p> }).collect_view()}
+            </section>
+
+            <section class="controls">
+                <h2>"Parameters"</h2>
+                {form::param_form(exercise, run, raw, errors, local_file, start, cancel)}
+                <Status run />
+            </section>
+
+            <Variants exercise run />
+            <Results exercise run rows />
+            <TimelineView run />
+            <MemoryOverSteps exercise run />
+            <Images run />
+            <DemoTables run />
+            <FlameGraphs run />
+            <StartupCosts exercise run rows />
+        </article>
+    }
+}

@@ -1,0 +1,75 @@
+//! The variants: each one's technique and code, and what the check found
+//! when its output was compared with the naive one's.
+
+use exercises::Exercise;
+use leptos::prelude::*;
+
+use super::state::Run;
+
+#[component]
+pub(super) fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
+    let checked = move |name: &str| {
+        run.check.read().as_ref().and_then(|report| {
+            report
+                .variants
+                .iter()
+                .find(|check| check.variant == name)
+                .cloned()
+        })
+    };
+    let unavailable = move |name: &str| {
+        run.unavailable
+            .read()
+            .iter()
+            .find(|(variant, _)| variant == name)
+            .map(|(_, reason)| reason.clone())
+    };
+    let cases = move || {
+        run.check
+            .read()
+            .as_ref()
+            .map(|report| report.cases.clone())
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="variants">
+            <h2>"Variants"</h2>
+            <p class="note">"Before anything is timed, every variant runs on the same inputs and its output is \
+                compared with the naive one; a variant that disagrees is reported and not timed."</p>
+            {exercise.all_variants().map(|variant| view! {
+                <div class="variant" data-testid=format!("variant-{}", variant.name)>
+                    <h3><code>{variant.name}</code> " " <span class="growth">{variant.growth.label()}</span></h3>
+                    <p>{variant.technique}</p>
+                    {exercise.gpu_variant(variant.name).map(|gpu| view! {
+                        <p class="note">"Checked against the CPU: " {gpu.tolerance} "."</p>
+                    })}
+                    {move || unavailable(variant.name).map(|reason| view! {
+                        <p class="unavailable" data-testid=format!("unavailable-{}", variant.name)>{format!("unavailable: {reason}")}</p>
+                    })}
+                    <dl class="check">
+                        {move || checked(variant.name).map(|check| {
+                            let verdict = match (check.agrees, exercise.on_gpu(variant.name)) {
+                                (true, false) => "agrees with naive",
+                                (false, false) => "DISAGREES with naive: not timed",
+                                (true, true) => "within tolerance of the CPU result",
+                                (false, true) => "OUTSIDE the tolerance of the CPU result: not timed",
+                            };
+                            view! {
+                                <dt>{cases().first().cloned().unwrap_or_default()}</dt>
+                                <dd><code data-testid=format!("checked-{}", check.variant)>{check.outputs.first().cloned().unwrap_or_default()}</code></dd>
+                                {cases().into_iter().zip(check.outputs.clone()).skip(1).map(|(case, output)| view! {
+                                    <dt>{case}</dt><dd><code>{output}</code></dd>
+                                }).collect_view()}
+                                <dd class=if check.agrees { "agrees" } else { "disagrees" }>{verdict}</dd>
+                            }
+                        })}
+                    </dl>
+                    <details>
+                        <summary>"code"</summary>
+                        <pre><code>{exercise.variant_source(variant.name).unwrap_or("source not found")}</code></pre>
+                    </details>
+                </div>
+            }).collect_view()}
+        </section>
+    }
+}

@@ -1,0 +1,172 @@
+//! What a runner uses from the browser, as one interface: the clock and
+//! timers, `fetch`, posting to the page, JavaScript's random numbers, the
+//! file the learner picked, and JavaScript's side of a crossing between
+//! WebAssembly and JavaScript. The worker implements it with the real
+//! browser; [`Plain`] stands in for it in plain Rust on the host.
+
+use std::cell::{Cell, RefCell};
+use std::io::Read;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use rand::{Rng, SeedableRng};
+
+use crate::protocol::FromWorker;
+
+/// The browser, as runners see it. Only the clock and timers have no
+/// stand-in: everything else has a default that works off the web.
+pub trait Browser {
+    /// `performance.now()`: milliseconds from an arbitrary origin.
+    fn now_ms(&self) -> f64;
+
+    /// Resolves after `ms` milliseconds, on a real timer.
+    fn sleep(&self, ms: u32) -> Pin<Box<dyn Future<Output = ()>>>;
+
+    /// A real `fetch()` of `url` (relative to the worker's script): the
+    /// reply's status and whether the site's service worker answered it.
+    fn fetch(&self, url: &str) -> Pin<Box<dyn Future<Output = Result<Reply, String>>>> {
+        let _ = url;
+        Box::pin(std::future::ready(Err(
+            "this browser has no network".to_string()
+        )))
+    }
+
+    /// Posts `message` to the page now, before the demonstration ends (a
+    /// progress bar); by default it is dropped.
+    fn post(&self, message: FromWorker) {
+        let _ = message;
+    }
+
+    /// JavaScript's `Math.random`, as a function a kernel can call per
+    /// point; off the web, a seeded generator of the same distribution.
+    fn random(&self) -> fn() -> f64 {
+        stand_in_random
+    }
+
+    /// The file the learner picked for this run, if any.
+    fn local_file(&self) -> Option<Rc<dyn LocalFile>> {
+        None
+    }
+
+    /// JavaScript's side of a crossing; off the web, the same sums in Rust.
+    fn crossing(&self) -> &dyn Crossing {
+        &Plain::CROSSING
+    }
+}
+
+/// The answer to one [`Browser::fetch`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// Whether the site's service worker answered (the network lane's
+    /// endpoint), rather than the server.
+    pub from_service_worker: bool,
+}
+
+/// A file the learner picked, read in the worker as the kernels ask.
+pub trait LocalFile {
+    /// Its name, as the learner knows it.
+    fn name(&self) -> String;
+    /// Its size in bytes.
+    fn bytes(&self) -> f64;
+    /// A reader from its start; only a chunk at a time is in memory.
+    fn reader(&self) -> Box<dyn Read>;
+}
+
+/// JavaScript's side of moving numbers out of WebAssembly: each method
+/// receives the numbers one way and adds them up in a JavaScript loop.
+pub trait Crossing {
+    /// `JSON.parse(text)` into an Array of numbers, then its sum.
+    fn sum_json(&self, text: &str) -> f64;
+    /// The numbers copied into a new `Float64Array`, then its sum.
+    fn sum_copied(&self, numbers: &[f64]) -> f64;
+    /// A `Float64Array` view over WebAssembly memory, where the numbers
+    /// already are, then its sum.
+    fn sum_viewed(&self, numbers: &[f64]) -> f64;
+    /// A view over `numbers`, observed before and after WebAssembly memory
+    /// grows by one page.
+    fn view_across_growth(&self, numbers: &[f64]) -> [ViewGrowth; 2];
+}
+
+/// What a view over WebAssembly memory looks like at one moment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ViewGrowth {
+    /// The view's length in elements.
+    pub length: u32,
+    /// WebAssembly memory's size in bytes.
+    pub memory_bytes: f64,
+    /// Whether the view is on the memory's current buffer.
+    pub on_current_buffer: bool,
+}
+
+/// A browser stand-in in plain Rust: a clock that advances 0.5 ms per
+/// reading, sleeps that advance it at once, no network, no file, and the
+/// crossings summed in Rust. Host tests hand it to runners.
+#[derive(Default)]
+pub struct Plain {
+    now: Cell<f64>,
+    posted: RefCell<Vec<FromWorker>>,
+}
+
+impl Plain {
+    const CROSSING: PlainCrossing = PlainCrossing;
+
+    /// A fresh stand-in, shared as runners take it.
+    pub fn host() -> super::Host {
+        Rc::new(Plain::default())
+    }
+
+    /// What was posted to the page so far.
+    pub fn posted(&self) -> Vec<FromWorker> {
+        self.posted.borrow().clone()
+    }
+}
+
+impl Browser for Plain {
+    fn now_ms(&self) -> f64 {
+        self.now.set(self.now.get() + 0.5);
+        self.now.get()
+    }
+
+    fn sleep(&self, ms: u32) -> Pin<Box<dyn Future<Output = ()>>> {
+        self.now.set(self.now.get() + f64::from(ms));
+        Box::pin(std::future::ready(()))
+    }
+
+    fn post(&self, message: FromWorker) {
+        self.posted.borrow_mut().push(message);
+    }
+}
+
+/// [`Crossing`] without JavaScript: the same sums, in order, in Rust.
+struct PlainCrossing;
+
+impl Crossing for PlainCrossing {
+    fn sum_json(&self, text: &str) -> f64 {
+        let numbers: Vec<f64> = serde_json::from_str(text).unwrap_or_default();
+        numbers.iter().sum()
+    }
+    fn sum_copied(&self, numbers: &[f64]) -> f64 {
+        numbers.to_vec().iter().sum()
+    }
+    fn sum_viewed(&self, numbers: &[f64]) -> f64 {
+        numbers.iter().sum()
+    }
+    fn view_across_growth(&self, numbers: &[f64]) -> [ViewGrowth; 2] {
+        let view = ViewGrowth {
+            length: numbers.len() as u32,
+            memory_bytes: 0.0,
+            on_current_buffer: true,
+        };
+        [view, view]
+    }
+}
+
+/// `Math.random`'s stand-in: a seeded generator per thread.
+fn stand_in_random() -> f64 {
+    thread_local! {
+        static STAND_IN: RefCell<rand_pcg::Pcg64> = RefCell::new(rand_pcg::Pcg64::seed_from_u64(1));
+    }
+    STAND_IN.with(|rng| rng.borrow_mut().random())
+}

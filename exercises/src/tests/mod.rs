@@ -1,0 +1,13 @@
+//! The crate's tests: the registry's invariants, parameters, and each
+//! exercise's own checks.
+
+#[cfg(feature = "runner")]
+mod exercises;
+mod params;
+mod registry;
+
+/// The browser stand-in runners get on the host.
+#[cfg(feature = "runner")]
+fn host() -> crate::runner::Host {
+    crate::runner::Plain::host()
+}
