@@ -5,7 +5,7 @@
 //! The tests read `PERFLAB_DIST` (the built site), `CHROMEDRIVER` and
 //! `CHROMIUM`; `cargo xtask test` sets all three.
 //!
-//! The tests drive the site through [`Page`] (in `page.rs`), a page object
+//! The tests drive the site through [`Page`] (in `page/`), a page object
 //! whose methods are the steps a learner takes and the things a learner
 //! reads; [`Browser`] is the WebDriver session underneath.
 

@@ -5,7 +5,7 @@
 use exercises::analysis::speedup;
 use exercises::params;
 use exercises::protocol::{FromWorker, Measurement, ToWorker};
-use exercises::runner::{Case, Host, Output, Runner, Workload};
+use exercises::runner::{Case, Host, KernelList, Output, Runner, Workload};
 use exercises::{Exercise, Growth, Target, Variant};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use worker::PerformanceClock;
@@ -133,8 +133,8 @@ fn distinct(numbers: &[u32]) -> Vec<u32> {
 
 impl Runner for Same {
     type Params = SameParams;
-    fn kernel_names(&self) -> Vec<&'static str> {
-        vec!["a", "b"]
+    fn kernels(&self) -> &'static dyn KernelList {
+        &[("a", distinct as fn(&[u32]) -> Vec<u32>), ("b", distinct)]
     }
     fn check_cases(&self, _: &SameParams, _: &Host) -> Vec<Case> {
         vec![("input".into(), Box::new(SameInput(vec![1, 2, 2])))]

@@ -6,7 +6,7 @@ use kernels::caching::{CacheStats, Outcome, VARIANTS, lru, memoized_with_stats, 
 
 use super::Params;
 use crate::protocol::{Timeline, TimelineEvent};
-use crate::runner::{Case, Host, Output, Runner, Workload};
+use crate::runner::{KernelList, Case, Host, Output, Runner, Workload};
 
 pub struct Caching;
 
@@ -22,8 +22,8 @@ const NAIVE_CHECK_LIMIT: u64 = 35;
 impl Runner for Caching {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        VARIANTS.iter().map(|(name, _)| *name).collect()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &VARIANTS
     }
 
     fn check_cases(&self, params: &Params, _: &Host) -> Vec<Case> {

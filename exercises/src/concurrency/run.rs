@@ -8,7 +8,7 @@ use kernels::concurrency::{VARIANTS, numbers, split_in};
 use super::Params;
 use crate::network::{Attempt, Behaviour, Endpoint};
 use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker};
-use crate::runner::{Browser, Case, Host, Kernels, Live, Output, Runner, Workload};
+use crate::runner::{Browser, Case, Host, KernelList, Kernels, Live, Output, Runner, Workload};
 
 pub struct Concurrency;
 
@@ -41,12 +41,8 @@ fn describe(numbers: &Vec<u64>, results: Vec<f64>, expected: &Vec<f64>) -> Outpu
 impl Runner for Concurrency {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
-    }
-
-    fn threaded(&self) -> Option<&'static str> {
-        KERNELS.threaded_name()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use kernels::csv_stream::{Summary, VARIANTS, generate};
 
 use super::Params;
-use crate::runner::{Case, Host, LocalFile, Output, Runner, Workload};
+use crate::runner::{KernelList, Case, Host, LocalFile, Output, Runner, Workload};
 
 pub struct CsvStream;
 
@@ -30,8 +30,8 @@ const DAMAGED: &[u8] =
 impl Runner for CsvStream {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        VARIANTS.iter().map(|(name, _)| *name).collect()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &VARIANTS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

@@ -3,7 +3,7 @@
 use kernels::duplicates::{TEST_NUMBERS, VARIANTS, generate_test_data, sharded};
 
 use super::Params;
-use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
+use crate::runner::{Case, Host, KernelList, Kernels, Output, Runner, Workload};
 
 pub struct Duplicates;
 
@@ -20,12 +20,8 @@ fn describe(_: &Vec<u32>, found: Vec<u32>, _: &Vec<u32>) -> Output {
 impl Runner for Duplicates {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
-    }
-
-    fn threaded(&self) -> Option<&'static str> {
-        KERNELS.threaded_name()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

@@ -5,7 +5,7 @@ use kernels::mandelbrot::{Frame, VARIANTS, on_the_edge, parallel, parallel_in, s
 use super::Params;
 use crate::protocol::Image;
 use crate::runner::{
-    Case, Dispatch, GpuInput, GpuLimits, Host, Kernels, Output, Runner, Workload, words,
+    Case, Dispatch, GpuInput, GpuLimits, Host, KernelList, Kernels, Output, Runner, Workload, words,
 };
 
 pub struct Mandelbrot;
@@ -45,12 +45,8 @@ fn describe(frame: &Frame, img: Vec<u32>, seed: &Vec<u32>) -> Output {
 impl Runner for Mandelbrot {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
-    }
-
-    fn threaded(&self) -> Option<&'static str> {
-        KERNELS.threaded_name()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

@@ -4,7 +4,7 @@ use kernels::matmul::{Operands, VARIANTS, ikj, parallel_in};
 
 use super::Params;
 use crate::runner::{
-    Case, Dispatch, GpuInput, GpuLimits, Host, Kernels, Output, Runner, Workload, f32_bytes, words,
+    Case, Dispatch, GpuInput, GpuLimits, Host, KernelList, Kernels, Output, Runner, Workload, f32_bytes, words,
 };
 
 pub struct Matmul;
@@ -37,12 +37,8 @@ fn describe(operands: &Operands, c: Vec<f64>, expected: &Vec<f64>) -> Output {
 impl Runner for Matmul {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
-    }
-
-    fn threaded(&self) -> Option<&'static str> {
-        KERNELS.threaded_name()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

@@ -5,7 +5,7 @@ use std::hint::black_box;
 use kernels::memory::{Config, Outcome, VARIANTS, memory_estimate};
 
 use super::Params;
-use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
+use crate::runner::{Case, Host, KernelList, Kernels, Output, Runner, Workload};
 
 pub struct Memory;
 
@@ -35,8 +35,8 @@ fn describe(_: &Config, outcome: Outcome, _: &Outcome) -> Output {
 impl Runner for Memory {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

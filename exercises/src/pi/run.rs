@@ -7,7 +7,7 @@ use kernels::pi::{Job, VARIANTS, parallel, parallel_in, standard_error};
 use super::Params;
 use crate::protocol::DemoTable;
 use crate::runner::{
-    Case, Dispatch, GpuInput, GpuLimits, Host, Kernels, Output, Runner, Workload, words,
+    Case, Dispatch, GpuInput, GpuLimits, Host, KernelList, Kernels, Output, Runner, Workload, words,
 };
 
 pub struct Pi;
@@ -33,12 +33,8 @@ const SEEDS: u64 = 8;
 impl Runner for Pi {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
-    }
-
-    fn threaded(&self) -> Option<&'static str> {
-        KERNELS.threaded_name()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

@@ -10,7 +10,7 @@ use kernels::pipeline::{
 
 use super::Params;
 use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker};
-use crate::runner::{Case, Host, Kernels, Live, Output, Runner, Workload};
+use crate::runner::{Case, Host, KernelList, Kernels, Live, Output, Runner, Workload};
 
 pub struct Pipeline;
 
@@ -87,12 +87,8 @@ const CHECKLIST: [(&str, &str, Effect); 8] = [
 impl Runner for Pipeline {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
-    }
-
-    fn threaded(&self) -> Option<&'static str> {
-        KERNELS.threaded_name()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

@@ -11,7 +11,7 @@ use kernels::profiling::{
 
 use super::Params;
 use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker};
-use crate::runner::{Browser, Case, Host, Kernels, Live, Output, Runner, Workload};
+use crate::runner::{Browser, Case, Host, KernelList, Kernels, Live, Output, Runner, Workload};
 
 pub struct Profiling;
 
@@ -27,8 +27,8 @@ fn describe(_: &Data, total: u64, _: &u64) -> Output {
 impl Runner for Profiling {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 pub use browser::{Browser, Crossing, LocalFile, Plain, Reply, ViewGrowth};
 pub use gpu::{Dispatch, GpuInput, GpuLimits, f32_bytes, words};
-pub use table::{Kernels, Table};
+pub use table::{KernelList, Kernels, Table};
 
 use crate::params::{FromValues, ParamValues};
 use crate::protocol::{DemoTable, FromWorker, Image, Timeline};
@@ -34,13 +34,14 @@ pub trait Runner: Sync {
     /// The exercise's parameters, decoded from validated values.
     type Params: FromValues;
 
-    /// The variants' names in the order the worker runs them: the kernel
-    /// table's names. A registry test compares them with the descriptor.
-    fn kernel_names(&self) -> Vec<&'static str>;
+    /// The kernel table: the variants' names in the order the worker runs
+    /// them (a registry test compares them with the descriptor's).
+    fn kernels(&self) -> &'static dyn KernelList;
 
-    /// The variant whose thread count a thread sweep sets, if any.
+    /// The variant whose thread count a thread sweep sets, if any: the
+    /// table's.
     fn threaded(&self) -> Option<&'static str> {
-        None
+        self.kernels().threaded_name()
     }
 
     /// The inputs every variant is checked on before anything is timed,
@@ -122,7 +123,7 @@ pub trait Runner: Sync {
 /// A [`Runner`] as the worker sees it: the same calls over validated
 /// [`ParamValues`], so the registry can hold every exercise's runner.
 pub trait AnyRunner: Sync {
-    /// See [`Runner::kernel_names`].
+    /// The names of [`Runner::kernels`].
     fn kernel_names(&self) -> Vec<&'static str>;
     /// See [`Runner::threaded`].
     fn threaded(&self) -> Option<&'static str>;
@@ -164,7 +165,7 @@ pub trait AnyRunner: Sync {
 
 impl<R: Runner> AnyRunner for R {
     fn kernel_names(&self) -> Vec<&'static str> {
-        Runner::kernel_names(self)
+        Runner::kernels(self).names()
     }
     fn threaded(&self) -> Option<&'static str> {
         Runner::threaded(self)

@@ -22,17 +22,36 @@ pub struct Kernels<I: ?Sized + 'static, O: 'static> {
     pub threaded: Option<(&'static str, WithThreads<I, O>)>,
 }
 
-impl<I: ?Sized + 'static, O: Clone + 'static> Kernels<I, O> {
+/// What the registry asks of any kernel table: its variants' names in
+/// order, and the variant whose thread count a sweep sets.
+pub trait KernelList: Sync {
     /// The variants' names, in order.
-    pub fn names(&self) -> Vec<&'static str> {
+    fn names(&self) -> Vec<&'static str>;
+
+    /// The thread-sweep variant's name, if any.
+    fn threaded_name(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+impl<I: ?Sized + 'static, O: 'static> KernelList for Kernels<I, O> {
+    fn names(&self) -> Vec<&'static str> {
         self.variants.iter().map(|(name, _)| *name).collect()
     }
 
-    /// The thread-sweep variant's name, if any.
-    pub fn threaded_name(&self) -> Option<&'static str> {
+    fn threaded_name(&self) -> Option<&'static str> {
         self.threaded.map(|(name, _)| name)
     }
+}
 
+/// A kernels' `VARIANTS` table of another shape, named in order.
+impl<T: Sync, const N: usize> KernelList for [(&'static str, T); N] {
+    fn names(&self) -> Vec<&'static str> {
+        self.iter().map(|(name, _)| *name).collect()
+    }
+}
+
+impl<I: ?Sized + 'static, O: Clone + 'static> Kernels<I, O> {
     /// Runs variant number `variant` once on `input`; the thread-sweep
     /// variant runs on `threads` threads when a sweep has set them.
     pub fn call(&self, input: &I, variant: usize, threads: Option<usize>) -> O {

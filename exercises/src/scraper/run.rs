@@ -11,7 +11,7 @@ use super::Params;
 use crate::protocol::{
     CheckReport, DemoTable, Flame, FlameSpan, FromWorker, Measurement, Skip, VariantCheck,
 };
-use crate::runner::{Browser, Case, Host, Live, Runner, Workload};
+use crate::runner::{KernelList, Browser, Case, Host, Live, Runner, Workload};
 
 pub struct Scraper;
 
@@ -64,8 +64,8 @@ fn config(params: &Params, urls: u64) -> Config {
 impl Runner for Scraper {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        VARIANTS.iter().map(|(name, _)| *name).collect()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &VARIANTS
     }
 
     /// None: the live demonstration checks every strategy itself.

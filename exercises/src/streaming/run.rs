@@ -3,7 +3,7 @@
 use kernels::streaming::{VARIANTS, data, parallel_in};
 
 use super::Params;
-use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
+use crate::runner::{Case, Host, KernelList, Kernels, Output, Runner, Workload};
 
 pub struct Streaming;
 
@@ -20,12 +20,8 @@ fn describe(_: &Vec<i64>, sum: i128, _: &i128) -> Output {
 impl Runner for Streaming {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
-    }
-
-    fn threaded(&self) -> Option<&'static str> {
-        KERNELS.threaded_name()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

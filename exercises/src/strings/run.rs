@@ -3,7 +3,7 @@
 use kernels::strings::{VARIANTS, generate_test_data};
 
 use super::Params;
-use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
+use crate::runner::{Case, Host, KernelList, Kernels, Output, Runner, Workload};
 
 pub struct Strings;
 
@@ -31,8 +31,8 @@ fn input(count: u64, length: u64) -> Box<dyn Workload> {
 impl Runner for Strings {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     /// The cases of up to [`CHECK_TOTAL`] characters, or the smallest: the

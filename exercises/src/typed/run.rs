@@ -3,7 +3,7 @@
 use kernels::typed::{VARIANTS, generate};
 
 use super::Params;
-use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
+use crate::runner::{Case, Host, KernelList, Kernels, Output, Runner, Workload};
 
 pub struct Typed;
 
@@ -30,8 +30,8 @@ fn describe(_: &Vec<f64>, sum: f64, _: &f64) -> Output {
 impl Runner for Typed {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

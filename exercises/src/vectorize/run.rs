@@ -4,7 +4,7 @@ use kernels::vectorize::{Stats, Table, VARIANTS, parallel_in, precision};
 
 use super::Params;
 use crate::protocol::DemoTable;
-use crate::runner::{Case, Host, Kernels, Output, Runner, Workload};
+use crate::runner::{Case, Host, KernelList, Kernels, Output, Runner, Workload};
 
 pub struct Vectorize;
 
@@ -19,12 +19,8 @@ static KERNELS: Kernels<Table, Stats> = Kernels {
 impl Runner for Vectorize {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        KERNELS.names()
-    }
-
-    fn threaded(&self) -> Option<&'static str> {
-        KERNELS.threaded_name()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
     }
 
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {

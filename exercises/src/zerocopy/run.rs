@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::Params;
 use crate::protocol::DemoTable;
-use crate::runner::{Case, Crossing, Host, Output, Runner, Workload};
+use crate::runner::{KernelList, Case, Crossing, Host, Output, Runner, Workload};
 
 /// A transfer: WebAssembly's numbers to JavaScript (the browser's
 /// [`Crossing`]), summed there, or summed in place by the pool's threads.
@@ -49,8 +49,8 @@ pub fn generate(n: usize, seed: u64) -> Vec<f64> {
 impl Runner for Zerocopy {
     type Params = Params;
 
-    fn kernel_names(&self) -> Vec<&'static str> {
-        VARIANTS.iter().map(|(name, _)| *name).collect()
+    fn kernels(&self) -> &'static dyn KernelList {
+        &VARIANTS
     }
 
     /// Every variant takes the thread count; only `shared` uses it.

@@ -4,7 +4,7 @@
 use std::cell::Cell;
 
 use exercises::params::ParamValue;
-use exercises::runner::{Case, Output, Plain, Runner, Workload};
+use exercises::runner::{Case, KernelList, Output, Plain, Runner, Workload};
 use exercises::{Exercise, Growth, Target, Variant};
 
 use super::*;
@@ -133,6 +133,9 @@ fn slow_calls_are_timed_one_by_one_within_the_budget() {
     assert!((m.first_call_ns - 3e8).abs() < 1e4);
 }
 
+/// The fake kernels' names (they are never called: `FakeInput` fakes them).
+static FAKE_KERNELS: [(&str, ()); 3] = [("quadratic", ()), ("linear", ()), ("wrong", ())];
+
 /// A fake exercise: `quadratic` costs n² ns, `linear` 10·n ns, and `wrong`
 /// returns a different answer.
 struct FakeRunner;
@@ -147,11 +150,8 @@ exercises::params! {
 
 impl Runner for FakeRunner {
     type Params = FakeParams;
-    fn kernel_names(&self) -> Vec<&'static str> {
-        vec!["quadratic", "linear", "wrong"]
-    }
-    fn threaded(&self) -> Option<&'static str> {
-        Some("linear")
+    fn kernels(&self) -> &'static dyn KernelList {
+        &FAKE_KERNELS
     }
     fn check_cases(&self, _: &FakeParams, _: &Host) -> Vec<Case> {
         vec![("case".into(), Box::new(FakeInput(3, 1.0)))]
