@@ -50,6 +50,7 @@ registry! {
     matmul,
     pi,
     mandelbrot,
+    patterns,
 }
 
 /// Looks an exercise up by its id.
@@ -89,6 +90,10 @@ pub struct Exercise {
     /// what it should hold, in words; `None` for most exercises. The file
     /// is read in the worker, never uploaded, and is not part of the link.
     pub local_file: Option<&'static str>,
+    /// Sections: for an exercise that teaches several ideas, one full
+    /// descriptor per section (its own variants, kernels and target),
+    /// chosen by the parameter `section`; empty for most exercises.
+    pub sections: &'static [&'static Exercise],
     /// The work one call does, for throughput (elements/s, FLOP/s); `None`
     /// when a rate would mean nothing.
     pub work: Option<Work>,
@@ -230,6 +235,20 @@ crate::params! {
 }
 
 impl Exercise {
+    /// The descriptor that runs with `values`: the section the `section`
+    /// parameter names, or this exercise when it has no sections.
+    pub fn section(&'static self, values: &params::ParamValues) -> &'static Exercise {
+        match values.0.get("section") {
+            Some(params::ParamValue::Text(name)) => self
+                .sections
+                .iter()
+                .copied()
+                .find(|section| section.id == name)
+                .unwrap_or(self),
+            _ => self,
+        }
+    }
+
     /// The exercise's own parameters followed by the common ones.
     pub fn all_params(&self) -> impl Iterator<Item = &'static ParamSpec> + use<> {
         self.params.iter().chain(COMMON_PARAMS.iter())

@@ -6,7 +6,11 @@
 /// from its first `///` line to the closing brace at the start of a line;
 /// `None` if the file has no such function.
 pub fn function<'a>(source: &'a str, name: &str) -> Option<&'a str> {
-    let signatures = ["pub fn", "pub async fn"].map(|keyword| format!("{keyword} {name}"));
+    // A variant named like a keyword (`dyn`) is a raw identifier.
+    let signatures = ["pub fn", "pub async fn", "pub fn r#"].map(|keyword| {
+        let space = if keyword.ends_with('#') { "" } else { " " };
+        format!("{keyword}{space}{name}")
+    });
     let is_signature = |line: &str| {
         signatures.iter().any(|signature| {
             line.strip_prefix(signature.as_str())

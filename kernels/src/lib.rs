@@ -16,6 +16,7 @@ pub mod duplicates;
 pub mod mandelbrot;
 pub mod matmul;
 pub mod memory;
+pub mod patterns;
 pub mod pi;
 pub mod pipeline;
 pub mod profiling;

@@ -156,7 +156,8 @@ pub fn request(text: &str) -> Result<(&'static Exercise, ParamValues), FromWorke
         let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
         failed(messages.join("; "))
     })?;
-    Ok((exercise, values))
+    // An exercise in sections runs the section its parameters name.
+    Ok((exercise.section(&values), values))
 }
 
 /// Times `calls` back-to-back calls.

@@ -81,9 +81,26 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     let parsed = form::parse_params(exercise, raw);
     let errors = Memo::new(move |_| parsed.read().as_ref().err().cloned().unwrap_or_default());
     let run = Run::new();
+    // What the page describes: for an exercise in sections, the section of
+    // the run's parameters, or else of the form's.
+    let section = Memo::new(move |_| {
+        let run_values = run.values.read();
+        let parsed = parsed.read();
+        let values = run_values.as_ref().or(parsed.as_ref().ok());
+        values.map_or(exercise.id, |values| exercise.section(values).id)
+    });
+    let shown = move || {
+        let id = section.get();
+        exercise
+            .sections
+            .iter()
+            .copied()
+            .find(|s| s.id == id)
+            .unwrap_or(exercise)
+    };
     // The analysed rows (bootstrap intervals): computed once per update,
     // shared by the results and the start-up table.
-    let rows = Memo::new(move |_| analysis::rows(exercise, &run.measurements.read()));
+    let rows = Memo::new(move |_| analysis::rows(shown(), &run.measurements.read()));
     match choose_build() {
         Ok(()) => run.build.set("threaded"),
         Err(reason) => run.single_reason.set(Some(reason)),
@@ -161,9 +178,16 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         <article class="exercise">
             <h1>{exercise.title}</h1>
             <p class="seed">"From " {exercise.seed}</p>
-            <section class="explanation">
-                {exercise.explanation.iter().map(|paragraph| view! { <p>{*paragraph}</p> }).collect_view()}
-            </section>
+            {move || {
+                let shown = shown();
+                let heading = (!std::ptr::eq(shown, exercise)).then(|| view! { <h2>{shown.title}</h2> });
+                view! {
+                    <section class="explanation">
+                        {heading}
+                        {shown.explanation.iter().map(|paragraph| view! { <p>{*paragraph}</p> }).collect_view()}
+                    </section>
+                }
+            }}
 
             <section class="controls">
                 <h2>"Parameters"</h2>
@@ -171,14 +195,19 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
                 <Status run />
             </section>
 
-            <Variants exercise run />
-            <Results exercise run rows />
-            <TimelineView run />
-            <MemoryOverSteps exercise run />
-            <Images run />
-            <DemoTables run />
-            <FlameGraphs run />
-            <StartupCosts exercise run rows />
+            {move || {
+                let exercise = shown();
+                view! {
+                    <Variants exercise run />
+                    <Results exercise run rows />
+                    <TimelineView run />
+                    <MemoryOverSteps exercise run />
+                    <Images run />
+                    <DemoTables run />
+                    <FlameGraphs run />
+                    <StartupCosts exercise run rows />
+                }
+            }}
         </article>
     }
 }

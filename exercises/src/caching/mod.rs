@@ -87,6 +87,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: None,
     #[cfg(feature = "runner")]
     runner: &run::Caching,

@@ -81,6 +81,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: Some("split"),
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "terms",
         per_call: |count, _| (count * (count + 1) / 2 * 100_000) as f64,

@@ -79,6 +79,7 @@ pub static EXERCISE: Exercise = Exercise {
          generated file, the sweep becomes one size (its rows), and rows that are not id,category,value \
          count as malformed",
     ),
+    sections: &[],
     work: Some(Work {
         unit: "rows",
         per_call: |rows, _| rows as f64,

@@ -91,6 +91,7 @@ pub static EXERCISE: Exercise = Exercise {
         tolerance: "at most 1% of the pixels differ from the f64 image",
     }],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "pixels",
         per_call: |width, values| (width * Params::from_values(values).height) as f64,

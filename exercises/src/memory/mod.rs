@@ -90,6 +90,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "numbers",
         per_call: |iterations, values| (iterations * Params::from_values(values).chunk) as f64,

@@ -86,6 +86,7 @@ pub static EXERCISE: Exercise = Exercise {
         tolerance: "the estimate within 4 standard errors of π",
     }],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "points",
         per_call: |points, _| points as f64,

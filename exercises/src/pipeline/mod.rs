@@ -87,6 +87,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: Some("parallel"),
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "rows",
         per_call: |rows, _| rows as f64,

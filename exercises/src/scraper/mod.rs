@@ -94,6 +94,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "requests",
         per_call: |urls, _| urls as f64,

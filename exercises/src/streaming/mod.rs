@@ -72,6 +72,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: Some("parallel"),
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "elements",
         per_call: |n, _| n as f64,

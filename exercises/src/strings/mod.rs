@@ -86,6 +86,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "bytes",
         per_call: |total, _| total as f64,

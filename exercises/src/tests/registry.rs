@@ -25,16 +25,23 @@ fn ids_are_unique_and_url_safe() {
 
 #[test]
 fn every_exercise_is_complete() {
-    for exercise in EXERCISES {
+    for exercise in descriptors() {
         let id = exercise.id;
         assert!(
             !exercise.title.is_empty() && !exercise.seed.is_empty() && !exercise.summary.is_empty(),
             "{id}"
         );
         assert!(!exercise.explanation.is_empty(), "{id}: no explanation");
+        // The reference comes first: the naive port, or in a section the
+        // variant the others are measured against.
+        let reference = if in_sections(exercise) {
+            exercise.target.baseline
+        } else {
+            "naive"
+        };
         assert_eq!(
-            exercise.variants[0].name, "naive",
-            "{id}: the naive port comes first"
+            exercise.variants[0].name, reference,
+            "{id}: the reference comes first"
         );
         assert!(exercise.variants.len() >= 2, "{id}: no optimized variant");
         let names: HashSet<_> = exercise.variants.iter().map(|v| v.name).collect();
@@ -67,7 +74,7 @@ fn every_exercise_is_complete() {
 
 #[test]
 fn every_default_parses_and_the_size_parameter_is_a_list() {
-    for exercise in EXERCISES {
+    for exercise in descriptors() {
         let values = params::parse(exercise.all_params(), &BTreeMap::new())
             .unwrap_or_else(|errors| panic!("{}: defaults do not parse: {errors:?}", exercise.id));
         let sized = matches!(
@@ -90,6 +97,64 @@ fn every_default_parses_and_the_size_parameter_is_a_list() {
     }
 }
 
+/// Every descriptor: the registry's exercises and their sections.
+fn descriptors() -> impl Iterator<Item = &'static crate::Exercise> {
+    EXERCISES
+        .iter()
+        .flat_map(|e| std::iter::once(*e).chain(e.sections.iter().copied()))
+}
+
+/// Whether `exercise` has sections or is one.
+fn in_sections(exercise: &crate::Exercise) -> bool {
+    !exercise.sections.is_empty()
+        || EXERCISES
+            .iter()
+            .any(|e| e.sections.iter().any(|s| std::ptr::eq(*s, exercise)))
+}
+
+/// An exercise in sections: every section shares its parameters, is one
+/// of the `section` parameter's words, and is what that word runs; the
+/// exercise itself is its default section's descriptor.
+#[test]
+fn sections_are_the_words_of_the_section_parameter() {
+    for exercise in EXERCISES.iter().filter(|e| !e.sections.is_empty()) {
+        let spec = exercise
+            .params
+            .iter()
+            .find(|p| p.name == "section")
+            .unwrap_or_else(|| panic!("{}: no section parameter", exercise.id));
+        let params::ParamKind::Choice { options } = spec.kind else {
+            panic!("{}: section is not a choice", exercise.id)
+        };
+        let ids: Vec<_> = exercise.sections.iter().map(|s| s.id).collect();
+        assert_eq!(ids.len(), options.len(), "{}", exercise.id);
+        for option in options {
+            assert!(ids.contains(option), "{}: no section {option}", exercise.id);
+            let query = format!("section={option}");
+            let values = params::parse(exercise.all_params(), &params::from_query(&query)).unwrap();
+            assert_eq!(exercise.section(&values).id, *option);
+        }
+        for section in exercise.sections {
+            let specs = |e: &crate::Exercise| {
+                e.params
+                    .iter()
+                    .map(|p| (p.name, p.default, p.kind.allowed()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(specs(section), specs(exercise), "{}", section.id);
+            assert!(
+                section.sections.is_empty(),
+                "{}: sections nest once",
+                section.id
+            );
+        }
+        let defaults = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
+        let default = exercise.section(&defaults);
+        let names = |e: &crate::Exercise| e.variants.iter().map(|v| v.name).collect::<Vec<_>>();
+        assert_eq!(names(exercise), names(default), "{}", exercise.id);
+    }
+}
+
 /// Every variant agrees with the naive one on the check inputs, on the
 /// host with the browser stand-in. The runners whose live demonstration
 /// checks the variants itself have no check inputs; their tests are
@@ -97,7 +162,7 @@ fn every_default_parses_and_the_size_parameter_is_a_list() {
 #[cfg(feature = "runner")]
 #[test]
 fn every_runner_builds_inputs_that_every_variant_agrees_on() {
-    for exercise in EXERCISES.iter().filter(|e| !e.runner.measured_live()) {
+    for exercise in descriptors().filter(|e| !e.runner.measured_live()) {
         let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
         let mut cases = exercise.runner.check_cases(&values, &super::host());
         assert!(!cases.is_empty(), "{}", exercise.id);
@@ -125,7 +190,7 @@ fn every_runner_builds_inputs_that_every_variant_agrees_on() {
 #[cfg(feature = "runner")]
 #[test]
 fn every_exercise_lists_its_kernels_in_order() {
-    for exercise in EXERCISES {
+    for exercise in descriptors() {
         let variants: Vec<_> = exercise.variants.iter().map(|v| v.name).collect();
         assert_eq!(variants, exercise.runner.kernel_names(), "{}", exercise.id);
         assert_eq!(
@@ -145,7 +210,7 @@ fn every_gpu_variant_declares_its_dispatch() {
     let limits = crate::runner::GpuLimits {
         max_workgroups_per_dimension: 65_535,
     };
-    for exercise in EXERCISES {
+    for exercise in descriptors() {
         let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
         let size = values.list(exercise.size_param)[0];
         for gpu in exercise.gpu {

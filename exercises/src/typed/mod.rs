@@ -78,6 +78,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "elements",
         per_call: |n, _| n as f64,

@@ -90,6 +90,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: Some("parallel"),
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "bytes",
         per_call: |rows, values| (rows * Params::from_values(values).cols * 8) as f64,

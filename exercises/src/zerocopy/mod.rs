@@ -90,6 +90,7 @@ pub static EXERCISE: Exercise = Exercise {
     thread_sweep: Some("shared"),
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: Some(Work {
         unit: "bytes",
         per_call: |n, _| 8.0 * n as f64,

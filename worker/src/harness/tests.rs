@@ -219,6 +219,7 @@ static FAKE: Exercise = Exercise {
     thread_sweep: Some("linear"),
     gpu: &[],
     local_file: None,
+    sections: &[],
     work: None,
     runner: &FakeRunner,
 };

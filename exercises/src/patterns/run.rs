@@ -1,0 +1,312 @@
+//! The runners of `patterns`' sections: inputs, kernel tables and the
+//! demonstrations beside the measurements.
+
+use kernels::patterns::{context, decorators, dispatch, dsl, iterators, objects};
+use rand::SeedableRng;
+
+use super::Params;
+use crate::protocol::DemoTable;
+use crate::runner::{Case, Host, KernelList, Kernels, Output, Runner, Workload};
+
+/// The check's size: small, and the first size when it is smaller.
+fn check_size(params: &Params) -> u64 {
+    params.n[0].min(1000)
+}
+
+/// A demonstration table with the given columns and rows.
+fn table(id: &str, title: &str, caption: &str, columns: &[&str], rows: Vec<Vec<String>>) -> DemoTable {
+    DemoTable {
+        id: id.into(),
+        title: title.into(),
+        caption: caption.into(),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        rows,
+        highlighted: 0,
+    }
+}
+
+/// One labelled check case per size of the check.
+fn cases(params: &Params, host: &Host, runner: &impl Runner<Params = Params>) -> Vec<Case> {
+    let n = check_size(params);
+    vec![(format!("n = {n}"), runner.workload(params, host, n))]
+}
+
+/// Outputs compared in full by their hash, shown as `text`.
+fn shown<T: std::hash::Hash + std::fmt::Debug>(value: &T) -> Output {
+    Output::shown_as(format!("{value:?}"), value)
+}
+
+pub struct Dispatch;
+
+static DISPATCH: Kernels<dispatch::Job, u64> = Kernels {
+    variants: &dispatch::VARIANTS,
+    threaded: None,
+};
+
+impl Runner for Dispatch {
+    type Params = Params;
+
+    fn kernels(&self) -> &'static dyn KernelList {
+        &DISPATCH
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        cases(params, host, self)
+    }
+
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        let job = dispatch::Job::new(size as usize, params.body == "heavy", params.seed);
+        DISPATCH.table(job, |_, sum, _| Output::shown_as(format!("sum={sum}"), &sum))
+    }
+}
+
+pub struct Decorators;
+
+static DECORATORS: Kernels<u64, (u64, u64)> = Kernels {
+    variants: &decorators::VARIANTS,
+    threaded: None,
+};
+
+impl Runner for Decorators {
+    type Params = Params;
+
+    fn kernels(&self) -> &'static dyn KernelList {
+        &DECORATORS
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        cases(params, host, self)
+    }
+
+    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        DECORATORS.table(size, |_, (sum, calls), _| {
+            Output::shown_as(format!("sum={sum}, {calls} calls counted"), &(sum, calls))
+        })
+    }
+
+    /// `@validate(0..=100) @cache @count work`, called on a few arguments.
+    fn tables(&self, _: &Params, _: &Host) -> Vec<DemoTable> {
+        use decorators::{Cached, Counted, Validated};
+        let counted = std::cell::RefCell::new(Counted::new(decorators::work));
+        let mut cached = Cached::new(|x| counted.borrow_mut().call(x));
+        let mut rows = Vec::new();
+        for x in [7u64, 42, 7, 1000, 42, 99] {
+            let mut validated = Validated::new("work", 0..=100, |x| cached.call(x));
+            let result = validated.call(x);
+            rows.push(vec![
+                format!("work({x})"),
+                match result {
+                    Ok(value) => value.to_string(),
+                    Err(error) => format!("refused: {error}"),
+                },
+                cached.hits.to_string(),
+                counted.borrow().metrics.calls.to_string(),
+            ]);
+        }
+        vec![table(
+            "decorators",
+            "Three decorators stacked: validate, cache, count",
+            "Each call goes through the validator, then the cache, then the counter around the \
+             function. A refused argument never reaches the cache; a repeated one never reaches the \
+             counter.",
+            &["call", "result", "cache hits so far", "calls counted so far"],
+            rows,
+        )]
+    }
+}
+
+pub struct Context;
+
+static CONTEXT: Kernels<u64, (u64, u32)> = Kernels {
+    variants: &context::VARIANTS,
+    threaded: None,
+};
+
+impl Runner for Context {
+    type Params = Params;
+
+    fn kernels(&self) -> &'static dyn KernelList {
+        &CONTEXT
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        cases(params, host, self)
+    }
+
+    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        CONTEXT.table(size, |_, (sum, after), _| {
+            Output::shown_as(format!("sum={sum}, digits after: {after}"), &(sum, after))
+        })
+    }
+
+    /// The guard restores the setting on every way out of the block.
+    fn tables(&self, _: &Params, _: &Host) -> Vec<DemoTable> {
+        use context::{Exit, block, digits};
+        let rows = [
+            (Exit::Normal, "runs to its end"),
+            (Exit::EarlyReturn, "returns early"),
+            (Exit::Error, "fails, and ? passes the error on"),
+        ]
+        .into_iter()
+        .map(|(exit, how)| {
+            let before = digits();
+            let (inside, result) = block(exit);
+            vec![
+                how.to_string(),
+                before.to_string(),
+                inside.to_string(),
+                match result {
+                    Ok(value) => value.to_string(),
+                    Err(error) => format!("error: {error}"),
+                },
+                digits().to_string(),
+            ]
+        })
+        .collect();
+        vec![table(
+            "context",
+            "A block under Digits::set(2), ending three ways",
+            "The setting before the block, inside it, the block's result, and the setting after it: \
+             restored each time by the guard's Drop.",
+            &["the block", "digits before", "inside", "result", "digits after"],
+            rows,
+        )]
+    }
+}
+
+pub struct Iterators;
+
+static ITERATORS: Kernels<u64, u64> = Kernels {
+    variants: &iterators::VARIANTS,
+    threaded: None,
+};
+
+impl Runner for Iterators {
+    type Params = Params;
+
+    fn kernels(&self) -> &'static dyn KernelList {
+        &ITERATORS
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        cases(params, host, self)
+    }
+
+    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        ITERATORS.table(size, |_, sum, _| Output::shown_as(format!("sum={sum}"), &sum))
+    }
+}
+
+pub struct Dsl;
+
+static DSL: Kernels<Vec<[f64; 3]>, u64> = Kernels {
+    variants: &dsl::VARIANTS,
+    threaded: None,
+};
+
+impl Runner for Dsl {
+    type Params = Params;
+
+    fn kernels(&self) -> &'static dyn KernelList {
+        &DSL
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        cases(params, host, self)
+    }
+
+    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        DSL.table(dsl::readings(size as usize), |_, amount, _| {
+            Output::shown_as(format!("Σ pV/T = {:.6}", amount as f64 / 1e6), &amount)
+        })
+    }
+
+    /// The macro's expansion, item by item, and its checks at work.
+    fn tables(&self, _: &Params, _: &Host) -> Vec<DemoTable> {
+        // The compiler's own rendering of the tokens the macro wrote.
+        let expansion = dsl::EXPANSION.to_string();
+        let made = |t, p, v| match dsl::Sample::new(t, p, v) {
+            Ok(sample) => format!("{sample:?}"),
+            Err(error) => format!("refused: {error}"),
+        };
+        vec![
+            table(
+                "dsl-expansion",
+                "What record!(Sample { … }) expands to",
+                "The items the macro wrote, as the compiler sees them (token by token, from the \
+                 macro itself).",
+                &["code"],
+                vec![vec![expansion]],
+            ),
+            table(
+                "dsl-checks",
+                "Sample::new at work",
+                "The constructor the macro wrote checks each field against its declared range and \
+                 names the field and its unit when one is out of it.",
+                &["call", "result"],
+                vec![
+                    vec!["Sample::new(293.0, 101325.0, 1.0)".into(), made(293.0, 101_325.0, 1.0)],
+                    vec!["Sample::new(-4.0, 101325.0, 1.0)".into(), made(-4.0, 101_325.0, 1.0)],
+                    vec!["Sample::new(293.0, 101325.0, 2.0e6)".into(), made(293.0, 101_325.0, 2.0e6)],
+                ],
+            ),
+        ]
+    }
+}
+
+pub struct Objects;
+
+static OBJECTS: Kernels<Vec<objects::Event>, objects::Seen> = Kernels {
+    variants: &objects::VARIANTS,
+    threaded: None,
+};
+
+impl Runner for Objects {
+    type Params = Params;
+
+    fn kernels(&self) -> &'static dyn KernelList {
+        &OBJECTS
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        cases(params, host, self)
+    }
+
+    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        OBJECTS.table(objects::events(size), |_, seen, _| shown(&seen))
+    }
+
+    /// Factory, Strategy and dependency injection, each at work.
+    fn tables(&self, params: &Params, _: &Host) -> Vec<DemoTable> {
+        use objects::{FakeClock, Stepper, sample, strategy_named};
+        let factory = |name: &str| match strategy_named(name) {
+            Ok(step) => format!("a strategy: apply(1) = {}", step.apply(1)),
+            Err(error) => format!("refused: {error}"),
+        };
+        let stepper = Stepper {
+            strategy: dispatch::Light,
+        };
+        let samples = |seed: u64| {
+            let mut clock = FakeClock { now: 0.0, step: 2.5 };
+            let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+            format!("{:?}", sample(&mut clock, &mut rng, 4))
+        };
+        let seed = params.seed;
+        vec![table(
+            "patterns",
+            "Factory, Strategy and dependency injection",
+            "The factory makes a strategy from its name; the stepper runs whichever strategy it \
+             holds; the sampler, given its clock and random source, makes the same samples for the \
+             same seed, and other samples for another.",
+            &["pattern", "call", "result"],
+            vec![
+                vec!["Factory".into(), "strategy_named(\"heavy\")".into(), factory("heavy")],
+                vec!["Factory".into(), "strategy_named(\"medium\")".into(), factory("medium")],
+                vec!["Strategy".into(), "Stepper { Light }.run(1, 3)".into(), stepper.run(1, 3).to_string()],
+                vec!["Injection".into(), format!("sample(fake clock, seed {seed}, 4)"), samples(seed)],
+                vec!["Injection".into(), format!("the same, again"), samples(seed)],
+                vec!["Injection".into(), format!("sample(fake clock, seed {}, 4)", seed + 1), samples(seed + 1)],
+            ],
+        )]
+    }
+}
