@@ -31,11 +31,14 @@ pub(super) fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
             .map(|report| report.cases.clone())
             .unwrap_or_default()
     };
+    // The variant every other is checked against: the naive port, first.
+    let reference = exercise.variants[0].name;
     view! {
         <section class="variants">
             <h2>"Variants"</h2>
             <p class="note">"Before anything is timed, every variant runs on the same inputs and its output is \
-                compared with the naive one; a variant that disagrees is reported and not timed."</p>
+                compared with the reference, " <code>{reference}</code> "; a variant that disagrees is reported \
+                and not timed."</p>
             {exercise.all_variants().map(|variant| view! {
                 <div class="variant" data-testid=format!("variant-{}", variant.name)>
                     <h3><code>{variant.name}</code> " " <span class="growth">{variant.growth.label()}</span></h3>
@@ -49,10 +52,10 @@ pub(super) fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
                     <dl class="check">
                         {move || checked(variant.name).map(|check| {
                             let verdict = match (check.agrees, exercise.on_gpu(variant.name)) {
-                                (true, false) => "agrees with naive",
-                                (false, false) => "DISAGREES with naive: not timed",
-                                (true, true) => "within tolerance of the CPU result",
-                                (false, true) => "OUTSIDE the tolerance of the CPU result: not timed",
+                                (true, false) => format!("agrees with {reference}"),
+                                (false, false) => format!("DISAGREES with {reference}: not timed"),
+                                (true, true) => "within tolerance of the CPU result".into(),
+                                (false, true) => "OUTSIDE the tolerance of the CPU result: not timed".into(),
                             };
                             view! {
                                 <dt>{cases().first().cloned().unwrap_or_default()}</dt>

@@ -8,9 +8,9 @@ mod run;
 crate::params! {
     /// The exercise's parameters.
     pub struct Params in PARAMS {
-        sizes: IntList { min: 1, max: 10_000_000, max_len: 12, } = "100,500,1000,2000",
+        sizes: IntList { min: 1, max: 10_000_000, max_len: 12, } = "100,500,1000,2000,10000",
             "sizes (n)",
-            "list lengths to time; the seed uses 100, 500, 1000, 2000";
+            "list lengths to time; the seed uses 100, 500, 1000, 2000, and the target is at 10 000";
         range_divisor: Int { min: 1, max: 1_000_000, } = "2",
             "range divisor",
             "values are drawn from 1 ..= n / divisor; the seed uses 2";

@@ -66,8 +66,10 @@ pub static DECORATORS: Exercise = Exercise {
         "In Rust a decorator is a wrapper type generic over the function (`Counted<F>`): each use is \
          compiled for its function, `call` is inlined into the caller's loop, and what is left is the \
          work and the counting itself. Boxing the function (`Box<dyn Fn>`) keeps the wrapper but makes \
-         every call indirect: the cost of the dynamic dispatch, without the map. `bare` is the work \
-         without any wrapper: the floor.",
+         every call indirect: the cost of the dynamic dispatch, without the map. `not_inlined` keeps \
+         the generic wrapper but forbids inlining its call (`#[inline(never)]`): the call is direct, yet \
+         still a call per item. `bare` is the work without any wrapper: the floor, which the inlined \
+         generic wrapper should match.",
         "The table below stacks three decorators the way `@validate @cache @count` would: a refused \
          argument is an error that names the function, a repeated one is answered from the cache, and \
          the counter sees only the calls that reached it.",
@@ -77,6 +79,7 @@ pub static DECORATORS: Exercise = Exercise {
     variants: &[
         variant("naive", "a boxed closure with metrics in a map keyed by the function's name"),
         variant("boxed", "the wrapper type around a `Box<dyn Fn>`: every call indirect"),
+        variant("not_inlined", "`Counted<F>` with its call kept out of line: direct, not inlined"),
         variant("generic", "`Counted<F>`, generic over the function: inlined"),
         variant("bare", "no decorator: the work alone"),
     ],

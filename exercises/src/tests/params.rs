@@ -125,7 +125,7 @@ fn parse_reports_every_bad_field_and_uses_defaults_for_missing_ones() {
     let raw = params::from_query("range_divisor=3");
     let values = params::parse(exercise.all_params(), &raw).unwrap();
     assert_eq!(values.int("range_divisor"), 3);
-    assert_eq!(values.list("sizes"), [100, 500, 1000, 2000]);
+    assert_eq!(values.list("sizes"), [100, 500, 1000, 2000, 10_000]);
 }
 
 #[test]

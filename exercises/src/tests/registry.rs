@@ -97,6 +97,22 @@ fn every_default_parses_and_the_size_parameter_is_a_list() {
     }
 }
 
+/// A target is decided by the default run: its size is one the defaults
+/// measure.
+#[test]
+fn every_target_size_is_a_default_size() {
+    for exercise in descriptors() {
+        let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
+        let sizes = values.list(exercise.size_param);
+        assert!(
+            sizes.contains(&exercise.target.size),
+            "{}: target at {} but the default sizes are {sizes:?}",
+            exercise.id,
+            exercise.target.size
+        );
+    }
+}
+
 /// Every descriptor: the registry's exercises and their sections.
 fn descriptors() -> impl Iterator<Item = &'static crate::Exercise> {
     EXERCISES

@@ -135,9 +135,10 @@ impl<F: FnMut(u64) -> u64> Cached<F> {
 pub type Kernel = fn(&u64) -> (u64, u64);
 
 /// Every variant by name, the Python-shaped decorator first.
-pub const VARIANTS: [(&str, Kernel); 4] = [
+pub const VARIANTS: [(&str, Kernel); 5] = [
     ("naive", naive),
     ("boxed", boxed),
+    ("not_inlined", not_inlined),
     ("generic", generic),
     ("bare", bare),
 ];
@@ -164,6 +165,20 @@ pub fn boxed(n: &u64) -> (u64, u64) {
     let function: Box<dyn Fn(u64) -> u64> = black_box(Box::new(work));
     let mut decorated = Counted::new(function);
     let sum = (0..*n).fold(0u64, |sum, x| sum.wrapping_add(decorated.call(x)));
+    (sum, decorated.metrics.calls)
+}
+
+/// The generic wrapper with its call kept out of line
+/// (`#[inline(never)]`): monomorphized, so the call is direct, but still a
+/// call per item, and a loop of calls is not vectorized. What `#[inline]`
+/// adds to monomorphization.
+pub fn not_inlined(n: &u64) -> (u64, u64) {
+    #[inline(never)]
+    fn call<F: Fn(u64) -> u64>(decorated: &mut Counted<F>, x: u64) -> u64 {
+        decorated.call(x)
+    }
+    let mut decorated = Counted::new(work);
+    let sum = (0..*n).fold(0u64, |sum, x| sum.wrapping_add(call(&mut decorated, x)));
     (sum, decorated.metrics.calls)
 }
 

@@ -42,12 +42,14 @@ async fn main() {
             &exercises::params::from_query(&query),
         )
         .expect("valid parameters");
+        // An exercise in sections is described by the section it runs.
+        let described = exercise.section(&values);
         browser
             .open(&site.url(&format!("/exercises/{}?{query}", exercise.id)))
             .await;
         browser.testid("run").await.click().await.expect("run");
         let state = browser
-            .wait_for_state(&["done", "failed"], Duration::from_secs(1800))
+            .wait_for_state(&["done", "error"], Duration::from_secs(1800))
             .await;
         let info = browser.testid("capabilities").await;
         let build = info
@@ -63,9 +65,26 @@ async fn main() {
             .flatten()
             .unwrap_or_default();
         println!(
-            "\n{} ({state}; {build} build, {threads} pool threads; baseline {})",
-            exercise.id, exercise.target.baseline
+            "\n{}{} ({state}; {build} build, {threads} pool threads; baseline {})",
+            exercise.id,
+            if std::ptr::eq(described, *exercise) {
+                String::new()
+            } else {
+                format!("/{}", described.id)
+            },
+            described.target.baseline
         );
+        if state == "error" {
+            // A failed run ends its row with the page's message; the bench goes on.
+            let status = browser
+                .testid("status")
+                .await
+                .text()
+                .await
+                .unwrap_or_default();
+            println!("failed: {status}");
+            continue;
+        }
         // textContent: the JSON's <pre> may sit in a closed <details>.
         let text = browser
             .js("return document.querySelector('[data-testid=results-json]').textContent")
@@ -102,7 +121,7 @@ async fn main() {
                 .map(|m| &m["memory"])
                 .cloned()
                 .unwrap_or(Value::Null);
-            let rate = match (exercise.work, row["ns_per_call"]["point"].as_f64()) {
+            let rate = match (described.work, row["ns_per_call"]["point"].as_f64()) {
                 (Some(work), Some(ns)) => work.rate(size, &values, ns),
                 _ => String::new(),
             };
@@ -167,11 +186,11 @@ async fn main() {
         };
         println!(
             "target: {} ≥ {}× {} at {} = {}: {verdict}",
-            exercise.target.variant,
-            exercise.target.speedup,
-            exercise.target.baseline,
+            described.target.variant,
+            described.target.speedup,
+            described.target.baseline,
             exercise.size_param,
-            exercise.target.size
+            described.target.size
         );
     }
     browser.close().await;
