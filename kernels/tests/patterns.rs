@@ -1,6 +1,6 @@
 //! `patterns`' demonstrations, checked: what each section's page shows.
 
-use kernels::patterns::context::{self, Digits, Exit, block, digits};
+use kernels::patterns::context::{self, Exit, block, digits};
 use kernels::patterns::decorators::{Cached, Counted, Validated, work};
 use kernels::patterns::dsl::{self, EXPANSION, Sample};
 use kernels::patterns::objects::{FakeClock, Seen, events, sample, strategy_named, typed};
@@ -25,7 +25,7 @@ fn the_guard_restores_the_setting_on_every_way_out() {
 #[test]
 fn the_guard_restores_the_setting_after_a_caught_panic() {
     let caught = std::panic::catch_unwind(|| {
-        let _digits = Digits::set(3);
+        let _digits = context::Digits::set(3);
         assert_eq!(digits(), 3);
         panic!("a failing block");
     });

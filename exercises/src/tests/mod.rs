@@ -3,6 +3,7 @@
 
 #[cfg(feature = "runner")]
 mod exercises;
+mod fuzz;
 mod params;
 mod registry;
 
