@@ -134,12 +134,26 @@ pub(super) fn Results(
     let target = &exercise.target;
     let verdict = move || {
         match analysis::verdict(exercise, &rows.read()) {
-        Some((speedup, pass)) => view! {
-            <span data-testid="verdict" data-pass=if pass { "true" } else { "false" }
-                class=if pass { "pass" } else { "not-yet" }>
-                {if pass { "Passed: " } else { "Not yet: " }} {ratio_text(&speedup)} ", target ≥ " {exercise.target.speedup} "×"
-            </span>
-        }.into_any(),
+        Some((speedup, pass)) => {
+            // Decided only when the whole interval is on one side of the
+            // target; an interval that straddles it says what to raise.
+            let missed = speedup.high < exercise.target.speedup;
+            let (class, said, after) = match (pass, missed) {
+                (true, _) => ("pass", "Passed: ", ""),
+                (false, true) => ("missed", "Missed: ", ""),
+                (false, false) => (
+                    "not-yet",
+                    "Not decided: ",
+                    " — the interval straddles the target: the budget ran out first; raise budget_ms or use mode=thorough",
+                ),
+            };
+            view! {
+                <span data-testid="verdict" data-pass=if pass { "true" } else { "false" }
+                    data-decided=if pass || missed { "true" } else { "false" } class=class>
+                    {said} {ratio_text(&speedup)} ", target ≥ " {exercise.target.speedup} "×" {after}
+                </span>
+            }.into_any()
+        }
         None => view! { <span>"include n = " {exercise.target.size} " in the sizes to check it"</span> }.into_any(),
     }
     };
