@@ -36,11 +36,14 @@ pub static EXERCISE: Exercise = Exercise {
          bytes(view) or array.tobytes(). view moves nothing: a Float64Array over WebAssembly's \
          memory, made in constant time, is what a memoryview over an object that exports the \
          buffer protocol (NumPy's arrays, bytearray, a class with __buffer__) gives Python. \
-         shared goes one step further: in the threaded build WebAssembly memory is a \
-         SharedArrayBuffer, and the pool's Web Workers each add up a block of the same numbers \
-         in place; posting the array to another worker instead would copy it. Waking the pool \
-         costs tens of microseconds, so sharing pays only for large arrays and only when cores \
-         are free: compare shared with view at each size, and read the thread sweep.",
+         shared is not a JavaScript consumer and says so: in the threaded build WebAssembly \
+         memory is a SharedArrayBuffer, and the pool's Web Workers each add up a block of the \
+         same numbers in place, in Rust; posting the array to another worker instead would copy \
+         it. Its time therefore differs from view's in three ways at once: no crossing into \
+         JavaScript, Rust's loop instead of JavaScript's, and several threads. The thread sweep \
+         separates the last: its one-thread point is the crossing-free, Rust-only sum, and the \
+         points after it are what sharing the memory across workers adds. Waking the pool costs \
+         tens of microseconds, so sharing pays only for large arrays and only when cores are free.",
         "Read the throughput column: JSON moves tens to hundreds of MB/s, a copy GB/s, and a view \
          is limited only by the loop that reads it. For small n the fixed cost of crossing into \
          JavaScript dominates every variant alike.",
@@ -76,7 +79,7 @@ pub static EXERCISE: Exercise = Exercise {
         },
         Variant {
             name: "shared",
-            technique: "memory shared by the pool's workers, each summing a block in place",
+            technique: "memory shared by the pool's workers, each summing a block in place, in Rust: no JavaScript consumer",
             growth: Growth::Linear,
         },
     ],
