@@ -68,4 +68,14 @@ mod tests {
         );
         assert_eq!(function(file, "wai"), None);
     }
+
+    #[test]
+    fn cuts_a_function_named_like_a_keyword() {
+        let file = "/// Through a vtable.\npub fn r#dyn(job: &Job) -> u64 {\n    0\n}\n";
+        assert_eq!(
+            function(file, "dyn"),
+            Some("/// Through a vtable.\npub fn r#dyn(job: &Job) -> u64 {\n    0\n}")
+        );
+        assert_eq!(function(file, "dy"), None);
+    }
 }

@@ -134,28 +134,43 @@ pub(super) fn Results(
     let target = &exercise.target;
     let verdict = move || {
         match analysis::verdict(exercise, &rows.read()) {
-        Some((speedup, pass)) => {
-            // Decided only when the whole interval is on one side of the
-            // target; an interval that straddles it says what to raise.
-            let missed = speedup.high < exercise.target.speedup;
-            let (class, said, after) = match (pass, missed) {
-                (true, _) => ("pass", "Passed: ", ""),
-                (false, true) => ("missed", "Missed: ", ""),
-                (false, false) => (
-                    "not-yet",
-                    "Not decided: ",
-                    " — the interval straddles the target: the budget ran out first; raise budget_ms or use mode=thorough",
-                ),
-            };
-            view! {
+            Some((speedup, pass)) => {
+                // Decided only when the whole interval is on one side of the
+                // target; an interval that straddles it says what to raise.
+                let missed = speedup.high < exercise.target.speedup;
+                let (class, said, after) = match (pass, missed) {
+                    (true, _) => ("pass", "Passed: ", ""),
+                    (false, true) => ("missed", "Missed: ", ""),
+                    (false, false) => (
+                        "not-yet",
+                        "Not decided: ",
+                        " — the interval straddles the target: the budget ran out first; raise budget_ms or use mode=thorough",
+                    ),
+                };
+                view! {
                 <span data-testid="verdict" data-pass=if pass { "true" } else { "false" }
                     data-decided=if pass || missed { "true" } else { "false" } class=class>
                     {said} {ratio_text(&speedup)} ", target ≥ " {exercise.target.speedup} "×" {after}
                 </span>
             }.into_any()
+            }
+            None => {
+                // Before a run, or a run that skipped the target's size: say
+                // which, and what to change only when something must change.
+                let size = exercise.target.size;
+                let listed = run
+                    .values
+                    .read()
+                    .as_ref()
+                    .is_none_or(|values| values.list(exercise.size_param).contains(&size));
+                let said = if listed {
+                    format!("decided once n = {size} is measured")
+                } else {
+                    format!("include n = {size} in the sizes to check it")
+                };
+                view! { <span>{said}</span> }.into_any()
+            }
         }
-        None => view! { <span>"include n = " {exercise.target.size} " in the sizes to check it"</span> }.into_any(),
-    }
     };
     let fits = move || {
         analysis::fits(exercise, &rows.read()).into_iter().map(|(variant, fit)| view! {
