@@ -23,12 +23,22 @@ pub(super) fn DemoTables(run: Run) -> impl IntoView {
                     <thead><tr>{table.columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
                     <tbody>
                         {table.rows.into_iter().enumerate().map(|(index, row)| view! {
-                            <tr class:highlighted=index < table.highlighted>{row.into_iter().map(|cell| view! { <td class="num">{cell}</td> }).collect_view()}</tr>
+                            <tr class:highlighted=index < table.highlighted>{row.into_iter().map(demo_cell).collect_view()}</tr>
                         }).collect_view()}
                     </tbody>
                 </table>
             </section>
         }).collect_view()
+    }
+}
+
+/// A table cell: a figure, right-aligned; or code (text of several lines,
+/// such as a macro's expansion), kept as it is laid out.
+fn demo_cell(cell: String) -> AnyView {
+    if cell.contains('\n') {
+        view! { <td><pre><code>{cell}</code></pre></td> }.into_any()
+    } else {
+        view! { <td class="num">{cell}</td> }.into_any()
     }
 }
 

@@ -160,7 +160,7 @@ pub static ITERATORS: Exercise = Exercise {
         variant("lazy", "one iterator chain, fused into one loop, nothing stored"),
     ],
     source: include_str!("../../../kernels/src/patterns/iterators.rs"),
-    target: target("lazy", "collect", 1.4),
+    target: target("lazy", "collect", 1.2),
     thread_sweep: None,
     gpu: &[],
     local_file: None,
