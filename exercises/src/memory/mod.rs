@@ -40,8 +40,10 @@ pub static EXERCISE: Exercise = Exercise {
          bounded keeps a running sum and a least-recently-used cache of at most cache_limit chunks. \
          cleanup is the seed's class with a clear_cache method called every cleanup_every steps; note \
          that Vec::clear keeps its allocation, so the fix assigns a new, empty one. weak caches weak \
-         references (Rc/Weak, Python's WeakValueDictionary): an entry does not keep its chunk alive, \
-         so the chunk's buffer is freed as soon as the step is done.",
+         references (Rc/Weak, Python's WeakValueDictionary) to chunks that something else owns: the \
+         processor keeps the cache_limit most recent chunks in use, and the cache maps every step to \
+         its chunk without keeping it alive. An entry lives exactly as long as its chunk is in use \
+         elsewhere, so the cache's memory is the window's, however many steps it has seen.",
         "Memory here is measured, not estimated: every allocation of the worker goes through a counting \
          allocator, and the plot below shows the bytes live after every step of one call. WebAssembly \
          memory grows and never shrinks (its size says how big the heap once was), so the allocator's \
@@ -76,7 +78,7 @@ pub static EXERCISE: Exercise = Exercise {
         },
         Variant {
             name: "weak",
-            technique: "a cache of weak references: entries do not keep chunks alive",
+            technique: "a cache of weak references to the chunks in use: entries live as long as their owners",
             growth: Growth::Linear,
         },
     ],

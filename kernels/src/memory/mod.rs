@@ -9,7 +9,7 @@
 //! 100 per cache entry), so a caller can set the estimate beside what an
 //! allocator measures at that moment.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroUsize;
 use std::rc::{Rc, Weak};
 
@@ -173,25 +173,34 @@ pub fn cleanup(config: &Config, after_step: &mut dyn FnMut(u64)) -> Outcome {
     }
 }
 
-/// A cache of weak references (Python's `WeakValueDictionary`): an entry
-/// does not keep its chunk alive, so once the step is done the chunk's
-/// buffer is freed; dead entries are dropped as new ones arrive. A `Weak`
-/// keeps the `Rc`'s small header allocated until it is dropped itself.
+/// A cache of weak references (Python's `WeakValueDictionary`) over
+/// chunks that something else owns: the processor keeps the `cache_limit`
+/// most recent chunks in use (a window, as a pipeline keeps its recent
+/// results), and the cache maps every step to its chunk without keeping it
+/// alive. An entry lives exactly as long as its chunk is in use elsewhere:
+/// when the window lets a chunk go, its buffer is freed and the entry is
+/// dead, and dropped as new ones arrive. Memory is the window's, however
+/// many steps the cache has seen. (A `Weak` keeps the `Rc`'s small header
+/// allocated until it is dropped itself.)
 pub fn weak(config: &Config, after_step: &mut dyn FnMut(u64)) -> Outcome {
+    let mut in_use: VecDeque<Rc<Vec<i64>>> = VecDeque::new();
     let mut cache: HashMap<usize, Weak<Vec<i64>>> = HashMap::new();
     let mut sum = 0i64;
     for i in 0..config.iterations {
         let chunk = Rc::new(make_chunk(config.chunk));
         sum += chunk.iter().sum::<i64>();
-        cache.retain(|_, entry| entry.strong_count() > 0);
         cache.insert(i, Rc::downgrade(&chunk));
-        drop(chunk);
-        after_step(memory_estimate(0, cache.len()));
+        in_use.push_back(chunk);
+        if in_use.len() > config.cache_limit.max(1) {
+            in_use.pop_front();
+        }
+        cache.retain(|_, entry| entry.strong_count() > 0);
+        let kept = in_use.len() * config.chunk;
+        after_step(memory_estimate(kept, cache.len()));
     }
-    cache.retain(|_, entry| entry.strong_count() > 0);
     Outcome {
         sum,
-        total_items: 0,
+        total_items: in_use.len() * config.chunk,
         cache_size: cache.len(),
     }
 }
