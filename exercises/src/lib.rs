@@ -239,14 +239,18 @@ impl Exercise {
     /// parameter names, or this exercise when it has no sections.
     pub fn section(&'static self, values: &params::ParamValues) -> &'static Exercise {
         match values.0.get("section") {
-            Some(params::ParamValue::Text(name)) => self
-                .sections
-                .iter()
-                .copied()
-                .find(|section| section.id == name)
-                .unwrap_or(self),
+            Some(params::ParamValue::Text(name)) => self.section_named(name),
             _ => self,
         }
+    }
+
+    /// The section whose id is `id`, or this exercise when none is.
+    pub fn section_named(&'static self, id: &str) -> &'static Exercise {
+        self.sections
+            .iter()
+            .copied()
+            .find(|section| section.id == id)
+            .unwrap_or(self)
     }
 
     /// The exercise's own parameters followed by the common ones.

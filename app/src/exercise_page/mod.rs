@@ -89,15 +89,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         let values = run_values.as_ref().or(parsed.as_ref().ok());
         values.map_or(exercise.id, |values| exercise.section(values).id)
     });
-    let shown = move || {
-        let id = section.get();
-        exercise
-            .sections
-            .iter()
-            .copied()
-            .find(|s| s.id == id)
-            .unwrap_or(exercise)
-    };
+    let shown = move || exercise.section_named(section.get());
     // The analysed rows (bootstrap intervals): computed once per update,
     // shared by the results and the start-up table.
     let rows = Memo::new(move |_| analysis::rows(shown(), &run.measurements.read()));

@@ -101,12 +101,12 @@ pub struct ViewGrowth {
 }
 
 /// A browser stand-in in plain Rust: a clock that advances 0.5 ms per
-/// reading, sleeps that advance it at once, no network, no file, and the
-/// crossings summed in Rust. Host tests hand it to runners.
+/// reading, sleeps that advance it at once, no network, no file, no page
+/// to post to, and the crossings summed in Rust. Host tests hand it to
+/// runners.
 #[derive(Default)]
 pub struct Plain {
     now: Cell<f64>,
-    posted: RefCell<Vec<FromWorker>>,
 }
 
 impl Plain {
@@ -115,11 +115,6 @@ impl Plain {
     /// A fresh stand-in, shared as runners take it.
     pub fn host() -> super::Host {
         Rc::new(Plain::default())
-    }
-
-    /// What was posted to the page so far.
-    pub fn posted(&self) -> Vec<FromWorker> {
-        self.posted.borrow().clone()
     }
 }
 
@@ -132,10 +127,6 @@ impl Browser for Plain {
     fn sleep(&self, ms: u32) -> Pin<Box<dyn Future<Output = ()>>> {
         self.now.set(self.now.get() + f64::from(ms));
         Box::pin(std::future::ready(()))
-    }
-
-    fn post(&self, message: FromWorker) {
-        self.posted.borrow_mut().push(message);
     }
 }
 

@@ -6,8 +6,9 @@
 
 use proptest::prelude::*;
 
+use super::descriptors;
 use crate::params::{self, FromValues};
-use crate::{Common, EXERCISES, Exercise};
+use crate::{Common, EXERCISES};
 
 /// Every parameter name of every exercise, and a few that none has.
 fn keys() -> Vec<String> {
@@ -75,14 +76,6 @@ fn query() -> impl Strategy<Value = String> {
             .collect::<Vec<_>>()
             .join("&")
     })
-}
-
-/// Every descriptor, sections included.
-fn descriptors() -> Vec<&'static Exercise> {
-    EXERCISES
-        .iter()
-        .flat_map(|e| std::iter::once(*e).chain(e.sections.iter().copied()))
-        .collect()
 }
 
 proptest! {

@@ -12,3 +12,10 @@ mod registry;
 fn host() -> crate::runner::Host {
     crate::runner::Plain::host()
 }
+
+/// Every descriptor: the registry's exercises and their sections.
+fn descriptors() -> impl Iterator<Item = &'static crate::Exercise> {
+    crate::EXERCISES
+        .iter()
+        .flat_map(|e| std::iter::once(*e).chain(e.sections.iter().copied()))
+}

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use super::descriptors;
 use crate::params::{self, ParamValue};
 use crate::{EXERCISES, find};
 
@@ -111,13 +112,6 @@ fn every_target_size_is_a_default_size() {
             exercise.target.size
         );
     }
-}
-
-/// Every descriptor: the registry's exercises and their sections.
-fn descriptors() -> impl Iterator<Item = &'static crate::Exercise> {
-    EXERCISES
-        .iter()
-        .flat_map(|e| std::iter::once(*e).chain(e.sections.iter().copied()))
 }
 
 /// Whether `exercise` has sections or is one.
