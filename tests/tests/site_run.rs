@@ -130,10 +130,23 @@ async fn the_engine_reports_intervals_a_verdict_fits_and_the_environment() {
         measured,
         "every variant at both sizes, naive against itself included"
     );
-    assert!(
-        page.verdict().await,
-        "hash_set is far more than 50× faster at n = 10000"
-    );
+    // The verdict says what the interval says: passed when its low end
+    // clears the target, missed when its high end is below it. Whether
+    // hash_set clears 50× on this machine is the bench's to say.
+    let speedups = page.speedups().await;
+    let target = speedups
+        .iter()
+        .find(|s| s.variant == "hash_set" && s.size == 10_000)
+        .unwrap_or_else(|| panic!("hash_set at n = 10000: {speedups:?}"));
+    let verdict = page.text("verdict").await;
+    let said = match (target.ci_low >= 50.0, target.ci_high < 50.0) {
+        (true, _) => "Passed: ",
+        (false, true) => "Missed: ",
+        (false, false) => "Not decided: ",
+    };
+    assert!(verdict.starts_with(said), "{verdict}; {target:?}");
+    assert_eq!(page.verdict().await, target.ci_low >= 50.0, "{verdict}");
+    assert!(verdict.contains(&format!("{:.1}×", target.ratio)), "{verdict}; {target:?}");
     assert_eq!(page.fit("naive").await.class, "n^2");
 
     let panel = page.capabilities().await;
