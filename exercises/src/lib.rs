@@ -51,6 +51,7 @@ registry! {
     pi,
     mandelbrot,
     patterns,
+    framework,
 }
 
 /// Looks an exercise up by its id.

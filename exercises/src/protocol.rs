@@ -41,8 +41,11 @@ pub enum FromWorker {
     /// An exercise's demonstration as a table of figures (computed, not
     /// timed): a precision comparison, a profile.
     Table(DemoTable),
-    /// An exercise's call tree, recorded by a profiler.
+    /// An exercise's call tree, recorded by a profiler, or its tasks by
+    /// lane (a Gantt chart).
     Flame(Flame),
+    /// An exercise's demonstration as lines on shared axes.
+    Chart(Chart),
     /// An image an exercise computed (the Mandelbrot set).
     Image(Image),
     /// One variant's memory after each step of one call.
@@ -149,6 +152,49 @@ pub struct DemoTable {
     /// The first this many rows are highlighted (a profile's top 5).
     #[serde(default)]
     pub highlighted: usize,
+    /// Hooks for the rows that have one, by row index: tests read a row's
+    /// figures from its `data-*` attributes.
+    #[serde(default)]
+    pub hooks: Vec<(usize, RowHook)>,
+}
+
+/// A table row's hook: its `data-testid` and `data-*` attributes (names
+/// without the `data-` prefix).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RowHook {
+    /// The row's `data-testid`.
+    pub testid: String,
+    /// Its other `data-*` attributes, `("total", "32")` for `data-total`.
+    pub data: Vec<(String, String)>,
+}
+
+/// Lines of points on shared axes: a hit rate against a cache's size per
+/// strategy, a batch size over time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    /// Short name, also the `data-chart` hook.
+    pub id: String,
+    /// What it shows.
+    pub title: String,
+    /// What to notice.
+    pub caption: String,
+    /// The x axis, with its unit.
+    pub x_label: String,
+    /// The y axis, with its unit.
+    pub y_label: String,
+    /// Whether the x axis is logarithmic.
+    pub log_x: bool,
+    /// The lines, each drawn in its own colour.
+    pub lines: Vec<ChartLine>,
+}
+
+/// One line of a [`Chart`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChartLine {
+    /// Its name in the legend.
+    pub name: String,
+    /// Its points, `(x, y)`, in order of x.
+    pub points: Vec<(f64, f64)>,
 }
 
 /// A call tree as an icicle chart: every call a bar from its entry to its

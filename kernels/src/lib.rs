@@ -13,6 +13,7 @@ pub mod caching;
 pub mod concurrency;
 pub mod csv_stream;
 pub mod duplicates;
+pub mod framework;
 pub mod mandelbrot;
 pub mod matmul;
 pub mod memory;

@@ -93,6 +93,10 @@ impl Browser for Timers {
         js_sys::Math::random
     }
 
+    fn clock(&self) -> fn() -> f64 {
+        shared_clock
+    }
+
     fn local_file(&self) -> Option<Rc<dyn LocalFile>> {
         self.file.clone()
     }
@@ -239,4 +243,12 @@ impl Read for BlobReader {
         self.position += n;
         Ok(n)
     }
+}
+
+/// `performance.timeOrigin + performance.now()` in the calling thread's
+/// scope: the pool's workers each count `now()` from their own start, and
+/// adding the origin puts them on one time line.
+fn shared_clock() -> f64 {
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    scope.performance().map_or(0.0, |p| p.time_origin() + p.now())
 }

@@ -147,6 +147,7 @@ pub async fn run(
         .to_vec(),
         rows,
         highlighted: 0,
+        hooks: Vec::new(),
     }));
 }
 

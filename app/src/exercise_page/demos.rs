@@ -4,6 +4,7 @@
 
 use exercises::Exercise;
 use exercises::analysis::{self, Row, format_bytes, format_ns};
+use exercises::protocol::RowHook;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -22,14 +23,30 @@ pub(super) fn DemoTables(run: Run) -> impl IntoView {
                 <table data-testid="demo-table" data-table=table.id>
                     <thead><tr>{table.columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
                     <tbody>
-                        {table.rows.into_iter().enumerate().map(|(index, row)| view! {
-                            <tr class:highlighted=index < table.highlighted>{row.into_iter().map(demo_cell).collect_view()}</tr>
+                        {table.rows.into_iter().enumerate().map(|(index, row)| {
+                            let tr = view! {
+                                <tr class:highlighted=index < table.highlighted>{row.into_iter().map(demo_cell).collect_view()}</tr>
+                            };
+                            match table.hooks.iter().find(|(row, _)| *row == index) {
+                                Some((_, hook)) => hooked(tr.into_any(), hook),
+                                None => tr.into_any(),
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>
             </section>
         }).collect_view()
     }
+}
+
+/// A row with its hook: `data-testid` and the `data-*` attributes tests
+/// read its figures from.
+fn hooked(row: AnyView, hook: &RowHook) -> AnyView {
+    use leptos::tachys::html::attribute::custom::custom_attribute;
+    let row = row.add_any_attr(custom_attribute("data-testid", hook.testid.clone())).into_any();
+    hook.data.iter().fold(row, |row, (name, value)| {
+        row.add_any_attr(custom_attribute(format!("data-{name}"), value.clone())).into_any()
+    })
 }
 
 /// A table cell: a figure, right-aligned; or code (text of several lines,
@@ -202,6 +219,29 @@ pub(super) fn FlameGraphs(run: Run) -> impl IntoView {
             });
             view! {
                 <canvas node_ref=canvas data-testid="flame" data-flame=id data-spans=spans class="plot"></canvas>
+            }
+        }).collect_view()
+    }
+}
+
+#[component]
+pub(super) fn Charts(run: Run) -> impl IntoView {
+    move || {
+        run.charts.get().into_iter().map(|chart| {
+            let canvas = NodeRef::<leptos::html::Canvas>::new();
+            let (id, title, caption) = (chart.id.clone(), chart.title.clone(), chart.caption.clone());
+            let lines = chart.lines.len();
+            Effect::new(move |_| {
+                if let Some(canvas) = canvas.get() {
+                    draw(&canvas, 0.4, |area, scale| plot::chart(area, &chart, scale));
+                }
+            });
+            view! {
+                <section class="demo-table">
+                    <h2>{title}</h2>
+                    <Show when={let empty = caption.is_empty(); move || !empty}><p>{caption.clone()}</p></Show>
+                    <canvas node_ref=canvas data-testid="chart" data-chart=id data-lines=lines class="plot"></canvas>
+                </section>
             }
         }).collect_view()
     }

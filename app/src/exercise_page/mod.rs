@@ -26,7 +26,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::base_path;
 use crate::bridge::WorkerBridge;
-use demos::{DemoTables, FlameGraphs, Images, MemoryOverSteps, StartupCosts, TimelineView};
+use demos::{Charts, DemoTables, FlameGraphs, Images, MemoryOverSteps, StartupCosts, TimelineView};
 use results::Results;
 use state::{Run, Status};
 use variants::Variants;
@@ -197,6 +197,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
                     <Images run />
                     <DemoTables run />
                     <FlameGraphs run />
+                    <Charts run />
                     <StartupCosts exercise run rows />
                 }
             }}

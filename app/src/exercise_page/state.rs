@@ -55,6 +55,8 @@ pub(super) struct Run {
     pub(super) values: RwSignal<Option<params::ParamValues>>,
     /// Call trees recorded by the exercise's profiler.
     pub(super) flames: RwSignal<Vec<exercises::protocol::Flame>>,
+    /// The exercise's line charts.
+    pub(super) charts: RwSignal<Vec<exercises::protocol::Chart>>,
     /// Variants that cannot run here (no WebGPU adapter), with the reason.
     pub(super) unavailable: RwSignal<Vec<(String, String)>>,
     /// Memory after each step of one call, per variant.
@@ -89,6 +91,7 @@ impl Run {
             thread_points: RwSignal::new(Vec::new()),
             timeline: RwSignal::new(None),
             flames: RwSignal::new(Vec::new()),
+            charts: RwSignal::new(Vec::new()),
             images: RwSignal::new(Vec::new()),
             unavailable: RwSignal::new(Vec::new()),
             memory_steps: RwSignal::new(Vec::new()),
@@ -110,6 +113,7 @@ impl Run {
         self.timeline.set(None);
         self.tables.set(Vec::new());
         self.flames.set(Vec::new());
+        self.charts.set(Vec::new());
         self.images.set(Vec::new());
         self.unavailable.set(Vec::new());
         self.memory_steps.set(Vec::new());
@@ -133,6 +137,9 @@ impl Run {
             }
             BridgeEvent::Message(FromWorker::Flame(flame)) => {
                 self.flames.update(|all| all.push(flame))
+            }
+            BridgeEvent::Message(FromWorker::Chart(chart)) => {
+                self.charts.update(|all| all.push(chart))
             }
             BridgeEvent::Message(FromWorker::Image(image)) => {
                 self.images.update(|all| all.push(image))

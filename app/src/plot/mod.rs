@@ -9,6 +9,7 @@
 //! plot, the mesh, the legend, the palette, log bounds and the per-variant
 //! log-log lines); each kind of plot has its own file, re-exported here.
 
+mod chart;
 mod distribution;
 mod flame;
 mod image;
@@ -23,6 +24,7 @@ mod timeline;
 #[cfg(test)]
 mod tests;
 
+pub use chart::chart;
 pub use distribution::distribution;
 pub use flame::flame;
 pub use image::colour_map;

@@ -100,6 +100,7 @@ impl Runner for Concurrency {
                 columns: ["k", "total", "⌈50 / k⌉ × latency", "requests/s", "failed"].map(String::from).to_vec(),
                 rows,
                 highlighted: 0,
+                hooks: Vec::new(),
             }));
             messages
         }))

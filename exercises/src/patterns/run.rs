@@ -22,6 +22,7 @@ fn table(id: &str, title: &str, caption: &str, columns: &[&str], rows: Vec<Vec<S
         columns: columns.iter().map(|c| c.to_string()).collect(),
         rows,
         highlighted: 0,
+        hooks: Vec::new(),
     }
 }
 

@@ -116,6 +116,7 @@ impl Runner for Pi {
             .to_vec(),
             rows,
             highlighted: 0,
+            hooks: Vec::new(),
         }]
     }
 }

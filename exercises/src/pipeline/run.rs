@@ -190,6 +190,7 @@ impl Runner for Pipeline {
                     columns,
                     rows: stage_rows,
                     highlighted: 0,
+                    hooks: Vec::new(),
                 }),
                 FromWorker::Table(DemoTable {
                     id: "checklist".into(),
@@ -198,6 +199,7 @@ impl Runner for Pipeline {
                     columns: ["checklist item", "the change", "measured effect"].map(String::from).to_vec(),
                     rows: checklist_rows,
                     highlighted: 0,
+                    hooks: Vec::new(),
                 }),
             ]
         }))

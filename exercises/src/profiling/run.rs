@@ -182,6 +182,7 @@ fn profile_table(id: &str, title: &str, profile: &Profile) -> DemoTable {
             })
             .collect(),
         highlighted: 5,
+        hooks: Vec::new(),
     }
 }
 
@@ -238,6 +239,7 @@ fn wall_time(wait_ms: u32, naive: &Profile, optimized: &Profile) -> DemoTable {
             row("optimized main()", optimized),
         ],
         highlighted: 0,
+        hooks: Vec::new(),
     }
 }
 
@@ -306,6 +308,7 @@ fn overhead(data: &Data, browser: &dyn Browser) -> (DemoTable, f64) {
             format!("{per_span_ns:.0}"),
         ]],
         highlighted: 0,
+        hooks: Vec::new(),
     };
     (table, per_span_ns)
 }
@@ -407,6 +410,7 @@ fn report(naive: &Profile, optimized: &Profile, per_span_ns: f64) -> DemoTable {
             .to_vec(),
         rows,
         highlighted: 0,
+        hooks: Vec::new(),
     }
 }
 

@@ -43,6 +43,13 @@ pub trait Browser {
         stand_in_random
     }
 
+    /// A clock in milliseconds that any thread can read, with one origin
+    /// for all of them (the pool's threads time their tasks on it); off
+    /// the web, a counter that advances 0.5 ms per reading.
+    fn clock(&self) -> fn() -> f64 {
+        stand_in_clock
+    }
+
     /// The file the learner picked for this run, if any.
     fn local_file(&self) -> Option<Rc<dyn LocalFile>> {
         None
@@ -160,4 +167,12 @@ fn stand_in_random() -> f64 {
         static STAND_IN: RefCell<rand_pcg::Pcg64> = RefCell::new(rand_pcg::Pcg64::seed_from_u64(1));
     }
     STAND_IN.with(|rng| rng.borrow_mut().random())
+}
+
+/// The shared clock's stand-in: 0.5 ms more at every reading, on any
+/// thread, so host tests see time pass without reading a real clock.
+fn stand_in_clock() -> f64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static READINGS: AtomicU64 = AtomicU64::new(0);
+    READINGS.fetch_add(1, Ordering::Relaxed) as f64 * 0.5
 }

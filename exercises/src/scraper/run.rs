@@ -243,6 +243,7 @@ async fn scrape_live(params: &Params, browser: Rc<dyn Browser>) -> Vec<FromWorke
         columns: ["strategy", "fetched", "failed", "not attempted", "requests", "success rate", "total", "books"].map(String::from).to_vec(),
         rows,
         highlighted: 0,
+        hooks: Vec::new(),
     }));
 
     // Success rate against the failure rate, at the smallest size.
@@ -275,6 +276,7 @@ async fn scrape_live(params: &Params, browser: Rc<dyn Browser>) -> Vec<FromWorke
         columns,
         rows: sweep,
         highlighted: 0,
+        hooks: Vec::new(),
     }));
     messages
 }

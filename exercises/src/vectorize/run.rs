@@ -83,6 +83,7 @@ impl Runner for Vectorize {
                 })
                 .collect(),
             highlighted: 0,
+            hooks: Vec::new(),
         }]
     }
 }

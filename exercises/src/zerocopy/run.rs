@@ -164,5 +164,6 @@ fn growth_demo(js: &dyn Crossing) -> DemoTable {
         columns: ["", "view length", "memory size", "view on the current buffer"].map(String::from).to_vec(),
         rows: vec![row("before growth", before), row("after growth", after)],
         highlighted: 0,
+        hooks: Vec::new(),
     }
 }

@@ -1,0 +1,111 @@
+//! The runner of `framework`: streams of images from the parameters, the
+//! kernel table, and the demonstration beside the measurements.
+
+use std::sync::Mutex;
+
+use kernels::framework::engine::{Clock, Registry};
+use kernels::framework::plugins::Item;
+use kernels::framework::tuning::{Control, Optimizer, Search};
+use kernels::framework::{self as fw, Job, PIPELINE, Summary};
+
+use super::Params;
+use crate::runner::{Case, Host, KernelList, Kernels, Live, Output, Runner, Workload};
+
+use super::demo;
+
+pub struct Framework;
+
+static KERNELS: Kernels<Job, Summary> = Kernels {
+    variants: &fw::VARIANTS,
+    threaded: Some(("concurrent", fw::concurrent_in)),
+};
+
+/// The auto-optimizer, kept for the worker's life: its cache of choices
+/// makes a second run with the same question reuse the first's answer.
+static OPTIMIZER: Mutex<Option<Optimizer>> = Mutex::new(None);
+
+/// Images in the optimizer's sample.
+pub(super) const SAMPLE: usize = 8;
+
+/// The largest check: every variant runs a stream of this many at most.
+const CHECK_MAX: u64 = 32;
+
+impl Params {
+    pub(super) fn zipf(&self) -> f64 {
+        self.repeat as f64 / 100.0
+    }
+
+    pub(super) fn budget_bytes(&self) -> usize {
+        self.memory_kb as usize * 1024
+    }
+
+    pub(super) fn registry(&self, clock: Clock) -> Registry {
+        fw::registry(self.fail_rate as f64 / 100.0, self.seed as u64, clock)
+    }
+
+    /// The stream's first images, the optimizer's sample.
+    fn sample(&self) -> Vec<Item> {
+        let (images, keys) = Job::images(SAMPLE, self.size as usize, self.blobs as usize, self.zipf(), self.seed as u64);
+        keys.iter().map(|&k| Item::new(k, images[k as usize].clone())).collect()
+    }
+
+    /// The auto-optimizer's answer for these parameters: searched the first
+    /// time, then reused.
+    pub(super) fn search(&self, registry: &Registry, clock: Clock) -> Search {
+        let mut optimizer = OPTIMIZER.lock().unwrap_or_else(|e| e.into_inner());
+        optimizer
+            .get_or_insert_with(Optimizer::default)
+            .optimize(registry, &PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes(), clock)
+            .expect("the pipeline's plugins are registered")
+    }
+
+    /// A stream of `n` images and everything the variants need.
+    pub(super) fn job(&self, n: u64, clock: Clock) -> Job {
+        let (images, keys) = Job::images(n as usize, self.size as usize, self.blobs as usize, self.zipf(), self.seed as u64);
+        let registry = self.registry(clock);
+        let tuned = self.search(&registry, clock).best;
+        Job {
+            images,
+            keys,
+            registry,
+            workers: self.workers as usize,
+            cache_size: self.cache_size as usize,
+            tuned,
+            control: Control::Adaptive { target_ms: self.target_ms as f64, budget: self.budget_bytes() },
+            clock,
+        }
+    }
+}
+
+/// What the check shows and compares: the regions and the failures.
+fn describe(_: &Job, summary: Summary, _: &Summary) -> Output {
+    let text = format!(
+        "regions={} checksum={:016x} failed={}",
+        summary.regions,
+        summary.checksum,
+        summary.failed.len()
+    );
+    Output::shown_as(text, &summary)
+}
+
+impl Runner for Framework {
+    type Params = Params;
+
+    fn kernels(&self) -> &'static dyn KernelList {
+        &KERNELS
+    }
+
+    fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
+        let n = params.images[0].min(CHECK_MAX);
+        vec![(format!("a stream of {n} images with repeats and failures"), self.workload(params, host, n))]
+    }
+
+    fn workload(&self, params: &Params, host: &Host, size: u64) -> Box<dyn Workload> {
+        KERNELS.table(params.job(size, host.clock()), describe)
+    }
+
+    fn live(&self, params: &Params, host: &Host) -> Option<Live> {
+        let messages = demo::demonstrate(params, host.clock());
+        Some(Box::pin(async move { messages }))
+    }
+}
