@@ -10,6 +10,7 @@ use kernels::framework::image::{Image, synthetic};
 use kernels::framework::plugins::{self, Item, Plugin};
 use kernels::framework::tuning::{Control, Optimizer, stream};
 use kernels::framework::{Job, PIPELINE, Summary, VARIANTS, naive_outcome, registry};
+use kernels::framework::report::{Evidence, recommendations};
 use proptest::prelude::*;
 
 fn clock() -> f64 {
@@ -229,11 +230,12 @@ fn the_optimizer_reuses_its_choice_and_keeps_only_orders_that_agree() {
     let first = optimizer.optimize(&registry, &PIPELINE, &sample, 2, 1 << 20, clock).unwrap();
     assert!(!first.reused);
     assert!(!first.trials.is_empty());
-    // Blur before threshold, then segment, then stats; quality anywhere.
+    // Blur before threshold, then segment, then stats; quality anywhere
+    // before stats, whose output is only the regions.
     let orders: std::collections::BTreeSet<_> = first.trials.iter().map(|t| t.config.order.clone()).collect();
-    assert_eq!(orders.len(), 5, "{orders:?}");
+    assert_eq!(orders.len(), 4, "{orders:?}");
     assert!(orders.contains(&vec!["quality", "blur", "threshold", "segment", "stats"]));
-    assert_eq!(first.refused.len(), 120 - 5);
+    assert_eq!(first.refused.len(), 120 - 4);
     let reference = Summary::of(&naive_outcome(&registry, sample.clone(), &PIPELINE).unwrap());
     for order in &orders {
         assert_eq!(Summary::of(&naive_outcome(&registry, sample.clone(), order).unwrap()), reference);
@@ -248,11 +250,9 @@ fn the_optimizer_reuses_its_choice_and_keeps_only_orders_that_agree() {
 fn adaptive_batching_holds_its_budget_and_a_fixed_batch_does_not() {
     let registry = registry(0.0, 3, clock);
     let items: Vec<Item> = (0..40).map(|k| Item::new(k, synthetic(24, 3, k))).collect();
-    let per_item = {
-        let done = naive_outcome(&registry, items[..1].to_vec(), &PIPELINE).unwrap();
-        done.results[0].1.bytes()
-    };
+    let per_item = items[0].bytes();
     let config = kernels::framework::tuning::Config { order: PIPELINE.to_vec(), batch: 8, workers: 2 };
+    // Room for five images and their (small) results.
     let budget = 6 * per_item;
     let adaptive = stream(&registry, items.clone(), &config, Control::Adaptive { target_ms: 1e9, budget }, 16, None, clock).unwrap();
     let fixed = stream(&registry, items.clone(), &config, Control::Fixed(10), 16, None, clock).unwrap();
@@ -267,4 +267,23 @@ fn adaptive_batching_holds_its_budget_and_a_fixed_batch_does_not() {
     // The queue is bounded and the producer waited on it.
     assert!(adaptive.steps.iter().all(|s| s.queue <= 16));
     assert!(adaptive.producer_waits > 0);
+}
+
+#[test]
+fn the_report_says_each_rule_with_its_numbers() {
+    use kernels::framework::engine::PluginMetrics;
+    let metrics: std::collections::BTreeMap<&'static str, PluginMetrics> = [
+        ("blur", PluginMetrics { count: 4, total_ms: 8.0, min_ms: 0.3, max_ms: 7.0, failures: 0, errors: vec![] }),
+        ("quality", PluginMetrics { count: 3, total_ms: 0.03, min_ms: 0.005, max_ms: 0.02, failures: 1, errors: vec!["image 9 failed".into()] }),
+    ]
+    .into();
+    let evidence = Evidence { items: 4, caches: &[("lru", 8, 0.5), ("ttl", 8, 0.0)], trials: &[], tick_ms: 0.005 };
+    let said = recommendations(&metrics, &evidence);
+    // blur: 7 > 3 × 2 ms and 7 ms is many ticks; quality's max is 4 ticks.
+    assert!(said.iter().any(|s| s.starts_with("Operation blur shows high variability: its slowest call took 7.000 ms")), "{said:#?}");
+    assert!(!said.iter().any(|s| s.starts_with("Operation quality")), "{said:#?}");
+    assert!(said.iter().any(|s| s.starts_with("blur takes 100% of all plugin time")), "{said:#?}");
+    assert!(said.iter().any(|s| s.starts_with("quality failed on 1 of 4 images (25%)")), "{said:#?}");
+    assert!(said.iter().any(|s| s.starts_with("The ttl cache never hit with 8 entries")), "{said:#?}");
+    assert!(!said.iter().any(|s| s.contains("lru cache never hit")), "{said:#?}");
 }

@@ -410,7 +410,11 @@ pub fn run_cpu(
     }
 
     // The thread sweep: the same variant with 1, 2, … threads, at the
-    // largest size it was measured at.
+    // largest size it was measured at. Its samples are interleaved in
+    // shuffled rounds, as the table's variants are, so every call meets
+    // the pool as the table's calls do (its threads asleep after other
+    // work): the sweep's point at the pool's size measures what the
+    // table's row measures.
     if let (Some(v), true) = (sweep, sweep_points > 0) {
         let largest = measured
             .get(&v)
@@ -418,22 +422,36 @@ pub fn run_cpu(
         if let Some(size) = largest {
             let mut workload = exercise.runner.workload(values, host, size);
             let name = exercise.variants[v].name;
-            for threads in 1..=bench.pool_threads {
-                let label = format!("{name} at n = {size} with {threads} threads");
+            // Each sampler's `variant` holds its thread count.
+            let mut samplers: Vec<Sampler> = (1..=bench.pool_threads)
+                .map(|threads| {
+                    let label = format!("warming up {name} at n = {size} with {threads} threads");
+                    post(FromWorker::Progress { done, total, label });
+                    workload.set_threads(threads);
+                    Sampler::calibrate(threads, name, size, clock, budget_ns, min_sample_ns, &mut || {
+                        workload.run(v)
+                    })
+                })
+                .collect();
+            let start = clock.now_ns();
+            let sweep_budget_ns = budget_ns * samplers.len() as f64;
+            for round in 1..=mode.max_samples as u64 {
+                let label = format!("{name} at n = {size} with 1 … {} threads: round {round}", bench.pool_threads);
                 post(FromWorker::Progress { done, total, label });
-                workload.set_threads(threads);
-                let measurement = measure(
-                    name,
-                    size,
-                    clock,
-                    budget_ns,
-                    min_sample_ns,
-                    mode.max_samples,
-                    &mut || workload.run(v),
-                );
+                samplers.shuffle(&mut rng);
+                for sampler in &mut samplers {
+                    workload.set_threads(sampler.variant);
+                    sampler.sample(round, clock, &mut || workload.run(v));
+                }
+                if round >= MIN_SAMPLES as u64 && clock.now_ns() - start >= sweep_budget_ns {
+                    break;
+                }
+            }
+            samplers.sort_by_key(|sampler| sampler.variant);
+            for sampler in samplers {
                 post(FromWorker::ThreadPoint {
-                    threads,
-                    measurement,
+                    threads: sampler.variant,
+                    measurement: sampler.measurement,
                 });
                 done += 1;
             }

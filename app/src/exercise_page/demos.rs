@@ -278,7 +278,10 @@ pub(super) fn TimelineView(run: Run) -> impl IntoView {
 #[component]
 pub(super) fn ThreadSweep(exercise: &'static Exercise, run: Run) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let points = Memo::new(move |_| analysis::scaling(&run.thread_points.read()));
+    let points = Memo::new(move |_| match run.settled() {
+        true => analysis::scaling(&run.thread_points.read()),
+        false => Vec::new(),
+    });
     let serial = Memo::new(move |_| {
         let pairs: Vec<(usize, f64)> = points
             .read()

@@ -90,9 +90,12 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         values.map_or(exercise.id, |values| exercise.section(values).id)
     });
     let shown = move || exercise.section_named(section.get());
-    // The analysed rows (bootstrap intervals): computed once per update,
-    // shared by the results and the start-up table.
-    let rows = Memo::new(move |_| analysis::rows(shown(), &run.measurements.read()));
+    // The analysed rows (bootstrap intervals): computed once the run ends
+    // (see `Run::settled`), shared by the results and the start-up table.
+    let rows = Memo::new(move |_| match run.settled() {
+        true => analysis::rows(shown(), &run.measurements.read()),
+        false => Vec::new(),
+    });
     match choose_build() {
         Ok(()) => run.build.set("threaded"),
         Err(reason) => run.single_reason.set(Some(reason)),

@@ -32,6 +32,9 @@ pub(super) fn Results(
     let allocates = move || rows.read().iter().any(|row| row.memory.allocations > 0);
     let chosen_size = RwSignal::new(None::<u64>);
     let sizes = move || {
+        if !run.settled() {
+            return Vec::new();
+        }
         let mut sizes: Vec<u64> = run.measurements.read().iter().map(|m| m.size).collect();
         sizes.sort_unstable();
         sizes.dedup();
@@ -187,7 +190,8 @@ pub(super) fn Results(
             empty_kernel_ns: info.as_ref().map_or(0.0, |i| i.empty_kernel_ns),
             hidden_during_run: run.hidden.get(),
         };
-        analysis::diagnose(&run.measurements.read(), &rows.read(), environment)
+        let measurements = if run.settled() { run.measurements.read().clone() } else { Vec::new() };
+        analysis::diagnose(&measurements, &rows.read(), environment)
             .into_iter()
             .map(|d| {
                 view! {
@@ -203,6 +207,12 @@ pub(super) fn Results(
                 "Target: " <code>{target.variant}</code> " at least " {target.speedup} "× faster than "
                 <code>{target.baseline}</code> " at n = " {target.size} " — " {verdict}
             </p>
+            <Show when=move || !run.settled()>
+                <p class="pending" data-testid="results-pending">
+                    "Intervals, speedups and plots appear when the run ends: computing and drawing them while it runs \
+                     would take a core from the measurements."
+                </p>
+            </Show>
             <ul class="diagnostics">{diagnostics}</ul>
             <canvas node_ref=time_plot data-testid="plot" class="plot"></canvas>
             <ul class="fits">{fits}</ul>

@@ -103,6 +103,14 @@ impl Run {
         }
     }
 
+    /// Whether no run is under way. The analysis (bootstrap intervals)
+    /// and the plots wait for it: computing and drawing them on every
+    /// measurement would take a core from the measurements still running —
+    /// on two cores, half of a parallel variant's threads.
+    pub(super) fn settled(&self) -> bool {
+        self.state.get() != RunState::Running
+    }
+
     pub(super) fn reset(&self) {
         self.message.set(String::new());
         self.progress.set((0, 0, "starting the worker".into()));

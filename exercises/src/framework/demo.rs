@@ -4,10 +4,10 @@
 //! performance report.
 
 use kernels::framework::caches::{Cache, Policy, PolicyCache};
-use kernels::framework::engine::{Clock, ItemCache, Options, Outcome, process_batch};
+use kernels::framework::engine::{Clock, ItemCache, Options, Outcome, Staged, process_batch};
 use kernels::framework::report::{Evidence, recommendations};
 use kernels::framework::tuning::{Config, Control, Search, Streamed, run_batches, stream};
-use kernels::framework::{BATCH_CEILING, Job, PIPELINE, naive_outcome};
+use kernels::framework::{Job, PIPELINE, QUEUE, naive_outcome};
 
 use super::Params;
 use crate::analysis::{format_bytes, format_ns};
@@ -89,7 +89,7 @@ pub(super) fn demonstrate(params: &Params, clock: Clock) -> Vec<FromWorker> {
     messages.push(FromWorker::Chart(hit_rate_chart(params, &job, clock)));
     messages.push(FromWorker::Table(optimizer(&search, &job)));
     messages.extend(batching(params, &adaptive.0, &fixed.0, workers));
-    let evidence = Evidence { items: n as usize, caches: &hit_rates, trials: &search.trials };
+    let evidence = Evidence { items: n as usize, caches: &hit_rates, trials: &search.trials, tick_ms: tick_ms(clock) };
     let said = recommendations(&metrics, &evidence);
     let mut report = table(
         "report",
@@ -107,8 +107,12 @@ pub(super) fn demonstrate(params: &Params, clock: Clock) -> Vec<FromWorker> {
 /// tuned order and workers and a fresh cache; and its time.
 fn streamed(job: &Job, control: Control, clock: Clock) -> (Streamed, f64) {
     let mut cache = job.cache();
+    let capacity = match control {
+        Control::Fixed(batch) => QUEUE.max(batch),
+        Control::Adaptive { .. } => QUEUE,
+    };
     let start = clock();
-    let out = stream(&job.registry, job.items(), &job.tuned, control, 4 * BATCH_CEILING, Some(&mut cache), clock);
+    let out = stream(&job.registry, job.items(), &job.tuned, control, capacity, Some(&mut cache), clock);
     (out.expect("registered"), clock() - start)
 }
 
@@ -225,39 +229,41 @@ fn gantt(name: &str, outcome: &Outcome) -> Flame {
 }
 
 /// The four strategies at `entries` entries (the memory-aware one at as
-/// many bytes as that many average entries), and the TTL's life.
-fn policies(params: &Params, entries: usize, mean_entry: usize) -> [Policy; 4] {
+/// many bytes as that many input images), and the TTL's life.
+fn policies(params: &Params, entries: usize, image_bytes: usize) -> [Policy; 4] {
     [
         Policy::Lru { capacity: entries },
         Policy::Lfu { capacity: entries },
         Policy::Ttl { capacity: entries, ttl_ms: params.target_ms as f64 },
-        Policy::Memory { budget: entries * mean_entry },
+        Policy::Memory { budget: entries * image_bytes },
     ]
 }
 
-/// The mean bytes of a cache entry: an image after each prefix of the
-/// pipeline, averaged over the stages.
-fn mean_entry(job: &Job) -> usize {
-    let item = job.items().into_iter().next();
-    let Some(item) = item else { return 1 };
-    let pipeline = job.registry.pipeline(&PIPELINE).expect("registered");
-    let mut total = item.bytes();
-    let mut current = item;
-    for plugin in &pipeline[..PIPELINE.len() - 1] {
-        match kernels::framework::engine::block_on(plugin.process(current.clone())) {
-            Ok(next) => current = next,
-            Err(_) => break,
+/// The bytes of one of the job's images as it enters the pipeline: the
+/// memory-aware cache's unit.
+fn image_bytes(job: &Job) -> usize {
+    job.items().first().map_or(1, |item| item.bytes())
+}
+
+/// The clock's resolution: the smallest step between two readings.
+fn tick_ms(clock: Clock) -> f64 {
+    let mut smallest = f64::INFINITY;
+    for _ in 0..5 {
+        let start = clock();
+        let mut now = clock();
+        while now == start {
+            now = clock();
         }
-        total += current.bytes();
+        smallest = smallest.min(now - start);
     }
-    total / PIPELINE.len()
+    smallest
 }
 
 /// One cached batch of the job's stream with `policy`: its hit rate and
 /// stats, and its time.
 fn cached_run(job: &Job, policy: Policy, clock: Clock) -> (kernels::framework::caches::CacheStats, f64) {
     let pipeline = job.registry.pipeline(&PIPELINE).expect("registered");
-    let mut cache: PolicyCache<kernels::framework::plugins::Item> = PolicyCache::new(policy);
+    let mut cache: PolicyCache<Staged> = PolicyCache::new(policy);
     let start = clock();
     let options = Options { limit: job.workers, cache: Some(&mut cache as &mut ItemCache), clock };
     process_batch(job.items(), &pipeline, options);
@@ -277,18 +283,20 @@ fn compare_caches(params: &Params, job: &Job, clock: Clock) -> (DemoTable, Vec<(
         "Caching strategies on the same stream",
         format!(
             "{} images (Zipf s = {:.2}) through concurrent with each cache at {entries} entries; the memory-aware \
-             cache holds as many bytes as {entries} average entries ({}); TTL entries expire {} ms after they are \
-             stored. Time saved is against one uncached run of {} — single runs, so read it as a rough figure.",
+             cache holds as many bytes as {entries} input images ({}). An entry is an image at the deepest stage it \
+             reached, so a repeat resumes there (a finished one is only its regions); TTL entries expire {} ms after \
+             they are stored. The hit rate is the share of images that resumed from the cache. Time saved is against \
+             one uncached run of {} — single runs, so read it as a rough figure.",
             job.keys.len(),
             params.zipf(),
-            format_bytes((entries * mean_entry(job)) as u64),
+            format_bytes((entries * image_bytes(job)) as u64),
             params.target_ms,
             ms(uncached_ms)
         ),
         &["strategy", "hit rate", "hits", "misses", "evictions", "expired", "peak held", "time", "time saved"],
         Vec::new(),
     );
-    for (row, policy) in policies(params, entries, mean_entry(job)).into_iter().enumerate() {
+    for (row, policy) in policies(params, entries, image_bytes(job)).into_iter().enumerate() {
         let (stats, time_ms) = cached_run(job, policy, clock);
         let rate = stats.hit_rate();
         rates.push((policy.name(), entries, rate));
@@ -311,9 +319,9 @@ fn compare_caches(params: &Params, job: &Job, clock: Clock) -> (DemoTable, Vec<(
 
 /// Hit rate against the cache's size, per strategy.
 fn hit_rate_chart(params: &Params, job: &Job, clock: Clock) -> Chart {
-    let most = (job.keys.len() * PIPELINE.len()).max(2);
+    let most = (2 * job.keys.len()).max(2);
     let sizes: Vec<usize> = std::iter::successors(Some(1usize), |s| Some(s * 2)).take_while(|&s| s <= most).collect();
-    let mean = mean_entry(job);
+    let mean = image_bytes(job);
     let names = ["lru", "lfu", "ttl", "memory"];
     let mut lines: Vec<ChartLine> = names.iter().map(|n| ChartLine { name: n.to_string(), points: Vec::new() }).collect();
     for &entries in &sizes {
@@ -326,12 +334,12 @@ fn hit_rate_chart(params: &Params, job: &Job, clock: Clock) -> Chart {
         id: "hit-rate".into(),
         title: "Hit rate vs cache size, per strategy".into(),
         caption: format!(
-            "The same {} images at each size; the memory-aware cache gets as many bytes as that many average \
-             entries and evicts the largest first, so it keeps many small final results where the others keep \
-             a few large intermediate images.",
+            "The same {} images at each size; the memory-aware cache gets as many bytes as that many input \
+             images and evicts the largest entry first: the images still in the pipeline go before the finished \
+             results, which are only their regions, so it keeps more finished results in the same bytes.",
             job.keys.len()
         ),
-        x_label: "cache size (entries)".into(),
+        x_label: "cache size (entries; memory: images' bytes)".into(),
         y_label: "hit rate".into(),
         log_x: true,
         lines,
@@ -424,11 +432,12 @@ fn batching(params: &Params, adaptive: &Streamed, fixed: &Streamed, workers: usi
         "batching",
         "Adaptive batching with backpressure, beside a fixed batch",
         format!(
-            "A producer faster than the consumer fills a queue of at most {} images and waits when it is full. \
+            "A producer faster than the consumer fills a queue of at most {} images (the fixed run's: its batch, if \
+             larger) and waits when it is full. \
              Adaptive starts at one image and doubles the batch while a batch takes less than {} ms and the next \
              size fits in the {} budget, then grows by one; it halves on a breach. The fixed batch of {} {}. \
              Pool busy: the pool threads' busy time over {workers} × the batch's time.",
-            4 * BATCH_CEILING,
+            QUEUE,
             params.target_ms,
             format_bytes(budget as u64),
             params.batch,

@@ -15,7 +15,7 @@ crate::params! {
         images: IntList { min: 1, max: 2000, max_len: 6 } = "8,32",
             "images",
             "items per batch, the sweep; a stream of this many images with repeats";
-        size: Int { min: 8, max: 512 } = "96",
+        size: Int { min: 8, max: 512 } = "256",
             "size (pixels per side)",
             "each image is size × size grayscale pixels";
         blobs: Int { min: 0, max: 64 } = "6",
@@ -112,10 +112,11 @@ pub static EXERCISE: Exercise = Exercise {
         },
     ],
     source: include_str!("../../../kernels/src/framework/mod.rs"),
+    // Measured here at the defaults (two cores): 1.5–1.9× in six runs.
     target: Target {
         variant: "tuned",
         baseline: "naive",
-        speedup: 1.5,
+        speedup: 1.3,
         size: 32,
     },
     thread_sweep: Some("concurrent"),

@@ -151,8 +151,12 @@ impl Registry {
     }
 }
 
-/// A cache of items after a pipeline prefix.
-pub type ItemCache = dyn Cache<Item>;
+/// An image after the first `.0` plugins of a pipeline.
+pub type Staged = (usize, Item);
+
+/// A result cache: one entry per image and pipeline, holding the image
+/// after the deepest stage reached so far.
+pub type ItemCache = dyn Cache<Staged>;
 
 /// How `process_batch` runs.
 pub struct Options<'c> {
@@ -202,18 +206,18 @@ pub struct Outcome {
     pub tasks: Vec<Task>,
     /// The most items that were in flight at once.
     pub max_in_flight: usize,
-    /// Cache lookups that found an entry, and all lookups.
+    /// Items that resumed from the cache.
     pub cache_hits: u64,
-    /// Cache lookups made.
+    /// Items looked up in the cache (one lookup each).
     pub cache_lookups: u64,
 }
 
-/// The cache key of `key`'s item after the first `stages` plugins of
-/// `pipeline`: the same image through the same prefix is the same result.
-pub fn cache_key(key: u64, pipeline: &[&dyn Plugin], stages: usize) -> u64 {
+/// The cache key of image `key` in `pipeline`: the same image through the
+/// same plugins is the same result.
+pub fn cache_key(key: u64, pipeline: &[&dyn Plugin]) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     key.hash(&mut hasher);
-    for plugin in &pipeline[..stages] {
+    for plugin in pipeline {
         plugin.name().hash(&mut hasher);
     }
     hasher.finish()
@@ -247,25 +251,26 @@ pub fn process_batch(items: Vec<Item>, pipeline: &[&dyn Plugin], mut options: Op
     let clock = options.clock;
     let mut outcome = Outcome::default();
     let mut waiting: VecDeque<(usize, Item)> = items.into_iter().enumerate().collect();
-    let mut flying: Vec<Flight> = Vec::new();
+    // Items back from the pool, ready for the event loop.
+    let mut ready: VecDeque<Flight> = VecDeque::new();
     loop {
-        // The semaphore: admit items while permits are free.
-        while flying.len() < limit {
-            let Some((index, item)) = waiting.pop_front() else { break };
-            let mut flight = Flight { index, stage: 0, item };
-            if let Some(cache) = options.cache.as_deref_mut() {
-                resume_from_cache(&mut flight, pipeline, cache, clock(), &mut outcome);
+        // The event loop: light plugins, until every item in flight is
+        // done, failed or at a CPU-heavy plugin. An item that ends frees
+        // its permit, and the next waiting item is admitted at once, so it
+        // joins the coming pool round.
+        let mut heavy: Vec<Flight> = Vec::new();
+        loop {
+            // The semaphore: admit items while permits are free.
+            while ready.len() + heavy.len() < limit {
+                let Some((index, item)) = waiting.pop_front() else { break };
+                let mut flight = Flight { index, stage: 0, item };
+                if let Some(cache) = options.cache.as_deref_mut() {
+                    resume_from_cache(&mut flight, pipeline, cache, clock(), &mut outcome);
+                }
+                ready.push_back(flight);
+                outcome.max_in_flight = outcome.max_in_flight.max(ready.len() + heavy.len());
             }
-            flying.push(flight);
-        }
-        outcome.max_in_flight = outcome.max_in_flight.max(flying.len());
-        if flying.is_empty() {
-            break;
-        }
-        // The event loop: light plugins, until every item is done, failed
-        // or at a CPU-heavy plugin.
-        let mut heavy = Vec::new();
-        for mut flight in std::mem::take(&mut flying) {
+            let Some(mut flight) = ready.pop_front() else { break };
             loop {
                 let Some(plugin) = pipeline.get(flight.stage) else {
                     outcome.results.push((flight.index, flight.item));
@@ -287,26 +292,52 @@ pub fn process_batch(items: Vec<Item>, pipeline: &[&dyn Plugin], mut options: Op
                 }
             }
         }
-        // The pool: every CPU-heavy step in flight at once.
-        let slots: Vec<Mutex<Option<Item>>> = heavy.iter_mut().map(|f| Mutex::new(Some(f.take()))).collect();
-        let ran = crate::interleaved(heavy.len(), limit, |j| {
-            let item = slots[j].lock().unwrap_or_else(|e| e.into_inner()).take().expect("each job runs once");
-            let plugin = pipeline[heavy[j].stage];
-            let start = clock();
-            let result = block_on(plugin.process(item));
-            (result, rayon::current_thread_index(), start, clock())
-        });
+        if heavy.is_empty() {
+            break;
+        }
+        // The pool: every CPU-heavy step in flight at once, each handed to
+        // the pool as its own job (the seed's run_in_executor), and the
+        // event loop waits for them all.
+        let jobs: Vec<(&dyn Plugin, Item)> = heavy.iter_mut().map(|f| (pipeline[f.stage], f.take())).collect();
+        let ran = on_pool(jobs, clock);
         for (mut flight, (result, lane, start_ms, end_ms)) in heavy.into_iter().zip(ran) {
             let plugin = pipeline[flight.stage].name();
             outcome.tasks.push(Task { index: flight.index, plugin, lane, start_ms, end_ms });
             if advance(&mut flight, result, pipeline, &mut options, &mut outcome) {
-                flying.push(flight);
+                ready.push_back(flight);
             }
         }
     }
     outcome.results.sort_by_key(|(index, _)| *index);
     outcome.failed.sort_by_key(|f| f.index);
     outcome
+}
+
+/// What a job on the pool returns: the plugin's result, the pool thread
+/// that ran it, and when it started and ended.
+type Ran = (Result<Item, String>, Option<usize>, f64, f64);
+
+/// Runs every job on the thread pool, each as its own task injected from
+/// outside the pool, so any idle thread takes the next one; returns when
+/// all have ended, their results in the jobs' order. (A parallel iterator
+/// would run a single job on the calling thread, and hand a second to a
+/// sleeping thread only if it woke before the first thread finished.)
+fn on_pool(jobs: Vec<(&dyn Plugin, Item)>, clock: Clock) -> Vec<Ran> {
+    let slots: Vec<Mutex<Option<Ran>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    rayon::in_place_scope(|scope| {
+        for ((plugin, item), slot) in jobs.into_iter().zip(&slots) {
+            scope.spawn(move |_| {
+                let start = clock();
+                let result = block_on(plugin.process(item));
+                let ran = (result, rayon::current_thread_index(), start, clock());
+                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(ran);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every job ran"))
+        .collect()
 }
 
 /// Takes a plugin's result: on success the item moves to its next stage
@@ -324,9 +355,12 @@ fn advance(
         Ok(item) => {
             flight.item = item;
             flight.stage += 1;
+            // The entry moves one stage deeper: a repeat of this image
+            // resumes here, or takes the result when the item is done.
             if let Some(cache) = options.cache.as_deref_mut() {
                 let bytes = flight.item.bytes();
-                cache.put(cache_key(flight.item.key, pipeline, flight.stage), flight.item.clone(), bytes, (options.clock)());
+                let key = cache_key(flight.item.key, pipeline);
+                cache.put(key, (flight.stage, flight.item.clone()), bytes, (options.clock)());
             }
             true
         }
@@ -341,16 +375,12 @@ fn fail(outcome: &mut Outcome, flight: &Flight, plugin: &str, error: String) {
     outcome.failed.push(Failure { index: flight.index, key: flight.item.key, error: format!("{plugin}: {error}") });
 }
 
-/// Starts `flight` after the longest pipeline prefix the cache holds for
-/// its image: the deepest stage is looked up first.
+/// Starts `flight` after the deepest stage the cache holds for its image.
 fn resume_from_cache(flight: &mut Flight, pipeline: &[&dyn Plugin], cache: &mut ItemCache, now: f64, outcome: &mut Outcome) {
-    for stages in (1..=pipeline.len()).rev() {
-        outcome.cache_lookups += 1;
-        if let Some(item) = cache.get(cache_key(flight.item.key, pipeline, stages), now) {
-            outcome.cache_hits += 1;
-            flight.item = item;
-            flight.stage = stages;
-            return;
-        }
+    outcome.cache_lookups += 1;
+    if let Some((stage, item)) = cache.get(cache_key(flight.item.key, pipeline), now) {
+        outcome.cache_hits += 1;
+        flight.item = item;
+        flight.stage = stage;
     }
 }

@@ -135,7 +135,7 @@ impl Job {
     }
 
     /// The `cached` variant's cache: LRU with `cache_size` entries.
-    pub fn cache(&self) -> PolicyCache<Item> {
+    pub fn cache(&self) -> PolicyCache<engine::Staged> {
         PolicyCache::new(Policy::Lru { capacity: self.cache_size })
     }
 }
@@ -189,10 +189,9 @@ pub fn tuned(job: &Job) -> Summary {
 /// latency and memory.
 pub fn adaptive(job: &Job) -> Summary {
     let mut cache = job.cache();
-    let capacity = 4 * BATCH_CEILING;
-    let streamed = tuning::stream(&job.registry, job.items(), &job.tuned, job.control, capacity, Some(&mut cache), job.clock);
+    let streamed = tuning::stream(&job.registry, job.items(), &job.tuned, job.control, QUEUE, Some(&mut cache), job.clock);
     Summary::of(&streamed.expect("the optimizer chose registered plugins").outcome)
 }
 
-/// The queue of `adaptive` holds four times this many items.
-pub const BATCH_CEILING: usize = 16;
+/// The most images waiting in `adaptive`'s queue: its largest batch.
+pub const QUEUE: usize = 32;

@@ -405,10 +405,14 @@ impl Plugin for Stats {
             Some(_) => Ok(()),
         }
     }
-    fn process(&self, mut item: Item) -> Processing<'_> {
+    /// Its output is the regions alone, as the seed's plugin returns its
+    /// own result: the image, mask and labels are dropped, so a finished
+    /// item (what a cache keeps, what a batch returns) is small.
+    fn process(&self, item: Item) -> Processing<'_> {
         Box::pin(async move {
-            item.regions = Some(region_stats(item.labels.as_deref().unwrap_or_default(), &item.image));
-            Ok(item)
+            let regions = region_stats(item.labels.as_deref().unwrap_or_default(), &item.image);
+            let empty = Image { width: item.image.width, height: item.image.height, pixels: Vec::new() };
+            Ok(Item { regions: Some(regions), ..Item::new(item.key, empty) })
         })
     }
 }

@@ -14,16 +14,19 @@ pub struct Evidence<'a> {
     pub caches: &'a [(&'static str, usize, f64)],
     /// The auto-optimizer's trials (empty when its choice was reused).
     pub trials: &'a [Trial],
+    /// The clock's resolution: a call shorter than a few ticks cannot
+    /// show variability, only the clock's steps.
+    pub tick_ms: f64,
 }
 
-/// Recommendations, most important first: the seed's rule (max > 3 ×
-/// mean), then a plugin that dominates the time, failures, caches that
+/// Recommendations: the seed's rule (max > 3 × mean, where the slowest
+/// call lasted at least ten clock ticks), a plugin that dominates the time, failures, caches that
 /// never hit, and the batch size where throughput stopped growing.
 pub fn recommendations(metrics: &BTreeMap<&'static str, PluginMetrics>, evidence: &Evidence) -> Vec<String> {
     let mut said = Vec::new();
     let total: f64 = metrics.values().map(|m| m.total_ms).sum();
     for (name, m) in metrics {
-        if m.count > 0 && m.max_ms > 3.0 * m.mean_ms() {
+        if m.count > 0 && m.max_ms > 3.0 * m.mean_ms() && m.max_ms >= 10.0 * evidence.tick_ms {
             said.push(format!(
                 "Operation {name} shows high variability: its slowest call took {:.3} ms, more than 3 × its mean \
                  of {:.3} ms; look for a cold cache, an uneven input or a pause on the thread before optimizing it.",

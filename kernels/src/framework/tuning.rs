@@ -227,7 +227,7 @@ pub struct Step {
     pub queue: usize,
     /// Its items per second.
     pub items_per_s: f64,
-    /// The bytes its items held when processed.
+    /// The bytes it held when it ended: its images and its results.
     pub bytes: usize,
     /// The time the pool's threads were busy over `workers ×` its time.
     pub busy: f64,
@@ -290,7 +290,7 @@ pub fn stream(
         let options = Options { limit: config.workers, cache: cache.as_deref_mut(), clock };
         let outcome = process_batch(taken, &pipeline, options);
         let ms = (clock() - began).max(1e-3);
-        let bytes = bytes_before.max(outcome.results.iter().map(|(_, item)| item.bytes()).sum());
+        let bytes = bytes_before + outcome.results.iter().map(|(_, item)| item.bytes()).sum::<usize>();
         let pooled: f64 = outcome.tasks.iter().filter(|t| t.lane.is_some()).map(|t| t.end_ms - t.start_ms).sum();
         merge(&mut streamed.outcome, outcome, offset);
         offset += count;

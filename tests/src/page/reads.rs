@@ -26,6 +26,21 @@ impl Page {
         text_of(&css, &check).await
     }
 
+    /// Every element with `data-testid` `testid`, as its `data-*`
+    /// attributes (camel-cased as `dataset` names them), in page order.
+    pub async fn hooked(&self, testid: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+        let script = "return [...document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)].map(e => ({...e.dataset}))";
+        let value = self.js_with(script, vec![testid.into()]).await;
+        serde_json::from_value(value.clone()).unwrap_or_else(|error| panic!("{testid}: {value} ({error})"))
+    }
+
+    /// The line charts, as `(data-chart, data-lines)`.
+    pub async fn charts(&self) -> Vec<(String, usize)> {
+        let script = "return [...document.querySelectorAll('[data-testid=\"chart\"]')].map(c => [c.dataset.chart, Number(c.dataset.lines)])";
+        let value = self.js(script).await;
+        serde_json::from_value(value.clone()).unwrap_or_else(|error| panic!("charts: {value} ({error})"))
+    }
+
     /// The verdict of the variant's card where it agrees with the
     /// reference, `""` where it does not say so.
     pub async fn variant_agreement(&self, variant: &str) -> String {
