@@ -5,12 +5,16 @@
 // offline: network first, the cache when the network fails. And it answers
 // the network lane's endpoint (see `endpoint`).
 const CACHE = "perflab-v1";
+// Notes the benchmark worker keeps across runs (the framework's
+// auto-optimizer's choices): not a copy of the site, so never dropped.
+const NOTES = "perflab-notes";
 
 self.addEventListener("install", () => self.skipWaiting());
 // Control the open pages at once (their reload makes them isolated), then
 // fetch the whole site, both worker builds included, so it works offline
 // after one visit. Activation does not wait for that: pages are not
-// answered by a worker that is still activating. Older caches go.
+// answered by a worker that is still activating. Older copies of the site
+// go; the notes stay.
 self.addEventListener("activate", (event) => {
   event.waitUntil(Promise.all([self.clients.claim(), dropOldCaches()]));
   precache();
@@ -34,7 +38,7 @@ async function precache() {
 
 async function dropOldCaches() {
   const names = await caches.keys();
-  await Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name)));
+  await Promise.all(names.filter((name) => name !== CACHE && name !== NOTES).map((name) => caches.delete(name)));
 }
 
 function isolated(response) {

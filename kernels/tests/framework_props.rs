@@ -244,6 +244,18 @@ fn the_optimizer_reuses_its_choice_and_keeps_only_orders_that_agree() {
     assert!(second.reused);
     assert!(second.trials.is_empty());
     assert_eq!(second.best, first.best);
+    // Kept as a note across runs, and adopted by a fresh optimizer.
+    let note = first.best.to_note();
+    let read = kernels::framework::tuning::Config::from_note(&note, &PIPELINE).unwrap();
+    assert_eq!(read, first.best);
+    let mut fresh = Optimizer::default();
+    fresh.adopt(Optimizer::question(&PIPELINE, &sample, 2, 1 << 20), read);
+    let third = fresh.optimize(&registry, &PIPELINE, &sample, 2, 1 << 20, clock).unwrap();
+    assert!(third.reused && third.best == first.best);
+    // A note naming other plugins, or missing one, is refused.
+    for bad in ["blur,quality;8;2", "blur,quality,threshold,segment,sharpen;8;2", "blur,quality,threshold,segment,stats;0;2", ""] {
+        assert_eq!(kernels::framework::tuning::Config::from_note(bad, &PIPELINE), None, "{bad}");
+    }
 }
 
 #[test]

@@ -144,5 +144,14 @@ async fn without_service_workers_the_single_build_runs_and_says_why() {
     );
     assert_eq!(page.checked("parallel").await, "[1, 3, 5]");
     assert_eq!(navigations(&page).await, json!(1));
+
+    // Without threads rayon runs its scopes on the worker's own thread:
+    // the framework's pool jobs still run, and agree.
+    page.navigate("/perflab/exercises/framework?images=6&size=32&budget_ms=100")
+        .await;
+    page.run().await;
+    page.wait_state("done", Duration::from_secs(120)).await;
+    assert_eq!(page.agreeing_variants().await, 5);
+    assert_eq!(page.result_rows().await.len(), 5);
     page.close().await;
 }

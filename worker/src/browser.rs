@@ -97,6 +97,29 @@ impl Browser for Timers {
         shared_clock
     }
 
+    fn recall(&self, key: &str) -> Pin<Box<dyn Future<Output = Option<String>>>> {
+        let url = note_url(key);
+        Box::pin(async move {
+            let notes = notes().await.ok()?;
+            let found = wasm_bindgen_futures::JsFuture::from(notes.match_with_str(&url)).await.ok()?;
+            let response: web_sys::Response = found.dyn_into().ok()?;
+            let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?).await.ok()?;
+            text.as_string()
+        })
+    }
+
+    fn remember(&self, key: &str, note: String) -> Pin<Box<dyn Future<Output = Result<(), String>>>> {
+        let url = note_url(key);
+        Box::pin(async move {
+            let notes = notes().await?;
+            let response = web_sys::Response::new_with_opt_str(Some(&note)).map_err(|e| format!("{e:?}"))?;
+            wasm_bindgen_futures::JsFuture::from(notes.put_with_str(&url, &response))
+                .await
+                .map_err(|e| format!("the cache storage refused the note: {e:?}"))?;
+            Ok(())
+        })
+    }
+
     fn local_file(&self) -> Option<Rc<dyn LocalFile>> {
         self.file.clone()
     }
@@ -251,4 +274,25 @@ impl Read for BlobReader {
 fn shared_clock() -> f64 {
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
     scope.performance().map_or(0.0, |p| p.time_origin() + p.now())
+}
+
+/// The cache that keeps notes across runs: its own, so the service
+/// worker's copy of the site can be replaced without losing them (the
+/// service worker keeps it when it drops old caches).
+const NOTES: &str = "perflab-notes";
+
+/// A note's address in [`NOTES`], under the worker's own URL.
+fn note_url(key: &str) -> String {
+    let key: String = key.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    format!("notes/{key}")
+}
+
+/// The notes' cache, if this context has cache storage.
+async fn notes() -> Result<web_sys::Cache, String> {
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    let storage = scope.caches().map_err(|e| format!("no cache storage here: {e:?}"))?;
+    let cache = wasm_bindgen_futures::JsFuture::from(storage.open(NOTES))
+        .await
+        .map_err(|e| format!("the cache storage did not open: {e:?}"))?;
+    cache.dyn_into().map_err(|e| format!("not a cache: {e:?}"))
 }

@@ -160,3 +160,16 @@ async fn without_a_service_worker_the_endpoint_is_simulated_with_its_parameters(
         "every request answered once"
     );
 }
+
+/// A note kept through the site's cache storage is read by a later run's
+/// browser; a key never kept reads as none.
+#[wasm_bindgen_test]
+async fn a_note_kept_by_one_run_is_read_by_the_next() {
+    use exercises::runner::Browser;
+    let key = format!("test-{}", js_sys::Math::random().to_bits());
+    let first = Timers::new();
+    assert_eq!(first.recall(&key).await, None);
+    first.remember(&key, "quality,blur;8;2".into()).await.unwrap();
+    let later = Timers::new();
+    assert_eq!(later.recall(&key).await.as_deref(), Some("quality,blur;8;2"));
+}

@@ -7,6 +7,8 @@ use kernels::framework::caches::{Cache, Policy, PolicyCache};
 use kernels::framework::engine::{Clock, ItemCache, Options, Outcome, Staged, process_batch};
 use kernels::framework::report::{Evidence, recommendations};
 use kernels::framework::tuning::{Config, Control, Search, Streamed, run_batches, stream};
+use kernels::framework::image::Image;
+use kernels::framework::plugins::Item;
 use kernels::framework::{Job, PIPELINE, QUEUE, naive_outcome};
 
 use super::Params;
@@ -41,8 +43,9 @@ fn order(config: &Config) -> String {
     config.order.join(" → ")
 }
 
-/// Every message of the demonstration, computed now.
-pub(super) fn demonstrate(params: &Params, clock: Clock) -> Vec<FromWorker> {
+/// Every message of the demonstration, computed now, and the optimizer's
+/// search; `kept` says the optimizer's choice was kept by an earlier run.
+pub(super) fn demonstrate(params: &Params, clock: Clock, kept: bool) -> (Vec<FromWorker>, Search) {
     let n = params.images.iter().copied().max().unwrap_or(1).min(DEMO_MAX);
     // The search first, so the page shows it, or shows that it was reused.
     let search = params.search(&params.registry(clock), clock);
@@ -56,17 +59,17 @@ pub(super) fn demonstrate(params: &Params, clock: Clock) -> Vec<FromWorker> {
         let outcome = run();
         (outcome, clock() - start)
     };
-    let naive = timed(&|| naive_outcome(&job.registry, job.items(), &PIPELINE).expect("registered"));
+    let naive = timed(&|| naive_outcome(&job.registry, with_broken(&job), &PIPELINE).expect("registered"));
     let metrics = job.registry.metrics.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let pipeline = job.registry.pipeline(&PIPELINE).expect("registered");
-    let concurrent = timed(&|| process_batch(job.items(), &pipeline, Options { limit: workers, cache: None, clock }));
+    let concurrent = timed(&|| process_batch(with_broken(&job), &pipeline, Options { limit: workers, cache: None, clock }));
     let cached = timed(&|| {
         let mut cache = job.cache();
-        process_batch(job.items(), &pipeline, Options { limit: workers, cache: Some(&mut cache), clock })
+        process_batch(with_broken(&job), &pipeline, Options { limit: workers, cache: Some(&mut cache), clock })
     });
     let tuned = timed(&|| {
         let mut cache = job.cache();
-        run_batches(&job.registry, job.items(), &job.tuned, Some(&mut cache), clock).expect("registered")
+        run_batches(&job.registry, with_broken(&job), &job.tuned, Some(&mut cache), clock).expect("registered")
     });
     let adaptive = streamed(&job, job.control, clock);
     let fixed = streamed(&job, Control::Fixed(params.batch as usize), clock);
@@ -87,7 +90,7 @@ pub(super) fn demonstrate(params: &Params, clock: Clock) -> Vec<FromWorker> {
     let (caches, hit_rates) = compare_caches(params, &job, clock);
     messages.push(FromWorker::Table(caches));
     messages.push(FromWorker::Chart(hit_rate_chart(params, &job, clock)));
-    messages.push(FromWorker::Table(optimizer(&search, &job)));
+    messages.push(FromWorker::Table(optimizer(&search, kept)));
     messages.extend(batching(params, &adaptive.0, &fixed.0, workers));
     let evidence = Evidence { items: n as usize, caches: &hit_rates, trials: &search.trials, tick_ms: tick_ms(clock) };
     let said = recommendations(&metrics, &evidence);
@@ -100,7 +103,33 @@ pub(super) fn demonstrate(params: &Params, clock: Clock) -> Vec<FromWorker> {
     );
     report.hooks = (0..said.len()).map(|i| (i, hook("recommendation", &[]))).collect();
     messages.push(FromWorker::Table(report));
-    messages
+    (messages, search)
+}
+
+/// Says in the optimizer's table that its choice could not be kept for
+/// later runs, and why.
+pub(super) fn not_kept(messages: &mut [FromWorker], why: &str) {
+    for message in messages {
+        if let FromWorker::Table(table) = message
+            && table.id == "optimizer"
+        {
+            table.caption.push_str(&format!(" It could not be kept for later runs: {why}."));
+        }
+    }
+}
+
+/// The job's stream with two broken images at its end, as a real stream
+/// has: an empty one and one cut short (its last row missing). Validation
+/// refuses both; the batch goes on.
+fn with_broken(job: &Job) -> Vec<Item> {
+    let mut items = job.items();
+    let Some(first) = items.first().map(|item| item.image.clone()) else { return items };
+    let empty = Image { width: 0, height: 0, pixels: Vec::new() };
+    let mut short = first;
+    short.pixels.truncate(short.pixels.len().saturating_sub(short.width.max(1)));
+    items.push(Item::new(u64::MAX, empty));
+    items.push(Item::new(u64::MAX - 1, short));
+    items
 }
 
 /// A stream of the job's images through `control`'s batching, with the
@@ -112,7 +141,7 @@ fn streamed(job: &Job, control: Control, clock: Clock) -> (Streamed, f64) {
         Control::Adaptive { .. } => QUEUE,
     };
     let start = clock();
-    let out = stream(&job.registry, job.items(), &job.tuned, control, capacity, Some(&mut cache), clock);
+    let out = stream(&job.registry, with_broken(&job), &job.tuned, control, capacity, Some(&mut cache), clock);
     (out.expect("registered"), clock() - start)
 }
 
@@ -122,8 +151,9 @@ fn books(runs: &[(&str, &Outcome, f64)], n: u64) -> DemoTable {
         "batches",
         "One batch of each design",
         format!(
-            "{n} images through every design once (not the timed runs): every image ends as a result or a failure, \
-             and the two add up. In flight: the most images processed at once."
+            "{n} images and two broken ones (empty, cut short) through every design once (not the timed runs): \
+             every image ends as a result or a failure, and the two add up. In flight: the most images processed \
+             at once."
         ),
         &["design", "images", "results", "failed", "most in flight", "cache hits / lookups", "time"],
         Vec::new(),
@@ -347,7 +377,7 @@ fn hit_rate_chart(params: &Params, job: &Job, clock: Clock) -> Chart {
 }
 
 /// The optimizer's trials, fastest first, or its reused choice.
-fn optimizer(search: &Search, job: &Job) -> DemoTable {
+fn optimizer(search: &Search, kept: bool) -> DemoTable {
     let chosen = &search.best;
     let default = search.throughput(&search.default);
     let best = search.throughput(chosen);
@@ -356,9 +386,12 @@ fn optimizer(search: &Search, job: &Job) -> DemoTable {
         _ => String::new(),
     };
     let caption = if search.reused {
+        let whence = match kept {
+            true => "kept by an earlier run in this browser (the site's cache storage) for the same question",
+            false => "cached by an earlier search for the same question in this worker",
+        };
         format!(
-            "Reused: the choice was cached by an earlier search for the same question in this worker, so nothing \
-             was timed. Chosen: {} with batches of {} and {} workers.",
+            "Reused: the choice was {whence}, so nothing was timed. Chosen: {} with batches of {} and {} workers.",
             order(chosen),
             chosen.batch,
             chosen.workers
@@ -367,7 +400,8 @@ fn optimizer(search: &Search, job: &Job) -> DemoTable {
         format!(
             "{} orders kept of {} (the others refuse an input or change the regions on the sample); each kept \
              order × batch size × workers timed on {} sample images, the better of two runs. Chosen: {} with \
-             batches of {} and {} workers{gain}. The choice is cached: every size of tuned and adaptive reuses it.",
+             batches of {} and {} workers{gain}. The choice is cached: every size of tuned and adaptive reuses it, \
+             and it is kept in the browser for the next run with the same question.",
             search.trials.iter().map(|t| &t.config.order).collect::<std::collections::BTreeSet<_>>().len(),
             search.refused.len() + search.trials.iter().map(|t| &t.config.order).collect::<std::collections::BTreeSet<_>>().len(),
             super::run::SAMPLE,
@@ -389,7 +423,6 @@ fn optimizer(search: &Search, job: &Job) -> DemoTable {
             .collect(),
     );
     shown.highlighted = usize::from(!trials.is_empty());
-    let _ = job;
     shown
 }
 

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use kernels::framework::engine::{Clock, Registry};
 use kernels::framework::plugins::Item;
-use kernels::framework::tuning::{Control, Optimizer, Search};
+use kernels::framework::tuning::{Config, Control, Optimizer, Search};
 use kernels::framework::{self as fw, Job, PIPELINE, Summary};
 
 use super::Params;
@@ -59,6 +59,25 @@ impl Params {
             .expect("the pipeline's plugins are registered")
     }
 
+    /// The key the optimizer's answer for these parameters is kept under
+    /// across runs.
+    pub(super) fn choice_key(&self) -> String {
+        let question = Optimizer::question(&PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes());
+        format!("framework-choice-{question:016x}")
+    }
+
+    /// Adopts the choice an earlier run kept, in `note`; false if the note
+    /// does not read as one.
+    fn adopt(&self, note: &str) -> bool {
+        let Some(config) = Config::from_note(note, &PIPELINE) else {
+            return false;
+        };
+        let question = Optimizer::question(&PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes());
+        let mut optimizer = OPTIMIZER.lock().unwrap_or_else(|e| e.into_inner());
+        optimizer.get_or_insert_with(Optimizer::default).adopt(question, config);
+        true
+    }
+
     /// A stream of `n` images and everything the variants need.
     pub(super) fn job(&self, n: u64, clock: Clock) -> Job {
         let (images, keys) = Job::images(n as usize, self.size as usize, self.blobs as usize, self.zipf(), self.seed as u64);
@@ -104,8 +123,24 @@ impl Runner for Framework {
         KERNELS.table(params.job(size, host.clock()), describe)
     }
 
+    /// The demonstration, with the optimizer's choice kept across runs: a
+    /// choice an earlier run kept is adopted (and the page says so), a new
+    /// one is kept for the next run.
     fn live(&self, params: &Params, host: &Host) -> Option<Live> {
-        let messages = demo::demonstrate(params, host.clock());
-        Some(Box::pin(async move { messages }))
+        let (params, host) = (params.clone(), host.clone());
+        Some(Box::pin(async move {
+            let key = params.choice_key();
+            let kept = match host.recall(&key).await {
+                Some(note) => params.adopt(&note),
+                None => false,
+            };
+            let (mut messages, search) = demo::demonstrate(&params, host.clock(), kept);
+            if !search.reused
+                && let Err(why) = host.remember(&key, search.best.to_note()).await
+            {
+                demo::not_kept(&mut messages, &why);
+            }
+            messages
+        }))
     }
 }

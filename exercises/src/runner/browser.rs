@@ -50,6 +50,20 @@ pub trait Browser {
         stand_in_clock
     }
 
+    /// A note kept by an earlier run under `key` (in the browser, in the
+    /// site's cache storage), if there is one.
+    fn recall(&self, key: &str) -> Pin<Box<dyn Future<Output = Option<String>>>> {
+        let _ = key;
+        Box::pin(std::future::ready(None))
+    }
+
+    /// Keeps `note` under `key` for later runs; the error says why it
+    /// could not (no cache storage in this context).
+    fn remember(&self, key: &str, note: String) -> Pin<Box<dyn Future<Output = Result<(), String>>>> {
+        let _ = (key, note);
+        Box::pin(std::future::ready(Err("this browser keeps nothing across runs".to_string())))
+    }
+
     /// The file the learner picked for this run, if any.
     fn local_file(&self) -> Option<Rc<dyn LocalFile>> {
         None
@@ -108,12 +122,14 @@ pub struct ViewGrowth {
 }
 
 /// A browser stand-in in plain Rust: a clock that advances 0.5 ms per
-/// reading, sleeps that advance it at once, no network, no file, no page
-/// to post to, and the crossings summed in Rust. Host tests hand it to
+/// reading, sleeps that advance it at once, notes kept as long as it
+/// lives, no network, no file, no page to post to, and the crossings
+/// summed in Rust. Host tests hand it to
 /// runners.
 #[derive(Default)]
 pub struct Plain {
     now: Cell<f64>,
+    notes: std::cell::RefCell<std::collections::HashMap<String, String>>,
 }
 
 impl Plain {
@@ -134,6 +150,15 @@ impl Browser for Plain {
     fn sleep(&self, ms: u32) -> Pin<Box<dyn Future<Output = ()>>> {
         self.now.set(self.now.get() + f64::from(ms));
         Box::pin(std::future::ready(()))
+    }
+
+    fn recall(&self, key: &str) -> Pin<Box<dyn Future<Output = Option<String>>>> {
+        Box::pin(std::future::ready(self.notes.borrow().get(key).cloned()))
+    }
+
+    fn remember(&self, key: &str, note: String) -> Pin<Box<dyn Future<Output = Result<(), String>>>> {
+        self.notes.borrow_mut().insert(key.to_string(), note);
+        Box::pin(std::future::ready(Ok(())))
     }
 }
 

@@ -21,6 +21,33 @@ pub struct Config {
     pub workers: usize,
 }
 
+impl Config {
+    /// The configuration as a line of text, to keep across runs:
+    /// `quality,blur,threshold,segment,stats;8;2`.
+    pub fn to_note(&self) -> String {
+        format!("{};{};{}", self.order.join(","), self.batch, self.workers)
+    }
+
+    /// A configuration read back from [`Config::to_note`], its plugins
+    /// named from `names` (an order of other plugins is refused).
+    pub fn from_note(note: &str, names: &[&'static str]) -> Option<Config> {
+        let mut parts = note.trim().split(';');
+        let order: Option<Vec<&'static str>> = parts
+            .next()?
+            .split(',')
+            .map(|name| names.iter().copied().find(|n| *n == name))
+            .collect();
+        let mut order = order?;
+        let batch = parts.next()?.parse().ok().filter(|&b| b > 0)?;
+        let workers = parts.next()?.parse().ok().filter(|&w| w > 0)?;
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        let mut expected = names.to_vec();
+        expected.sort_unstable();
+        (parts.next().is_none() && sorted == expected).then(|| Config { order: std::mem::take(&mut order), batch, workers })
+    }
+}
+
 /// One configuration timed on the sample.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trial {
@@ -124,6 +151,21 @@ pub struct Optimizer {
 }
 
 impl Optimizer {
+    /// What a search answers, as a number: the pipeline, the sample's
+    /// length and item size, the workers and the byte budget.
+    pub fn question(pipeline: &[&'static str], sample: &[Item], max_workers: usize, budget: usize) -> u64 {
+        let item_bytes = sample.iter().map(Item::bytes).max().unwrap_or(1).max(1);
+        let mut hasher = std::hash::DefaultHasher::new();
+        (pipeline, sample.len(), item_bytes, max_workers, budget).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// Takes `config` as the answer to `question`, as if searched: a
+    /// choice kept from an earlier run.
+    pub fn adopt(&mut self, question: u64, config: Config) {
+        self.chosen.insert(question, config);
+    }
+
     /// The best configuration for running `pipeline` on items like
     /// `sample` with up to `max_workers` in flight and `budget` bytes for
     /// a batch in flight: from the cache when this question was answered
@@ -140,9 +182,7 @@ impl Optimizer {
         clock: Clock,
     ) -> Result<Search, String> {
         let item_bytes = sample.iter().map(Item::bytes).max().unwrap_or(1).max(1);
-        let mut hasher = std::hash::DefaultHasher::new();
-        (pipeline, sample.len(), item_bytes, max_workers, budget).hash(&mut hasher);
-        let question = hasher.finish();
+        let question = Optimizer::question(pipeline, sample, max_workers, budget);
         let default = Config { order: pipeline.to_vec(), batch: sample.len().max(1), workers: max_workers.max(1) };
         if let Some(best) = self.chosen.get(&question) {
             return Ok(Search { trials: Vec::new(), refused: Vec::new(), best: best.clone(), default, reused: true });
