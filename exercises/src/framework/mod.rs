@@ -66,9 +66,11 @@ pub static EXERCISE: Exercise = Exercise {
          wrapper, the seed's timing_decorator as a type, so no plugin times itself.",
         "Every variant runs the same plugin kernels; what differs is the framework around them. naive \
          is the seed's design as written: one image at a time, every plugin awaited in turn. \
-         concurrent is process_batch with a semaphore of `workers` permits: light plugins run on the \
-         worker's event loop, and the CPU-heavy steps of the images in flight run together on the \
-         thread pool. cached adds a result cache keyed by image and pipeline prefix, so a repeated \
+         concurrent is process_batch with a semaphore of `workers` permits. The batch is a small task graph, \
+         as Dask builds one: images × plugins, each image's plugins a chain of tasks that depend on the one \
+         before. The executor runs what is ready: light plugins on the worker's event loop, then the CPU-heavy \
+         steps of the images in flight together on the thread pool, one job each; an image that ends frees \
+         its permit and the next one is admitted at once. cached adds a result cache keyed by image and pipeline prefix, so a repeated \
          image resumes after the deepest stage already computed. tuned runs the auto-optimizer's \
          choice of plugin order, batch size and workers, and adaptive feeds tuned from a bounded queue, \
          its batch size set from the measured latency and memory.",
