@@ -117,29 +117,28 @@ pub fn parallel(numbers: &[u32]) -> Vec<u32> {
 /// `(first index, value)` pairs are merged in first-seen order. O(n) work
 /// per shard for the scan, O(n / shards) for the hashing.
 pub fn sharded(numbers: &[u32], shards: usize) -> Vec<u32> {
-    use rayon::prelude::*;
     use std::collections::HashMap;
     let shards = shards.max(1);
     // A multiplicative hash spreads consecutive values over the shards.
     let shard_of = |x: u32| (x.wrapping_mul(0x9E37_79B1) >> 16) as usize % shards;
-    let mut firsts: Vec<(usize, u32)> = (0..shards)
-        .into_par_iter()
-        .flat_map_iter(|shard| {
-            let mut first_seen: HashMap<u32, (usize, bool)> = HashMap::new();
-            for (index, &x) in numbers.iter().enumerate() {
-                if shard_of(x) == shard {
-                    first_seen
-                        .entry(x)
-                        .and_modify(|(_, repeated)| *repeated = true)
-                        .or_insert((index, false));
-                }
+    // One task per shard, each spawned on its own (see `interleaved`).
+    let per_shard = crate::interleaved(shards, shards, |shard| {
+        let mut first_seen: HashMap<u32, (usize, bool)> = HashMap::new();
+        for (index, &x) in numbers.iter().enumerate() {
+            if shard_of(x) == shard {
+                first_seen
+                    .entry(x)
+                    .and_modify(|(_, repeated)| *repeated = true)
+                    .or_insert((index, false));
             }
-            first_seen
-                .into_iter()
-                .filter(|(_, (_, repeated))| *repeated)
-                .map(|(x, (index, _))| (index, x))
-        })
-        .collect();
+        }
+        first_seen
+            .into_iter()
+            .filter(|(_, (_, repeated))| *repeated)
+            .map(|(x, (index, _))| (index, x))
+            .collect::<Vec<_>>()
+    });
+    let mut firsts: Vec<(usize, u32)> = per_shard.into_iter().flatten().collect();
     firsts.sort_unstable();
     firsts.into_iter().map(|(_, x)| x).collect()
 }

@@ -141,17 +141,41 @@ async fn main() {
                 format_ns(skip["predicted_ns"].as_f64().unwrap_or_default())
             );
         }
-        for point in json["thread_sweep"].as_array().into_iter().flatten() {
-            println!(
-                "thread sweep: {} threads, {}",
-                point[0],
-                format_ns(
-                    exercises::analysis::per_call_point(
-                        &serde_json::from_value(point[1].clone()).expect("a measurement")
-                    )
-                    .unwrap_or_default()
-                )
-            );
+        let sweep: Vec<(u64, exercises::protocol::Measurement)> = json["thread_sweep"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|point| {
+                let threads = point[0].as_u64().unwrap_or_default();
+                (threads, serde_json::from_value(point[1].clone()).expect("a measurement"))
+            })
+            .collect();
+        for (threads, measurement) in &sweep {
+            let ns = exercises::analysis::per_call_point(measurement).unwrap_or_default();
+            println!("thread sweep: {threads} threads, {}", format_ns(ns));
+        }
+        // The sweep's point at the pool's size measures what the table's
+        // row of the same variant measures: say how far apart they are.
+        if let Some((threads, last)) = sweep.last() {
+            let row = json["rows"].as_array().into_iter().flatten().find(|row| {
+                row["variant"] == last.variant.as_str() && row["size"].as_u64() == Some(last.size)
+            });
+            if let Some(row) = row {
+                let point = exercises::analysis::per_call_point(last).unwrap_or_default();
+                let (low, high) = (
+                    row["ns_per_call"]["low"].as_f64().unwrap_or_default(),
+                    row["ns_per_call"]["high"].as_f64().unwrap_or_default(),
+                );
+                let within = if (low..=high).contains(&point) { "within" } else { "outside" };
+                println!(
+                    "thread sweep vs table: {} at n = {} with {threads} threads {}, table row [{}, {}]: {within} its interval",
+                    last.variant,
+                    last.size,
+                    format_ns(point),
+                    format_ns(low),
+                    format_ns(high)
+                );
+            }
         }
         if let Ok(folder) = std::env::var("PERFLAB_SCREENSHOTS") {
             let height = browser
