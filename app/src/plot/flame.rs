@@ -37,7 +37,9 @@ pub fn flame<DB: DrawingBackend>(
     let names: Vec<&str> = flame
         .spans
         .iter()
-        .map(|s| s.name.split(" ×").next().unwrap_or(&s.name))
+        // "process ×3" is `process`'s, and in a Gantt chart "blur #7" (a
+        // plugin on item 7) is `blur`'s colour.
+        .map(|s| s.name.split(" ×").next().and_then(|n| n.split(" #").next()).unwrap_or(&s.name))
         .collect();
     // One colour per distinct name, in order of first appearance.
     let mut distinct: Vec<&str> = Vec::new();

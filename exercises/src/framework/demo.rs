@@ -403,12 +403,13 @@ fn optimizer(search: &Search, kept: bool) -> DemoTable {
     } else {
         format!(
             "{} orders kept of {} (the others refuse an input or change the regions on the sample); each kept \
-             order × batch size × workers timed on {} sample images, the better of two runs. Chosen: {} with \
+             order × batch size × workers timed on {} sample images, the best of {} runs. Chosen: {} with \
              batches of {} and {} workers{gain}. The choice is cached: every size of tuned and adaptive reuses it, \
              and it is kept in the browser for the next run with the same question.",
             search.trials.iter().map(|t| &t.config.order).collect::<std::collections::BTreeSet<_>>().len(),
             search.refused.len() + search.trials.iter().map(|t| &t.config.order).collect::<std::collections::BTreeSet<_>>().len(),
             super::run::SAMPLE,
+            kernels::framework::tuning::RUNS,
             order(chosen),
             chosen.batch,
             chosen.workers
