@@ -55,6 +55,12 @@ async fn every_design_accounts_for_every_image_and_the_demonstration_is_shown() 
         assert!((0.0..=1.0).contains(&rate), "{cache:?}");
     }
 
+    // Each plugin's kernel beside its naive twin, with the same output.
+    let twins = page.demo_table("twins").await.cells();
+    let plugins: Vec<&str> = twins.iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(plugins, ["blur", "threshold", "segment"]);
+    assert!(twins.iter().all(|row| row[6] == "yes"), "{twins:?}");
+
     // The report, the optimizer's search, the Gantt charts and the lines.
     assert!(!page.hooked("recommendation").await.is_empty());
     let optimizer = page.demo_table("optimizer").await;

@@ -88,6 +88,7 @@ pub(super) fn demonstrate(params: &Params, clock: Clock, kept: bool) -> (Vec<Fro
     messages.push(FromWorker::Table(books(&runs, n)));
     messages.push(FromWorker::Table(failures(&naive.0)));
     messages.push(FromWorker::Table(plugins(&metrics, &job)));
+    messages.push(FromWorker::Table(twins(&job, clock)));
     for (name, outcome, _) in &runs[1..4] {
         messages.push(FromWorker::Flame(gantt(name, outcome)));
     }
@@ -231,6 +232,76 @@ fn plugins(metrics: &std::collections::BTreeMap<&'static str, kernels::framework
          pass: the plugins themselves hold no timing code. A failed call counts as a failure, not a call."
             .into(),
         &["plugin", "kind", "calls", "total", "mean", "min", "max", "failures"],
+        rows,
+    )
+}
+
+/// Each plugin's kernel against its naive twin on the stream's first
+/// image: the same output (the property tests hold them equal), and the
+/// time of each, the best of three calls.
+fn twins(job: &Job, clock: Clock) -> DemoTable {
+    use kernels::framework::plugins as p;
+    let best = |run: &dyn Fn() -> u64| {
+        (0..3)
+            .map(|_| {
+                let start = clock();
+                std::hint::black_box(run());
+                clock() - start
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let mut rows = Vec::new();
+    if let Some(item) = job.items().into_iter().next() {
+        let image = p::blur(&item.image, kernels::framework::BLUR_RADIUS);
+        let t = p::otsu(&image.pixels);
+        let mask: Vec<u8> = image.pixels.iter().map(|&v| u8::from(v > t)).collect();
+        let (w, h) = (image.width, image.height);
+        let r = kernels::framework::BLUR_RADIUS;
+        let pairs: [(&str, &str, &str, f64, f64, bool); 3] = [
+            (
+                "blur",
+                "every pixel averages its (2r + 1)² window",
+                "separable running sums: O(n) whatever r is",
+                best(&|| u64::from(p::blur_naive(&item.image, r).pixels[0])),
+                best(&|| u64::from(p::blur(&item.image, r).pixels[0])),
+                p::blur_naive(&item.image, r) == image,
+            ),
+            (
+                "threshold",
+                "256 thresholds, each a scan of every pixel",
+                "one histogram, then running sums over 256 bins",
+                best(&|| u64::from(p::otsu_naive(&image.pixels))),
+                best(&|| u64::from(p::otsu(&image.pixels))),
+                p::otsu_naive(&image.pixels) == t,
+            ),
+            (
+                "segment",
+                "flood fill, breadth first, from each unlabelled pixel",
+                "two passes with a union-find forest",
+                best(&|| u64::from(p::label_naive(&mask, w, h)[0])),
+                best(&|| u64::from(p::label(&mask, w, h)[0])),
+                p::label_naive(&mask, w, h) == p::label(&mask, w, h),
+            ),
+        ];
+        for (plugin, naive, fast, naive_ms, fast_ms, same) in pairs {
+            rows.push(vec![
+                plugin.to_string(),
+                naive.to_string(),
+                ms(naive_ms),
+                fast.to_string(),
+                ms(fast_ms),
+                format!("{:.1}×", naive_ms / fast_ms.max(1e-6)),
+                if same { "yes" } else { "no" }.to_string(),
+            ]);
+        }
+    }
+    table(
+        "twins",
+        "Each plugin's kernel against its naive twin",
+        "On the stream's first image, the best of three calls each (a single image, so read it as a rough \
+         figure). Every design above runs the fast kernels: their speedups are the framework's alone."
+            .into(),
+        &["plugin", "naive", "time", "kernel", "time", "speedup", "same output"],
         rows,
     )
 }
