@@ -19,16 +19,21 @@
 
 use std::collections::BTreeMap;
 
-use exercises::analysis::{per_call_point, predict_ns, speedup};
+use exercises::analysis::{per_call_point, predict_ns};
 use exercises::params::{self, FromValues, ParamValues};
 use exercises::protocol::{
     CheckReport, FromWorker, Measurement, MemorySteps, Skip, ToWorker, VariantCheck,
 };
-use exercises::runner::Host;
+use exercises::runner::{Host, Workload};
 use exercises::{Common, Exercise, Variant, find};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_pcg::Pcg64;
+
+mod sampler;
+
+pub use sampler::measure;
+use sampler::{Sampler, target_decided};
 
 /// What the harness knows about where it runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -160,111 +165,6 @@ pub fn request(text: &str) -> Result<(&'static Exercise, ParamValues), FromWorke
     Ok((exercise.section(&values), values))
 }
 
-/// Times `calls` back-to-back calls.
-fn time_batch(clock: &mut impl Clock, calls: u64, call: &mut impl FnMut()) -> f64 {
-    let begin = clock.now_ns();
-    for _ in 0..calls {
-        call();
-    }
-    clock.now_ns() - begin
-}
-
-/// One variant being measured at one size.
-struct Sampler {
-    variant: usize,
-    /// Calls per unit of linear sampling (`d`).
-    unit: u64,
-    /// One call spans a sample: time calls one by one.
-    flat: bool,
-    measurement: Measurement,
-}
-
-impl Sampler {
-    /// Times the first call, then warms up and calibrates (see the module
-    /// documentation). Using the fastest, not the last, batch keeps one slow
-    /// batch (a memory growth, a tier-up) from ending the warm-up with
-    /// batches far too short. A batch that reads 0 took under one tick.
-    fn calibrate(
-        variant: usize,
-        name: &str,
-        size: u64,
-        clock: &mut impl Clock,
-        budget_ns: f64,
-        min_sample_ns: f64,
-        call: &mut impl FnMut(),
-    ) -> Sampler {
-        let start = clock.now_ns();
-        // The first call is also the one whose memory is counted.
-        let (first_call_ns, memory) = crate::memory::region(|| time_batch(clock, 1, call));
-        let tick_ns = min_sample_ns / SAMPLE_RESOLUTIONS;
-        let mut calls = 1;
-        let mut batches = 0;
-        let mut fastest_per_call = f64::INFINITY;
-        loop {
-            let elapsed = time_batch(clock, calls, call);
-            batches += 1;
-            fastest_per_call = fastest_per_call.min(elapsed.max(tick_ns) / calls as f64);
-            let long_enough = calls as f64 * fastest_per_call >= min_sample_ns;
-            let elapsed_ns = clock.now_ns() - start;
-            let warm = elapsed_ns >= (budget_ns / 10.0).min(WARMUP_CAP_NS);
-            let out_of_time = elapsed_ns > budget_ns / 2.0 || calls >= MAX_BATCH;
-            if (long_enough && batches >= 2 && warm) || out_of_time {
-                break;
-            }
-            if !long_enough {
-                calls *= 2;
-            }
-        }
-        let measurement = Measurement {
-            variant: name.into(),
-            size,
-            iters: Vec::new(),
-            times_ns: Vec::new(),
-            first_call_ns,
-            memory,
-        };
-        Sampler {
-            variant,
-            unit: calls,
-            flat: calls == 1,
-            measurement,
-        }
-    }
-
-    /// Takes sample number `round` (from 1).
-    fn sample(&mut self, round: u64, clock: &mut impl Clock, call: &mut impl FnMut()) {
-        let iters = if self.flat {
-            self.unit
-        } else {
-            round * self.unit
-        };
-        let elapsed = time_batch(clock, iters, call);
-        self.measurement.iters.push(iters);
-        self.measurement.times_ns.push(elapsed);
-    }
-}
-
-/// Measures one variant alone at one size; `call` runs it once.
-pub fn measure(
-    variant: &str,
-    size: u64,
-    clock: &mut impl Clock,
-    budget_ns: f64,
-    min_sample_ns: f64,
-    max_samples: usize,
-    call: &mut impl FnMut(),
-) -> Measurement {
-    let start = clock.now_ns();
-    let mut sampler = Sampler::calibrate(0, variant, size, clock, budget_ns, min_sample_ns, call);
-    for round in 1..=max_samples as u64 {
-        if round > MIN_SAMPLES as u64 && clock.now_ns() - start >= budget_ns {
-            break;
-        }
-        sampler.sample(round, clock, call);
-    }
-    sampler.measurement
-}
-
 /// Checks, then times, every variant of `exercise`, and posts `Done`.
 pub fn run(
     exercise: &Exercise,
@@ -318,6 +218,7 @@ pub fn run_cpu(
     let mode = Mode::named(&common.mode);
     let budget_ns = budget_ns(&common);
     let min_sample_ns = SAMPLE_RESOLUTIONS * bench.resolution_ns;
+    let timing = Timing { mode, budget_ns, min_sample_ns };
 
     let sweep = exercise.thread_sweep.and_then(|name| {
         timed
@@ -398,32 +299,9 @@ pub fn run_cpu(
                 break;
             }
         }
-        // At the target's size, a speedup whose interval still straddles
-        // the target gets more rounds of the deciding pair alone, until it
-        // clears the target or the pair's budget is spent again; the
-        // verdict says when it was spent.
-        if size == exercise.target.size && !target_decided(exercise, &samplers) {
-            let target = &exercise.target;
-            let pair: Vec<usize> = (0..samplers.len())
-                .filter(|&i| [target.baseline, target.variant].contains(&samplers[i].measurement.variant.as_str()))
-                .collect();
-            let extra_start = clock.now_ns();
-            let mut round = rounds;
-            while pair.len() == 2
-                && round < 2 * mode.max_samples as u64
-                && clock.now_ns() - extra_start < 2.0 * budget_ns
-            {
-                round += 1;
-                let label = format!("n = {size}: deciding the target, round {round}");
-                post(FromWorker::Progress { done, total, label });
-                for &i in &pair {
-                    let v = samplers[i].variant;
-                    samplers[i].sample(round, clock, &mut || workload.run(v));
-                }
-                if target_decided(exercise, &samplers) {
-                    break;
-                }
-            }
+        if size == exercise.target.size {
+            let mut progress = |label| post(FromWorker::Progress { done, total, label });
+            decide_target(exercise, &mut samplers, workload.as_mut(), rounds, timing, clock, &mut progress);
         }
         samplers.sort_by_key(|sampler| sampler.variant);
         for sampler in samplers {
@@ -439,49 +317,17 @@ pub fn run_cpu(
     }
 
     // The thread sweep: the same variant with 1, 2, … threads, at the
-    // largest size it was measured at. Its samples are interleaved in
-    // shuffled rounds, as the table's variants are, so every call meets
-    // the pool as the table's calls do (its threads asleep after other
-    // work): the sweep's point at the pool's size measures what the
-    // table's row measures.
+    // largest size it was measured at.
     if let (Some(v), true) = (sweep, sweep_points > 0) {
         let largest = measured
             .get(&v)
             .and_then(|points| points.iter().map(|p| p.0 as u64).max());
         if let Some(size) = largest {
             let mut workload = exercise.runner.workload(values, host, size);
-            let name = exercise.variants[v].name;
-            // Each sampler's `variant` holds its thread count.
-            let mut samplers: Vec<Sampler> = (1..=bench.pool_threads)
-                .map(|threads| {
-                    let label = format!("warming up {name} at n = {size} with {threads} threads");
-                    post(FromWorker::Progress { done, total, label });
-                    workload.set_threads(threads);
-                    Sampler::calibrate(threads, name, size, clock, budget_ns, min_sample_ns, &mut || {
-                        workload.run(v)
-                    })
-                })
-                .collect();
-            let start = clock.now_ns();
-            let sweep_budget_ns = budget_ns * samplers.len() as f64;
-            for round in 1..=mode.max_samples as u64 {
-                let label = format!("{name} at n = {size} with 1 … {} threads: round {round}", bench.pool_threads);
-                post(FromWorker::Progress { done, total, label });
-                samplers.shuffle(&mut rng);
-                for sampler in &mut samplers {
-                    workload.set_threads(sampler.variant);
-                    sampler.sample(round, clock, &mut || workload.run(v));
-                }
-                if round >= MIN_SAMPLES as u64 && clock.now_ns() - start >= sweep_budget_ns {
-                    break;
-                }
-            }
-            samplers.sort_by_key(|sampler| sampler.variant);
-            for sampler in samplers {
-                post(FromWorker::ThreadPoint {
-                    threads: sampler.variant,
-                    measurement: sampler.measurement,
-                });
+            let mut progress = |label| post(FromWorker::Progress { done, total, label });
+            let points = thread_sweep(exercise.variants[v].name, v, size, workload.as_mut(), bench.pool_threads, timing, &mut rng, clock, &mut progress);
+            for (threads, measurement) in points {
+                post(FromWorker::ThreadPoint { threads, measurement });
                 done += 1;
             }
         }
@@ -491,6 +337,92 @@ pub fn run_cpu(
         total: done,
         label: "done".into(),
     });
+}
+
+/// How long and how finely to sample.
+#[derive(Clone, Copy)]
+struct Timing {
+    mode: Mode,
+    budget_ns: f64,
+    min_sample_ns: f64,
+}
+
+/// At the target's size, a speedup whose interval still straddles the
+/// target gets more rounds (after round `after`) of the deciding pair
+/// alone, until it clears the target or the pair's budget is spent again;
+/// the verdict says when it was spent.
+fn decide_target(
+    exercise: &Exercise,
+    samplers: &mut [Sampler],
+    workload: &mut dyn Workload,
+    after: u64,
+    timing: Timing,
+    clock: &mut impl Clock,
+    progress: &mut impl FnMut(String),
+) {
+    let target = &exercise.target;
+    let pair: Vec<usize> = (0..samplers.len())
+        .filter(|&i| [target.baseline, target.variant].contains(&samplers[i].measurement.variant.as_str()))
+        .collect();
+    if pair.len() != 2 || target_decided(exercise, samplers) {
+        return;
+    }
+    let start = clock.now_ns();
+    let mut round = after;
+    while round < 2 * timing.mode.max_samples as u64 && clock.now_ns() - start < 2.0 * timing.budget_ns {
+        round += 1;
+        let size = samplers[pair[0]].measurement.size;
+        progress(format!("n = {size}: deciding the target, round {round}"));
+        for &i in &pair {
+            let v = samplers[i].variant;
+            samplers[i].sample(round, clock, &mut || workload.run(v));
+        }
+        if target_decided(exercise, samplers) {
+            return;
+        }
+    }
+}
+
+/// Variant `v` (`name`) at `size` with 1, 2, … `pool_threads` threads.
+/// Its samples are interleaved in shuffled rounds, as the table's variants
+/// are, so every call meets the pool as the table's calls do (its threads
+/// asleep after other work): the point at the pool's size measures what
+/// the table's row measures. Returns each thread count's measurement.
+#[allow(clippy::too_many_arguments, reason = "the harness's state, passed as it is")]
+fn thread_sweep(
+    name: &str,
+    v: usize,
+    size: u64,
+    workload: &mut dyn Workload,
+    pool_threads: usize,
+    timing: Timing,
+    rng: &mut Pcg64,
+    clock: &mut impl Clock,
+    progress: &mut impl FnMut(String),
+) -> Vec<(usize, Measurement)> {
+    // Each sampler's `variant` holds its thread count.
+    let mut samplers: Vec<Sampler> = (1..=pool_threads)
+        .map(|threads| {
+            progress(format!("warming up {name} at n = {size} with {threads} threads"));
+            workload.set_threads(threads);
+            Sampler::calibrate(threads, name, size, clock, timing.budget_ns, timing.min_sample_ns, &mut || workload.run(v))
+        })
+        .collect();
+    let start = clock.now_ns();
+    let sweep_budget_ns = timing.budget_ns * samplers.len() as f64;
+    for round in 1..=timing.mode.max_samples as u64 {
+        progress(format!("{name} at n = {size} with 1 … {pool_threads} threads: round {round}"));
+        samplers.shuffle(rng);
+        for sampler in &mut samplers {
+            workload.set_threads(sampler.variant);
+            sampler.sample(round, clock, &mut || workload.run(v));
+        }
+        if round >= MIN_SAMPLES as u64 && clock.now_ns() - start >= sweep_budget_ns {
+            break;
+        }
+    }
+    samplers.sort_by_key(|sampler| sampler.variant);
+    samplers.into_iter().map(|s| (s.variant, s.measurement)).collect()
 }
 
 /// Most steps recorded per call.
@@ -554,23 +486,6 @@ pub fn over_budget(
         predicted_ns,
         budget_ns,
     })
-}
-
-/// Whether the target's speedup interval lies wholly above or below the
-/// target, so more samples would not change the verdict.
-fn target_decided(exercise: &Exercise, samplers: &[Sampler]) -> bool {
-    let target = &exercise.target;
-    let find = |name: &str| {
-        samplers
-            .iter()
-            .find(|s| s.measurement.variant == name)
-            .map(|s| &s.measurement)
-    };
-    match (find(target.baseline), find(target.variant)) {
-        (Some(baseline), Some(variant)) => speedup(baseline, variant, 200)
-            .is_some_and(|s| s.low >= target.speedup || s.high < target.speedup),
-        _ => false,
-    }
 }
 
 /// Runs every variant on every check case and compares its output with the

@@ -146,7 +146,7 @@ fn streamed(job: &Job, control: Control, clock: Clock) -> (Streamed, f64) {
         Control::Adaptive { .. } => QUEUE,
     };
     let start = clock();
-    let out = stream(&job.registry, with_broken(&job), &job.tuned, control, capacity, Some(&mut cache), clock);
+    let out = stream(&job.registry, with_broken(job), &job.tuned, control, capacity, Some(&mut cache), clock);
     (out.expect("registered"), clock() - start)
 }
 

@@ -40,12 +40,12 @@ impl Params {
     }
 
     pub(super) fn registry(&self, clock: Clock) -> Registry {
-        fw::registry(self.fail_rate as f64 / 100.0, self.seed as u64, clock)
+        fw::registry(self.fail_rate as f64 / 100.0, self.seed, clock)
     }
 
     /// The stream's first images, the optimizer's sample.
     fn sample(&self) -> Vec<Item> {
-        let (images, keys) = Job::images(SAMPLE, self.size as usize, self.blobs as usize, self.zipf(), self.seed as u64);
+        let (images, keys) = Job::images(SAMPLE, self.size as usize, self.blobs as usize, self.zipf(), self.seed);
         keys.iter().map(|&k| Item::new(k, images[k as usize].clone())).collect()
     }
 
@@ -80,7 +80,7 @@ impl Params {
 
     /// A stream of `n` images and everything the variants need.
     pub(super) fn job(&self, n: u64, clock: Clock) -> Job {
-        let (images, keys) = Job::images(n as usize, self.size as usize, self.blobs as usize, self.zipf(), self.seed as u64);
+        let (images, keys) = Job::images(n as usize, self.size as usize, self.blobs as usize, self.zipf(), self.seed);
         let registry = self.registry(clock);
         let tuned = self.search(&registry, clock).best;
         Job {

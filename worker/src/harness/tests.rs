@@ -4,6 +4,7 @@
 use std::cell::Cell;
 
 use exercises::params::ParamValue;
+use exercises::protocol::Measurement;
 use exercises::runner::{Case, KernelList, Output, Plain, Runner, Workload};
 use exercises::{Exercise, Growth, Target, Variant};
 
