@@ -59,11 +59,15 @@ impl Params {
             .expect("the pipeline's plugins are registered")
     }
 
+    /// The optimizer's question for these parameters.
+    fn question(&self) -> u64 {
+        Optimizer::question(&PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes())
+    }
+
     /// The key the optimizer's answer for these parameters is kept under
     /// across runs.
     pub(super) fn choice_key(&self) -> String {
-        let question = Optimizer::question(&PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes());
-        format!("framework-choice-{question:016x}")
+        format!("framework-choice-{:016x}", self.question())
     }
 
     /// Adopts the choice an earlier run kept, in `note`; false if the note
@@ -72,7 +76,7 @@ impl Params {
         let Some(config) = Config::from_note(note, &PIPELINE) else {
             return false;
         };
-        let question = Optimizer::question(&PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes());
+        let question = self.question();
         let mut optimizer = OPTIMIZER.lock().unwrap_or_else(|e| e.into_inner());
         optimizer.get_or_insert_with(Optimizer::default).adopt(question, config);
         true

@@ -180,6 +180,19 @@ pub struct Failure {
     pub error: String,
 }
 
+impl Failure {
+    /// Item `index` (image `key`) failed in `plugin` with `error`.
+    pub fn new(index: usize, key: u64, plugin: &str, error: &str) -> Failure {
+        Failure { index, key, error: format!("{plugin}: {error}") }
+    }
+}
+
+/// Whether `plugin` takes `item`; a refusal is worded as the failure it
+/// becomes.
+pub fn check_input(plugin: &dyn Plugin, item: &Item) -> Result<(), String> {
+    plugin.validate(item).map_err(|error| format!("invalid input: {error}"))
+}
+
 /// One plugin call of a batch, for the Gantt chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Task {
@@ -276,8 +289,8 @@ pub fn process_batch(items: Vec<Item>, pipeline: &[&dyn Plugin], mut options: Op
                     outcome.results.push((flight.index, flight.item));
                     break;
                 };
-                if let Err(error) = plugin.validate(&flight.item) {
-                    fail(&mut outcome, &flight, plugin.name(), format!("invalid input: {error}"));
+                if let Err(error) = check_input(*plugin, &flight.item) {
+                    fail(&mut outcome, &flight, plugin.name(), error);
                     break;
                 }
                 if plugin.kind() == Kind::Cpu {
@@ -372,7 +385,7 @@ fn advance(
 }
 
 fn fail(outcome: &mut Outcome, flight: &Flight, plugin: &str, error: String) {
-    outcome.failed.push(Failure { index: flight.index, key: flight.item.key, error: format!("{plugin}: {error}") });
+    outcome.failed.push(Failure::new(flight.index, flight.item.key, plugin, &error));
 }
 
 /// Starts `flight` after the deepest stage the cache holds for its image.

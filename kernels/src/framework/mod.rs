@@ -81,15 +81,11 @@ pub fn naive_outcome(registry: &Registry, items: Vec<Item>, pipeline: &[&str]) -
     'items: for (index, mut item) in items.into_iter().enumerate() {
         for plugin in &plugins {
             let key = item.key;
-            let result = plugin
-                .validate(&item)
-                .map_err(|e| format!("invalid input: {e}"))
-                .and_then(|()| block_on(plugin.process(item)));
+            let result = engine::check_input(*plugin, &item).and_then(|()| block_on(plugin.process(item)));
             match result {
                 Ok(next) => item = next,
                 Err(error) => {
-                    let error = format!("{}: {error}", plugin.name());
-                    outcome.failed.push(engine::Failure { index, key, error });
+                    outcome.failed.push(engine::Failure::new(index, key, plugin.name(), &error));
                     continue 'items;
                 }
             }
@@ -127,6 +123,12 @@ impl Job {
         let count = keys.iter().copied().max().map_or(0, |k| k as usize + 1);
         let images = (0..count).map(|k| image::synthetic(side, blobs, seed.wrapping_add(k as u64))).collect();
         (images, keys)
+    }
+
+    /// The stream's first item, if any, without copying the rest.
+    pub fn first_item(&self) -> Option<Item> {
+        let &key = self.keys.first()?;
+        Some(Item::new(key, self.images[key as usize].clone()))
     }
 
     /// The stream's items, fresh: each call processes copies.

@@ -1,19 +1,24 @@
 //! `framework`'s demonstration: one run of each design on a stream, shown
-//! as the batch books, the failed items, two Gantt charts, the caches
-//! compared, the optimizer's search, adaptive batching over time and the
-//! performance report.
+//! as the batch books, the failed items, the plugins beside their naive
+//! twins, three Gantt charts, the caches compared, the optimizer's search,
+//! adaptive batching over time and the performance report.
 
-use kernels::framework::caches::{Cache, Policy, PolicyCache};
-use kernels::framework::engine::{Clock, ItemCache, Options, Outcome, Staged, process_batch};
-use kernels::framework::report::{Evidence, recommendations};
-use kernels::framework::tuning::{Config, Control, Search, Streamed, run_batches, stream};
+use kernels::framework::engine::{Clock, Options, Outcome, process_batch};
 use kernels::framework::image::Image;
 use kernels::framework::plugins::Item;
-use kernels::framework::{Job, PIPELINE, QUEUE, naive_outcome};
+use kernels::framework::report::{Evidence, recommendations};
+use kernels::framework::tuning::{Config, Control, Search, run_batches};
+use kernels::framework::{Job, PIPELINE, naive_outcome};
 
 use super::Params;
-use crate::analysis::{format_bytes, format_ns};
-use crate::protocol::{Chart, ChartLine, DemoTable, Flame, FlameSpan, FromWorker, RowHook};
+use crate::analysis::format_ns;
+use crate::protocol::{DemoTable, Flame, FlameSpan, FromWorker, RowHook};
+
+mod batching;
+mod caches;
+
+use batching::{batching, optimizer, streamed};
+use caches::{compare_caches, hit_rate_chart};
 
 /// The demonstration's stream is the largest listed, at most this long.
 const DEMO_MAX: u64 = 64;
@@ -137,19 +142,6 @@ fn with_broken(job: &Job) -> Vec<Item> {
     items
 }
 
-/// A stream of the job's images through `control`'s batching, with the
-/// tuned order and workers and a fresh cache; and its time.
-fn streamed(job: &Job, control: Control, clock: Clock) -> (Streamed, f64) {
-    let mut cache = job.cache();
-    let capacity = match control {
-        Control::Fixed(batch) => QUEUE.max(batch),
-        Control::Adaptive { .. } => QUEUE,
-    };
-    let start = clock();
-    let out = stream(&job.registry, with_broken(job), &job.tuned, control, capacity, Some(&mut cache), clock);
-    (out.expect("registered"), clock() - start)
-}
-
 /// Each design's books: every item is a result or a failure.
 fn books(runs: &[(&str, &Outcome, f64)], n: u64) -> DemoTable {
     let mut books = table(
@@ -251,7 +243,7 @@ fn twins(job: &Job, clock: Clock) -> DemoTable {
             .fold(f64::INFINITY, f64::min)
     };
     let mut rows = Vec::new();
-    if let Some(item) = job.items().into_iter().next() {
+    if let Some(item) = job.first_item() {
         let image = p::blur(&item.image, kernels::framework::BLUR_RADIUS);
         let t = p::otsu(&image.pixels);
         let mask: Vec<u8> = image.pixels.iter().map(|&v| u8::from(v > t)).collect();
@@ -306,6 +298,20 @@ fn twins(job: &Job, clock: Clock) -> DemoTable {
     )
 }
 
+/// The clock's resolution: the smallest step between two readings.
+fn tick_ms(clock: Clock) -> f64 {
+    let mut smallest = f64::INFINITY;
+    for _ in 0..5 {
+        let start = clock();
+        let mut now = clock();
+        while now == start {
+            now = clock();
+        }
+        smallest = smallest.min(now - start);
+    }
+    smallest
+}
+
 /// A batch's plugin calls by lane: row 0 the event loop, row k + 1 the
 /// pool's thread k.
 fn gantt(name: &str, outcome: &Outcome) -> Flame {
@@ -333,239 +339,3 @@ fn gantt(name: &str, outcome: &Outcome) -> Flame {
     }
 }
 
-/// The four strategies at `entries` entries (the memory-aware one at as
-/// many bytes as that many input images), and the TTL's life.
-fn policies(params: &Params, entries: usize, image_bytes: usize) -> [Policy; 4] {
-    [
-        Policy::Lru { capacity: entries },
-        Policy::Lfu { capacity: entries },
-        Policy::Ttl { capacity: entries, ttl_ms: params.target_ms as f64 },
-        Policy::Memory { budget: entries * image_bytes },
-    ]
-}
-
-/// The bytes of one of the job's images as it enters the pipeline: the
-/// memory-aware cache's unit.
-fn image_bytes(job: &Job) -> usize {
-    job.items().first().map_or(1, |item| item.bytes())
-}
-
-/// The clock's resolution: the smallest step between two readings.
-fn tick_ms(clock: Clock) -> f64 {
-    let mut smallest = f64::INFINITY;
-    for _ in 0..5 {
-        let start = clock();
-        let mut now = clock();
-        while now == start {
-            now = clock();
-        }
-        smallest = smallest.min(now - start);
-    }
-    smallest
-}
-
-/// One cached batch of the job's stream with `policy`: its hit rate and
-/// stats, and its time.
-fn cached_run(job: &Job, policy: Policy, clock: Clock) -> (kernels::framework::caches::CacheStats, f64) {
-    let pipeline = job.registry.pipeline(&PIPELINE).expect("registered");
-    let mut cache: PolicyCache<Staged> = PolicyCache::new(policy);
-    let start = clock();
-    let options = Options { limit: job.workers, cache: Some(&mut cache as &mut ItemCache), clock };
-    process_batch(job.items(), &pipeline, options);
-    (cache.stats(), clock() - start)
-}
-
-/// The four caches on the same stream, at `cache_size` entries.
-fn compare_caches(params: &Params, job: &Job, clock: Clock) -> (DemoTable, Vec<(&'static str, usize, f64)>) {
-    let entries = params.cache_size as usize;
-    let pipeline = job.registry.pipeline(&PIPELINE).expect("registered");
-    let start = clock();
-    process_batch(job.items(), &pipeline, Options { limit: job.workers, cache: None, clock });
-    let uncached_ms = clock() - start;
-    let mut rates = Vec::new();
-    let mut compared = table(
-        "caches",
-        "Caching strategies on the same stream",
-        format!(
-            "{} images (Zipf s = {:.2}) through concurrent with each cache at {entries} entries; the memory-aware \
-             cache holds as many bytes as {entries} input images ({}). An entry is an image at the deepest stage it \
-             reached, so a repeat resumes there (a finished one is only its regions); TTL entries expire {} ms after \
-             they are stored. The hit rate is the share of images that resumed from the cache. Time saved is against \
-             one uncached run of {} — single runs, so read it as a rough figure.",
-            job.keys.len(),
-            params.zipf(),
-            format_bytes((entries * image_bytes(job)) as u64),
-            params.target_ms,
-            ms(uncached_ms)
-        ),
-        &["strategy", "hit rate", "hits", "misses", "evictions", "expired", "peak held", "time", "time saved"],
-        Vec::new(),
-    );
-    for (row, policy) in policies(params, entries, image_bytes(job)).into_iter().enumerate() {
-        let (stats, time_ms) = cached_run(job, policy, clock);
-        let rate = stats.hit_rate();
-        rates.push((policy.name(), entries, rate));
-        compared.rows.push(vec![
-            policy.name().into(),
-            format!("{:.1}%", 100.0 * rate),
-            stats.hits.to_string(),
-            stats.misses.to_string(),
-            stats.evictions.to_string(),
-            stats.expired.to_string(),
-            format_bytes(stats.peak_bytes as u64),
-            ms(time_ms),
-            ms(uncached_ms - time_ms),
-        ]);
-        let data = [("strategy", policy.name().to_string()), ("rate", rate.to_string())];
-        compared.hooks.push((row, hook("cache-hit-rate", &data)));
-    }
-    (compared, rates)
-}
-
-/// Hit rate against the cache's size, per strategy.
-fn hit_rate_chart(params: &Params, job: &Job, clock: Clock) -> Chart {
-    let most = (2 * job.keys.len()).max(2);
-    let sizes: Vec<usize> = std::iter::successors(Some(1usize), |s| Some(s * 2)).take_while(|&s| s <= most).collect();
-    let mean = image_bytes(job);
-    let names = ["lru", "lfu", "ttl", "memory"];
-    let mut lines: Vec<ChartLine> = names.iter().map(|n| ChartLine { name: n.to_string(), points: Vec::new() }).collect();
-    for &entries in &sizes {
-        for (line, policy) in lines.iter_mut().zip(policies(params, entries, mean)) {
-            let (stats, _) = cached_run(job, policy, clock);
-            line.points.push((entries as f64, stats.hit_rate()));
-        }
-    }
-    Chart {
-        id: "hit-rate".into(),
-        title: "Hit rate vs cache size, per strategy".into(),
-        caption: format!(
-            "The same {} images at each size; the memory-aware cache gets as many bytes as that many input \
-             images and evicts the largest entry first: the images still in the pipeline go before the finished \
-             results, which are only their regions, so it keeps more finished results in the same bytes.",
-            job.keys.len()
-        ),
-        x_label: "cache size (entries; memory: images' bytes)".into(),
-        y_label: "hit rate".into(),
-        log_x: true,
-        lines,
-    }
-}
-
-/// The optimizer's trials, fastest first, or its reused choice.
-fn optimizer(search: &Search, kept: bool) -> DemoTable {
-    let chosen = &search.best;
-    let default = search.throughput(&search.default);
-    let best = search.throughput(chosen);
-    let gain = match (best, default) {
-        (Some(best), Some(default)) => format!("; {:.2}× the default's throughput ({:.0} images/s)", best / default, default),
-        _ => String::new(),
-    };
-    let caption = if search.reused {
-        let whence = match kept {
-            true => "kept by an earlier run in this browser (the site's cache storage) for the same question",
-            false => "cached by an earlier search for the same question in this worker",
-        };
-        format!(
-            "Reused: the choice was {whence}, so nothing was timed. Chosen: {} with batches of {} and {} workers.",
-            order(chosen),
-            chosen.batch,
-            chosen.workers
-        )
-    } else {
-        format!(
-            "{} orders kept of {} (the others refuse an input or change the regions on the sample); each kept \
-             order × batch size × workers timed on {} sample images, the best of {} runs. Chosen: {} with \
-             batches of {} and {} workers{gain}. The choice is cached: every size of tuned and adaptive reuses it, \
-             and it is kept in the browser for the next run with the same question.",
-            search.trials.iter().map(|t| &t.config.order).collect::<std::collections::BTreeSet<_>>().len(),
-            search.refused.len() + search.trials.iter().map(|t| &t.config.order).collect::<std::collections::BTreeSet<_>>().len(),
-            super::run::SAMPLE,
-            kernels::framework::tuning::RUNS,
-            order(chosen),
-            chosen.batch,
-            chosen.workers
-        )
-    };
-    let mut trials = search.trials.clone();
-    trials.sort_by(|a, b| b.items_per_s.total_cmp(&a.items_per_s));
-    let mut shown = table(
-        "optimizer",
-        "The auto-optimizer's search",
-        caption,
-        &["order", "batch", "workers", "images/s"],
-        trials
-            .iter()
-            .map(|t| vec![order(&t.config), t.config.batch.to_string(), t.config.workers.to_string(), format!("{:.0}", t.items_per_s)])
-            .collect(),
-    );
-    shown.highlighted = usize::from(!trials.is_empty());
-    shown
-}
-
-/// Adaptive batching beside a fixed batch: the table and the charts over
-/// time.
-fn batching(params: &Params, adaptive: &Streamed, fixed: &Streamed, workers: usize) -> Vec<FromWorker> {
-    let budget = params.budget_bytes();
-    let line = |name: &str, run: &Streamed, y: fn(&kernels::framework::tuning::Step) -> f64| ChartLine {
-        name: name.into(),
-        points: run.steps.iter().map(|s| (s.at_ms, y(s))).collect(),
-    };
-    let fixed_name = format!("fixed {}", params.batch);
-    let chart = |id: &str, title: &str, y_label: &str, y: fn(&kernels::framework::tuning::Step) -> f64| Chart {
-        id: id.into(),
-        title: title.into(),
-        caption: String::new(),
-        x_label: "time (ms)".into(),
-        y_label: y_label.into(),
-        log_x: false,
-        lines: vec![line("adaptive", adaptive, y), line(&fixed_name, fixed, y)],
-    };
-    let summary = |name: &str, run: &Streamed| {
-        let over = run.steps.iter().filter(|s| s.bytes > budget).count();
-        let peak = run.steps.iter().map(|s| s.bytes).max().unwrap_or(0);
-        let busy = run.steps.iter().map(|s| s.busy * s.batch as f64).sum::<f64>()
-            / run.steps.iter().map(|s| s.batch as f64).sum::<f64>().max(1.0);
-        let end = run.steps.last().map_or(0.0, |s| s.at_ms);
-        vec![
-            name.to_string(),
-            run.steps.len().to_string(),
-            run.steps.iter().map(|s| s.batch.to_string()).collect::<Vec<_>>().join(" "),
-            format!("{} of {}", format_bytes(peak as u64), format_bytes(budget as u64)),
-            over.to_string(),
-            format!("{:.0}%", 100.0 * busy),
-            run.producer_waits.to_string(),
-            ms(end),
-        ]
-    };
-    let mut books = table(
-        "batching",
-        "Adaptive batching with backpressure, beside a fixed batch",
-        format!(
-            "A producer faster than the consumer fills a queue of at most {} images (the fixed run's: its batch, if \
-             larger) and waits when it is full. \
-             Adaptive starts at one image and doubles the batch while a batch takes less than {} ms and the next \
-             size fits in the {} budget, then grows by one; it halves on a breach. The fixed batch of {} {}. \
-             Pool busy: the pool threads' busy time over {workers} × the batch's time.",
-            QUEUE,
-            params.target_ms,
-            format_bytes(budget as u64),
-            params.batch,
-            if fixed.steps.iter().any(|s| s.bytes > budget) {
-                "overflows the memory budget"
-            } else if (params.batch as usize) < workers {
-                "leaves workers idle"
-            } else {
-                "fits the budget here"
-            }
-        ),
-        &["run", "batches", "batch sizes", "peak in flight", "batches over budget", "pool busy", "producer waits", "time"],
-        vec![summary("adaptive", adaptive), summary(&fixed_name, fixed)],
-    );
-    books.hooks = vec![(0, hook("batching", &[("run", "adaptive".into())])), (1, hook("batching", &[("run", "fixed".into())]))];
-    vec![
-        FromWorker::Table(books),
-        FromWorker::Chart(chart("batch-size", "Batch size over time", "images per batch", |s| s.batch as f64)),
-        FromWorker::Chart(chart("throughput", "Throughput over time", "images/s", |s| s.items_per_s)),
-        FromWorker::Chart(chart("queue", "Queue length over time", "images waiting", |s| s.queue as f64)),
-    ]
-}
