@@ -30,8 +30,8 @@ crate::params! {
              higher repeats the popular ones more";
         cache_size: Int { min: 0, max: 10_000 } = "64",
             "cache_size (entries)",
-            "the result cache's entries (an image after a pipeline prefix is one entry); the \
-             memory-aware cache gets as many bytes as this many average entries";
+            "the result cache's entries (one per image, at the deepest stage it reached); the \
+             memory-aware cache gets as many bytes as this many input images";
         batch: Int { min: 1, max: 1000 } = "32",
             "batch (fixed)",
             "the fixed batch size that adaptive batching is compared with";
@@ -79,8 +79,8 @@ pub static EXERCISE: Exercise = Exercise {
          blur and spare the blur of the images it rejects; blur after threshold would change the \
          regions' intensities). Then it times each kept order × batch size × worker count on the \
          sample, picks the fastest and caches the choice: a second run reuses it and says so.",
-        "What to read: the Gantt charts show which lane ran each plugin call — row 0 is the event loop, \
-         the rows below it the pool's threads — so the idle gaps where a round waits for its slowest \
+        "What to read: the Gantt charts show which lane ran each plugin call — the top row is the event \
+         loop, the rows below it the pool's threads — so the idle gaps where a round waits for its slowest \
          image are visible. The cache table compares LRU, LFU, TTL and a memory-aware cache on the same \
          stream; the report turns the metrics into sentences with their numbers.",
     ],
