@@ -8,6 +8,7 @@
 //! no kernel is compiled.
 
 pub mod analysis;
+pub mod history;
 pub mod params;
 pub mod protocol;
 pub mod source;

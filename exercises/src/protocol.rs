@@ -82,7 +82,7 @@ pub enum FromWorker {
 }
 
 /// What the worker found out about its environment.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkerInfo {
     /// "single" or "threaded".
     pub build: String,
