@@ -8,7 +8,9 @@
 pub mod bridge;
 pub mod capabilities;
 pub mod exercise_page;
+pub mod history;
 pub mod plot;
+pub mod results_db;
 
 use exercises::EXERCISES;
 use leptos::prelude::*;
@@ -35,11 +37,13 @@ pub fn App() -> impl IntoView {
             <header class="site">
                 <a href=format!("{base}/") class="brand">"Perflab"</a>
                 <span class="tagline">"measure, then optimize"</span>
+                <a href=format!("{base}/history") class="nav" data-testid="history-link">"History"</a>
             </header>
             <main>
                 <Routes fallback=|| view! { <p>"No such page. " <a href="./">"All exercises"</a></p> }>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/exercises/:id") view=exercise_page::ExercisePage />
+                    <Route path=path!("/history") view=history::History />
                 </Routes>
             </main>
         </Router>

@@ -8,7 +8,8 @@
 //!   and speedup with intervals, at the default parameters, in headless
 //!   Chromium (thorough mode), measured side by side in one run.
 //! - `cargo xtask dist [--public-url /repo/]`: the static site in `dist/`.
-//! - `cargo xtask build-worker`: the benchmark workers; Trunk calls it as a
+//! - `cargo xtask build-worker`: the benchmark workers and the results
+//!   worker; Trunk calls it as a
 //!   pre-build hook so the workers are rebuilt whenever the site is.
 //! - `cargo xtask post-build`: Trunk's post-build hook (see `post_build`).
 
@@ -242,6 +243,18 @@ fn build_worker() -> Result {
     bindgen(
         &root().join("target/wasm32-unknown-unknown/release/worker.wasm"),
         &out.join("single"),
+        "worker",
+    )?;
+
+    // The results database's worker: stable, single-threaded (SQLite here
+    // is), beside the benchmark workers.
+    run(cargo()
+        .args(["build", "--release", "--lib", "-p", "results"])
+        .args(["--target", "wasm32-unknown-unknown"]))?;
+    bindgen(
+        &root().join("target/wasm32-unknown-unknown/release/results.wasm"),
+        &out.with_file_name("results"),
+        "results",
     )?;
 
     // The threaded build: the pinned nightly rebuilds std with atomics, in
@@ -265,23 +278,18 @@ fn build_worker() -> Result {
     bindgen(
         &root().join("target/threaded/wasm32-unknown-unknown/release/worker.wasm"),
         &out.join("threaded"),
+        "worker",
     )
 }
 
-/// `wasm-bindgen --target web` into `out`, plus the bootstrap script.
-fn bindgen(wasm: &Path, out: &Path) -> Result {
+/// `wasm-bindgen --target web` of crate `name` into `out`, plus the
+/// crate's bootstrap script.
+fn bindgen(wasm: &Path, out: &Path, name: &str) -> Result {
     run(Command::new("wasm-bindgen")
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            "worker",
-            "--out-dir",
-        ])
+        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
         .arg(out)
         .arg(wasm))?;
-    std::fs::copy(root().join("worker/bootstrap.js"), out.join("bootstrap.js"))
+    std::fs::copy(root().join(name).join("bootstrap.js"), out.join("bootstrap.js"))
         .map_err(|e| format!("bootstrap.js: {e}"))?;
     Ok(())
 }

@@ -54,6 +54,9 @@ fn version_of(program: &str, args: &[&str]) -> Option<String> {
 /// Makes sure every tool is installed; with `browser`, Chromium and
 /// ChromeDriver too.
 pub fn ensure(browser: bool) -> Result<Tools> {
+    // SQLite's C source, compiled for wasm32 by the results worker's build
+    // (`sqlite-wasm-rs`): clang, and LLVM's archiver.
+    ensure_debian_packages(&[("clang", "clang"), ("llvm-ar", "llvm")])?;
     if !has_wasm_target(None) {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }

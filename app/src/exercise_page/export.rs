@@ -1,16 +1,20 @@
-//! The results as JSON, shown and downloadable once a run is done.
+//! The finished run for other tools: JSON (the full record, importable),
+//! CSV (a row per variant and size with intervals), Markdown (the summary
+//! table for a report) and PNG (each plot as drawn).
 
 use exercises::Exercise;
 use exercises::analysis::Row;
+use exercises::history::SavedRun;
+use exercises::history::export::{csv, markdown};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::saved::Kept;
 use super::state::{Run, RunState};
 
-/// The run as JSON: parameters, environment, checks, every sample and the
-/// analysed rows, so a result can be kept and compared with what it was
-/// measured on.
-fn results_json(exercise: &'static Exercise, run: Run, rows: &[Row]) -> String {
+/// The record as JSON, with the analysed rows beside it (an import reads
+/// the record and analyses again; the rows are for other tools).
+fn results_json(run: &SavedRun, rows: &[Row]) -> String {
     let rows: Vec<_> = rows
         .iter()
         .map(|row| {
@@ -21,64 +25,81 @@ fn results_json(exercise: &'static Exercise, run: Run, rows: &[Row]) -> String {
             })
         })
         .collect();
-    let document_url = window().location().href().unwrap_or_default();
-    let results = serde_json::json!({
-        "exercise": exercise.id,
-        "url": document_url,
-        "environment": {
-            "worker": run.worker.get_untracked(),
-            "browser": run.capabilities.get_untracked(),
-        },
-        "check": run.check.get_untracked(),
-        "rows": rows,
-        "measurements": run.measurements.get_untracked(),
-        "thread_sweep": run.thread_points.get_untracked(),
-        "skipped": run.skips.get_untracked(),
-    });
-    serde_json::to_string_pretty(&results).unwrap_or_default()
+    let mut value = serde_json::to_value(run).unwrap_or_default();
+    value["rows"] = rows.into();
+    value["url"] = window().location().href().unwrap_or_default().into();
+    serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
-/// Downloads `text` as a file named `name`.
-fn download(name: &str, text: &str) -> Result<(), JsValue> {
+/// Downloads `href` (a blob or data URL) as a file named `name`.
+fn download_url(name: &str, href: &str) -> Result<(), JsValue> {
+    let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    anchor.set_href(href);
+    anchor.set_download(&name.replace(':', "-"));
+    anchor.click();
+    Ok(())
+}
+
+/// Downloads `text` of MIME type `kind` as a file named `name`.
+fn download(name: &str, kind: &str, text: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(kind);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
+    download_url(name, &url)?;
     web_sys::Url::revoke_object_url(&url)
+}
+
+/// Every plot canvas of the page, as PNG files.
+fn download_plots(stem: &str) -> Result<(), JsValue> {
+    let canvases = document().query_selector_all("canvas[data-testid=plot]")?;
+    for index in 0..canvases.length() {
+        let Some(canvas) = canvases.item(index).and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else {
+            continue;
+        };
+        let kind = canvas.get_attribute("data-plot").unwrap_or_else(|| format!("plot-{index}"));
+        download_url(&format!("{stem}-{kind}.png"), &canvas.to_data_url()?)?;
+    }
+    Ok(())
 }
 
 #[component]
 pub(super) fn Export(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>) -> impl IntoView {
-    let finished = move || run.state.get() == RunState::Done;
-    let json = move || {
-        if finished() {
-            results_json(exercise, run, &rows.read())
-        } else {
-            String::new()
-        }
+    let kept = expect_context::<Kept>();
+    let finished = move || run.state.get() == RunState::Done && kept.record.read().is_some();
+    let json = move || match (finished(), kept.record.get()) {
+        (true, Some(record)) => results_json(&record, &rows.read()),
+        _ => String::new(),
     };
-    let save = move |_| {
-        let name = format!(
-            "perflab-{}-{}.json",
-            exercise.id,
-            js_sys::Date::new_0().to_iso_string()
-        );
-        if let Err(error) = download(
-            &name.replace(':', "-"),
-            &results_json(exercise, run, &rows.read_untracked()),
-        ) {
-            web_sys::console::error_1(&error);
+    let stem = move || {
+        let started = kept.record.read().as_ref().map(|r| r.started_at.clone()).unwrap_or_default();
+        format!("perflab-{}-{started}", exercise.id)
+    };
+    let save = move |format: &'static str| {
+        move |_| {
+            let Some(record) = kept.record.get_untracked() else {
+                return;
+            };
+            let rows = rows.read_untracked();
+            let result = match format {
+                "json" => download(&format!("{}.json", stem()), "application/json", &results_json(&record, &rows)),
+                "csv" => download(&format!("{}.csv", stem()), "text/csv", &csv(&record, &rows)),
+                "md" => download(&format!("{}.md", stem()), "text/markdown", &markdown(&record, &rows)),
+                _ => download_plots(&stem()),
+            };
+            if let Err(error) = result {
+                web_sys::console::error_1(&error);
+            }
         }
     };
     view! {
         <details class="export">
-            <summary>"results as JSON, with the environment they were measured in"</summary>
-            <button type="button" data-testid="download-results" on:click=save disabled=move || !finished()>"Download"</button>
+            <summary>"export: JSON (the whole run, importable), CSV, Markdown, the plots as PNG"</summary>
+            <button type="button" data-testid="export-json" on:click=save("json") disabled=move || !finished()>"JSON"</button>
+            <button type="button" data-testid="export-csv" on:click=save("csv") disabled=move || !finished()>"CSV"</button>
+            <button type="button" data-testid="export-md" on:click=save("md") disabled=move || !finished()>"Markdown"</button>
+            <button type="button" data-testid="export-png" on:click=save("png") disabled=move || !finished()>"PNG"</button>
             <pre data-testid="results-json">{json}</pre>
         </details>
     }

@@ -38,7 +38,7 @@ fn cores() -> u32 {
     window().navigator().hardware_concurrency().max(1.0) as u32
 }
 
-fn query_of(exercise: &'static Exercise, raw: &BTreeMap<String, String>) -> String {
+pub(super) fn query_of(exercise: &'static Exercise, raw: &BTreeMap<String, String>) -> String {
     params::to_query(
         exercise
             .all_params()

@@ -6,13 +6,16 @@
 //! worker's events), `form` (the parameters, the URL and the run request),
 //! `variants` (each variant and its check), `results` (the table, verdict
 //! and plots), `demos` (the exercises' demonstrations), `export` (the
-//! results as JSON) and `canvas` (drawing a plot on a canvas).
+//! results as JSON, CSV, Markdown and PNG), `saved` (the run kept in the
+//! results database and compared with an earlier one) and `canvas`
+//! (drawing a plot on a canvas).
 
 mod canvas;
 mod demos;
 mod export;
 mod form;
 mod results;
+mod saved;
 mod state;
 mod variants;
 
@@ -81,6 +84,8 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     let parsed = form::parse_params(exercise, raw);
     let errors = Memo::new(move |_| parsed.read().as_ref().err().cloned().unwrap_or_default());
     let run = Run::new();
+    let kept = saved::keep(exercise, run);
+    provide_context(kept);
     // What the page describes: for an exercise in sections, the section of
     // the run's parameters, or else of the form's.
     let section = Memo::new(move |_| {
@@ -143,6 +148,8 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         run.reset();
         run.state.set(RunState::Running);
         run.values.set(Some(values.clone()));
+        run.query.set(form::query_of(exercise, &raw.read_untracked()));
+        run.started_at.set(saved::now_iso());
         let request = form::run_request(exercise, values);
         // The pool size is fixed when a worker starts: a new count needs a new worker.
         let threads = if run.build.get_untracked() == "threaded" {
@@ -204,6 +211,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
                     <StartupCosts exercise run rows />
                 }
             }}
+            <saved::Comparison shown=section exercise run kept />
         </article>
     }
 }

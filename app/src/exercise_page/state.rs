@@ -53,6 +53,10 @@ pub(super) struct Run {
     pub(super) tables: RwSignal<Vec<exercises::protocol::DemoTable>>,
     /// The parameters of the run under way or last run.
     pub(super) values: RwSignal<Option<params::ParamValues>>,
+    /// The same parameters as the form's query text, for the run's record.
+    pub(super) query: RwSignal<String>,
+    /// When the run started, ISO 8601.
+    pub(super) started_at: RwSignal<String>,
     /// Call trees recorded by the exercise's profiler.
     pub(super) flames: RwSignal<Vec<exercises::protocol::Flame>>,
     /// The exercise's line charts.
@@ -97,6 +101,8 @@ impl Run {
             memory_steps: RwSignal::new(Vec::new()),
             first_module_load_ms: RwSignal::new(None),
             values: RwSignal::new(None),
+            query: RwSignal::new(String::new()),
+            started_at: RwSignal::new(String::new()),
             tables: RwSignal::new(Vec::new()),
             build: RwSignal::new("single"),
             single_reason: RwSignal::new(None),

@@ -10,6 +10,7 @@
 //! log-log lines); each kind of plot has its own file, re-exported here.
 
 mod chart;
+mod comparison;
 mod distribution;
 mod flame;
 mod image;
@@ -25,6 +26,7 @@ mod timeline;
 mod tests;
 
 pub use chart::chart;
+pub use comparison::comparison;
 pub use distribution::distribution;
 pub use flame::flame;
 pub use image::colour_map;

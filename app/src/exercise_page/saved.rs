@@ -1,0 +1,292 @@
+//! Runs that last, on the exercise page: the run is kept in the results
+//! database when it ends (done, cancelled or failed), and compared with an
+//! earlier run of the exercise — the last comparable one, another the
+//! learner picks, or a file they import.
+
+use exercises::Exercise;
+use exercises::analysis::{RESAMPLES, rows};
+use exercises::history::compare::{Comparison as Compared, NOISE, compare};
+use exercises::history::protocol::{FromResults, StoredRun, ToResults};
+use exercises::history::{BrowserInfo, Environment, FORMAT, Outcome, RunSummary, SavedRun};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::canvas::draw;
+use super::results::ratio_text;
+use super::state::{Run, RunState};
+use crate::plot;
+use crate::results_db::ask;
+
+/// The run as it is kept, and what it is compared with.
+#[derive(Clone, Copy)]
+pub(super) struct Kept {
+    /// The last run's record, once it ended.
+    pub(super) record: RwSignal<Option<SavedRun>>,
+    /// Its id in the results database, once saved.
+    id: RwSignal<Option<i64>>,
+    /// The run it is compared with.
+    against: RwSignal<Option<StoredRun>>,
+    /// This exercise's other runs, to pick from.
+    choices: RwSignal<Vec<RunSummary>>,
+    /// Why the run was not kept, if it was not.
+    problem: RwSignal<Option<String>>,
+    /// Why an imported file was refused.
+    import_error: RwSignal<Option<String>>,
+}
+
+/// Now, in ISO 8601 (UTC).
+pub(super) fn now_iso() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// The run's record: provenance and every sample.
+fn record(exercise: &'static Exercise, run: Run) -> Option<SavedRun> {
+    let outcome = match run.state.get_untracked() {
+        RunState::Done => Outcome::Done,
+        RunState::Cancelled => Outcome::Cancelled,
+        RunState::Error => Outcome::Error,
+        RunState::Idle | RunState::Running => return None,
+    };
+    let browser = run
+        .capabilities
+        .get_untracked()
+        .map(|c| BrowserInfo {
+            isolated: c.isolated,
+            cores: c.cores,
+            simd: c.simd,
+            threads: c.threads,
+            webgpu: (c.webgpu.0.to_string(), c.webgpu.1.clone()),
+            browser: c.browser.clone(),
+        })
+        .unwrap_or_default();
+    Some(SavedRun {
+        format: FORMAT,
+        exercise: exercise.id.into(),
+        query: run.query.get_untracked(),
+        outcome,
+        message: run.message.get_untracked(),
+        started_at: run.started_at.get_untracked(),
+        finished_at: now_iso(),
+        environment: Environment {
+            worker: run.worker.get_untracked(),
+            browser,
+        },
+        check: run.check.get_untracked(),
+        measurements: run.measurements.get_untracked(),
+        thread_sweep: run.thread_points.get_untracked(),
+        skipped: run.skips.get_untracked(),
+    })
+}
+
+/// Loads run `id` as the one to compare with: a run of another exercise
+/// (an import) stays in the history and the page says so.
+fn compare_with(exercise: &'static Exercise, kept: Kept, id: i64) {
+    spawn_local(async move {
+        if let FromResults::Run(Some(stored)) = ask(ToResults::Get { id }).await {
+            if stored.run.exercise == exercise.id {
+                kept.against.set(Some(*stored));
+            } else {
+                kept.import_error.set(Some(format!(
+                    "run #{id} is a run of {}: it is in the history; open that exercise to compare with it",
+                    stored.run.exercise
+                )));
+            }
+        }
+    });
+}
+
+/// Saves each run when it ends, then finds the last comparable run and
+/// this exercise's others.
+pub(super) fn keep(exercise: &'static Exercise, run: Run) -> Kept {
+    let kept = Kept {
+        record: RwSignal::new(None),
+        id: RwSignal::new(None),
+        against: RwSignal::new(None),
+        choices: RwSignal::new(Vec::new()),
+        problem: RwSignal::new(None),
+        import_error: RwSignal::new(None),
+    };
+    Effect::new(move |previous: Option<RunState>| {
+        let state = run.state.get();
+        if state == RunState::Running {
+            kept.record.set(None);
+            kept.id.set(None);
+        }
+        if previous == Some(RunState::Running) && state != RunState::Running {
+            let Some(saved) = record(exercise, run) else {
+                return state;
+            };
+            kept.record.set(Some(saved.clone()));
+            spawn_local(async move {
+                match ask(ToResults::Save(Box::new(saved))).await {
+                    FromResults::Saved { id } => {
+                        kept.id.set(Some(id));
+                        kept.problem.set(None);
+                        if let FromResults::Run(found) = ask(ToResults::LastComparable { before: id }).await {
+                            kept.against.set(found.map(|stored| *stored));
+                        }
+                    }
+                    FromResults::Error { message } => kept.problem.set(Some(message)),
+                    _ => {}
+                }
+                let exercise = Some(exercise.id.to_string());
+                if let FromResults::Runs(runs) = ask(ToResults::List { exercise }).await {
+                    kept.choices.set(runs);
+                }
+            });
+        }
+        state
+    });
+    kept
+}
+
+/// Reads the picked file, has the results worker validate and keep it,
+/// and compares with it.
+fn import(exercise: &'static Exercise, kept: Kept, input: web_sys::HtmlInputElement) {
+    let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    kept.import_error.set(None);
+    spawn_local(async move {
+        let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(text) => text.as_string().unwrap_or_default(),
+            Err(_) => {
+                kept.import_error.set(Some("the file could not be read".into()));
+                return;
+            }
+        };
+        match ask(ToResults::Import { text }).await {
+            FromResults::Saved { id } => compare_with(exercise, kept, id),
+            FromResults::Error { message } => {
+                kept.import_error.set(Some(format!("refused: {message}; nothing was changed")))
+            }
+            _ => {}
+        }
+    });
+}
+
+/// The comparison of this run with another: provenance that differs, a
+/// row per variant and size with the ratio of times and its verdict, and
+/// the two runs overlaid.
+#[component]
+pub(super) fn Comparison(shown: Memo<&'static str>, exercise: &'static Exercise, run: Run, kept: Kept) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let measured = move || exercise.section_named(shown.get());
+    let compared = Memo::new(move |_| {
+        let (Some(new), Some(old)) = (kept.record.get(), kept.against.get()) else {
+            return None;
+        };
+        (old.id != kept.id.get().unwrap_or(-1) && old.run.exercise == new.exercise)
+            .then(|| (old.id, compare(&old.run, &new, RESAMPLES)))
+    });
+    Effect::new(move |_| {
+        let (Some(canvas), Some((id, comparison)), Some(new), Some(old)) =
+            (canvas.get(), compared.get(), kept.record.get(), kept.against.get())
+        else {
+            return;
+        };
+        let exercise = measured();
+        let new_series = plot::series(exercise, &rows(exercise, &new.measurements));
+        let old_series = plot::series(exercise, &rows(exercise, &old.run.measurements));
+        draw(&canvas, 0.42, |area, scale| {
+            plot::comparison(area, exercise, &new_series, &old_series, &format!("run #{id}"), &comparison.rows, scale)
+        });
+    });
+    let on_pick = move |event: leptos::ev::Event| {
+        let value = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .map(|select| select.value());
+        if let Some(id) = value.and_then(|v| v.parse().ok()) {
+            compare_with(exercise, kept, id);
+        }
+    };
+    let on_import = move |event: leptos::ev::Event| {
+        if let Some(input) = event.target().and_then(|t| t.dyn_into().ok()) {
+            import(exercise, kept, input);
+        }
+    };
+    let picker = move || {
+        let current = kept.id.get();
+        let chosen = kept.against.read().as_ref().map(|s| s.id);
+        kept.choices
+            .get()
+            .into_iter()
+            .filter(|r| Some(r.id) != current)
+            .map(|r| {
+                let label = format!("#{} {} {} ({}{})", r.id, r.started_at, r.query, r.outcome.as_str(), if r.imported { ", imported" } else { "" });
+                view! { <option value=r.id selected=Some(r.id) == chosen>{label}</option> }
+            })
+            .collect_view()
+    };
+    let table = move || {
+        compared.get().map(|(id, comparison): (i64, Compared)| {
+            let differences = comparison.differences.iter().map(|d| view! {
+                <li data-testid="compare-difference" data-field=d.field>
+                    {d.field} ": " <code>{d.old.clone()}</code> " then, " <code>{d.new.clone()}</code> " now"
+                </li>
+            }).collect_view();
+            let same_provenance = comparison.differences.is_empty().then_some(view! {
+                <li>"Same parameters, build, browser and machine."</li>
+            });
+            let unmatched = (comparison.unmatched > 0).then(|| view! {
+                <p>{comparison.unmatched} " variant × size measured in one run only, left out."</p>
+            });
+            let rows = comparison.rows.iter().map(|row| {
+                let verdict = match row.change.as_str() {
+                    "faster" => "faster",
+                    "slower" => "slower",
+                    _ => "no significant change",
+                };
+                view! {
+                    <tr data-testid="compare-row" data-variant=row.variant.clone() data-size=row.size
+                        data-ratio=row.ratio.point data-ci-low=row.ratio.low data-ci-high=row.ratio.high
+                        data-verdict=row.change.as_str() class=row.change.as_str()>
+                        <td><code>{row.variant.clone()}</code></td>
+                        <td class="num">{row.size}</td>
+                        <td class="num">{ratio_text(&row.ratio)}</td>
+                        <td>{verdict}</td>
+                    </tr>
+                }
+            }).collect_view();
+            view! {
+                <p>"This run against run #" {id} ". Differences in provenance:"</p>
+                <ul class="differences">{differences}{same_provenance}</ul>
+                <table class="results">
+                    <thead><tr><th>"variant"</th><th>"size"</th><th>"time ratio, this ÷ that [95%]"</th><th>"verdict"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                {unmatched}
+                <canvas class="plot" data-testid="plot" data-plot="comparison" node_ref=canvas></canvas>
+            }
+        })
+    };
+    view! {
+        <section class="compare" data-testid="compare">
+            <h2>"Against an earlier run"</h2>
+            <p class="explanation" hidden=move || !run.settled() || kept.record.read().is_none()>
+                "The ratio is this run's time per call over the other run's, with a 95% bootstrap interval \
+                 that resamples both runs' samples. The verdict is faster or slower only when the whole \
+                 interval lies beyond 1 ± " {format!("{:.0}%", NOISE * 100.0)} " (run-to-run noise between \
+                 page loads); otherwise, no significant change."
+            </p>
+            {move || kept.problem.get().map(|problem| view! { <p class="error" data-testid="save-error">"This run was not kept: " {problem}</p> })}
+            <label hidden=move || kept.record.read().is_none()>"Compare with "
+                <select data-testid="compare-with" on:change=on_pick>
+                    <option value="">"—"</option>
+                    {picker}
+                </select>
+            </label>
+            <label class="import">" Import a run (a JSON export) "
+                <input type="file" accept=".json,application/json" data-testid="import" on:change=on_import />
+            </label>
+            {move || kept.import_error.get().map(|error| view! { <p class="error" data-testid="import-error">{error}</p> })}
+            {move || (compared.read().is_none() && kept.id.get().is_some()).then(|| view! {
+                <p data-testid="compare-none">"No earlier run of this exercise shares a variant and size with this one: run it again, or import one."</p>
+            })}
+            {table}
+        </section>
+    }
+}

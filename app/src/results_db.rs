@@ -1,0 +1,173 @@
+//! The page's side of the results worker: started on first use (a run
+//! saved, the history opened), never before the first paint; each request
+//! gets an id, and [`ask`] resolves when the reply with that id arrives.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use exercises::history::protocol::{FromResults, Reply, Request, ToResults};
+use futures_channel::oneshot;
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+/// Where the runs are kept: persistent (OPFS) or not, and the page's note.
+pub type Storage = (bool, String);
+
+struct Db {
+    worker: Option<Worker>,
+    /// Known once the worker has opened the database (its reply 0).
+    storage: Option<Storage>,
+    /// Set when the worker could not start or stopped.
+    failed: Option<String>,
+    /// Requests written before the worker was ready.
+    queued: Vec<String>,
+    waiting: HashMap<u32, oneshot::Sender<FromResults>>,
+    storage_waiting: Vec<oneshot::Sender<Storage>>,
+    next_id: u32,
+    _closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+thread_local! {
+    static DB: RefCell<Option<Rc<RefCell<Db>>>> = const { RefCell::new(None) };
+}
+
+fn fail(db: &mut Db, message: String) {
+    for (_, waiting) in db.waiting.drain() {
+        let _ = waiting.send(FromResults::Error {
+            message: message.clone(),
+        });
+    }
+    for waiting in db.storage_waiting.drain(..) {
+        let _ = waiting.send((false, message.clone()));
+    }
+    db.failed = Some(message);
+}
+
+fn receive(db: &Rc<RefCell<Db>>, event: web_sys::Event) {
+    let text = event
+        .unchecked_into::<MessageEvent>()
+        .data()
+        .as_string()
+        .unwrap_or_default();
+    let mut db = db.borrow_mut();
+    let Ok(reply) = serde_json::from_str::<Reply>(&text) else {
+        return fail(&mut db, "an unreadable reply from the results worker".into());
+    };
+    match (reply.id, reply.body) {
+        (0, FromResults::Storage { persistent, note }) => {
+            db.storage = Some((persistent, note.clone()));
+            for waiting in db.storage_waiting.drain(..) {
+                let _ = waiting.send((persistent, note.clone()));
+            }
+            if let Some(worker) = db.worker.clone() {
+                for text in db.queued.drain(..) {
+                    let _ = worker.post_message(&text.into());
+                }
+            }
+        }
+        (id, body) => {
+            if let Some(waiting) = db.waiting.remove(&id) {
+                let _ = waiting.send(body);
+            }
+        }
+    }
+}
+
+fn start() -> Rc<RefCell<Db>> {
+    let db = Rc::new(RefCell::new(Db {
+        worker: None,
+        storage: None,
+        failed: None,
+        queued: Vec::new(),
+        waiting: HashMap::new(),
+        storage_waiting: Vec::new(),
+        next_id: 1,
+        _closures: Vec::new(),
+    }));
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    let url = format!("{}/results/bootstrap.js", crate::base_path());
+    match Worker::new_with_options(&url, &options) {
+        Ok(worker) => {
+            let weak = Rc::downgrade(&db);
+            let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |event| {
+                if let Some(db) = weak.upgrade() {
+                    receive(&db, event);
+                }
+            });
+            let weak = Rc::downgrade(&db);
+            let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                event.prevent_default();
+                let detail = event
+                    .dyn_ref::<web_sys::ErrorEvent>()
+                    .map(web_sys::ErrorEvent::message)
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or_else(|| "its script failed to load".into());
+                if let Some(db) = weak.upgrade() {
+                    fail(&mut db.borrow_mut(), format!("the results database stopped: {detail}"));
+                }
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            let mut state = db.borrow_mut();
+            state.worker = Some(worker);
+            state._closures = vec![on_message, on_error];
+        }
+        Err(error) => fail(
+            &mut db.borrow_mut(),
+            format!("the results database could not start: {error:?}"),
+        ),
+    }
+    db
+}
+
+fn db() -> Rc<RefCell<Db>> {
+    DB.with(|db| db.borrow_mut().get_or_insert_with(start).clone())
+}
+
+/// Asks the results database; a worker that cannot start or stops answers
+/// with `Error`.
+pub async fn ask(body: ToResults) -> FromResults {
+    let (sender, receiver) = oneshot::channel();
+    {
+        let db = db();
+        let mut db = db.borrow_mut();
+        if let Some(message) = db.failed.clone() {
+            return FromResults::Error { message };
+        }
+        let id = db.next_id;
+        db.next_id += 1;
+        db.waiting.insert(id, sender);
+        let text = serde_json::to_string(&Request { id, body }).unwrap_or_default();
+        match (&db.worker, &db.storage) {
+            (Some(worker), Some(_)) => {
+                let _ = worker.post_message(&text.into());
+            }
+            _ => db.queued.push(text),
+        }
+    }
+    receiver.await.unwrap_or(FromResults::Error {
+        message: "the results database stopped".into(),
+    })
+}
+
+/// Where the runs are kept, once the database is open.
+pub async fn storage() -> Storage {
+    let receiver = {
+        let db = db();
+        let mut db = db.borrow_mut();
+        if let Some(storage) = db.storage.clone() {
+            return storage;
+        }
+        if let Some(message) = db.failed.clone() {
+            return (false, message);
+        }
+        let (sender, receiver) = oneshot::channel();
+        db.storage_waiting.push(sender);
+        receiver
+    };
+    receiver
+        .await
+        .unwrap_or((false, "the results database stopped".into()))
+}
