@@ -59,11 +59,11 @@ fn download_bytes(name: &str, bytes: &[u8]) {
 }
 
 /// The table of a learner's query.
-fn sql_table(table: SqlTable) -> impl IntoView {
+fn sql_table(table: SqlTable, answer: u32) -> impl IntoView {
     let truncated = table.truncated.then(|| view! { <p>"Only the first rows are shown."</p> });
     let count = table.rows.len();
     view! {
-        <table class="results" data-testid="sql-result" data-rows=count>
+        <table class="results-table" data-testid="sql-result" data-rows=count data-answer=answer>
             <thead><tr>{table.columns.into_iter().map(|c| view! { <th>{c}</th> }).collect_view()}</tr></thead>
             <tbody>{table.rows.into_iter().map(|row| view! {
                 <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr>
@@ -84,7 +84,9 @@ pub fn History() -> impl IntoView {
     let confirm_all = RwSignal::new(false);
     let import_error = RwSignal::new(None::<String>);
     let sql = RwSignal::new(EXAMPLE_SQL.to_string());
-    let sql_result = RwSignal::new(None::<Result<SqlTable, String>>);
+    // Each answer is numbered (`data-answer`), so a reader can tell a new
+    // one from the last.
+    let sql_result = RwSignal::new(None::<(u32, Result<SqlTable, String>)>);
 
     let reload = move || {
         spawn_local(async move {
@@ -119,11 +121,13 @@ pub fn History() -> impl IntoView {
     let run_sql = move || {
         let text = sql.get_untracked();
         spawn_local(async move {
-            sql_result.set(Some(match ask(ToResults::Sql { text }).await {
+            let answer = match ask(ToResults::Sql { text }).await {
                 FromResults::Table(table) => Ok(table),
                 FromResults::Error { message } => Err(message),
                 other => Err(format!("unexpected reply {other:?}")),
-            }));
+            };
+            let number = sql_result.read_untracked().as_ref().map_or(1, |(n, _)| n + 1);
+            sql_result.set(Some((number, answer)));
         })
     };
     let compare_picked = move |_| {
@@ -187,7 +191,7 @@ pub fn History() -> impl IntoView {
             Some(Err(message)) => view! { <p class="error" data-testid="history-error">{message}</p> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! { <p data-testid="history-empty">"No runs kept yet: run an exercise."</p> }.into_any(),
             Some(Ok(list)) => view! {
-                <table class="results history">
+                <table class="results-table history">
                     <thead><tr><th></th><th>"run"</th><th>"started"</th><th>"exercise"</th><th>"parameters"</th><th>"outcome"</th><th>"build"</th><th>"rows"</th><th>"browser"</th><th></th></tr></thead>
                     <tbody>{list.into_iter().map(|r| {
                         let id = r.id;
@@ -257,9 +261,9 @@ pub fn History() -> impl IntoView {
                         run_sql();
                     }></textarea>
                 <p><button type="button" data-testid="sql-run" on:click=move |_| run_sql()>"Run"</button></p>
-                {move || sql_result.get().map(|result| match result {
-                    Ok(table) => sql_table(table).into_any(),
-                    Err(message) => view! { <p class="error" data-testid="sql-error">{message}</p> }.into_any(),
+                {move || sql_result.get().map(|(number, result)| match result {
+                    Ok(table) => sql_table(table, number).into_any(),
+                    Err(message) => view! { <p class="error" data-testid="sql-error" data-answer=number>{message}</p> }.into_any(),
                 })}
             </section>
         </article>

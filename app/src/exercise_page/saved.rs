@@ -254,7 +254,7 @@ pub(super) fn Comparison(shown: Memo<&'static str>, exercise: &'static Exercise,
             view! {
                 <p>"This run against run #" {id} ". Differences in provenance:"</p>
                 <ul class="differences">{differences}{same_provenance}</ul>
-                <table class="results">
+                <table class="results-table">
                     <thead><tr><th>"variant"</th><th>"size"</th><th>"time ratio, this ÷ that [95%]"</th><th>"verdict"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -264,7 +264,7 @@ pub(super) fn Comparison(shown: Memo<&'static str>, exercise: &'static Exercise,
         })
     };
     view! {
-        <section class="compare" data-testid="compare">
+        <section class="compare" data-testid="compare" data-run-id=move || kept.id.get()>
             <h2>"Against an earlier run"</h2>
             <p class="explanation" hidden=move || !run.settled() || kept.record.read().is_none()>
                 "The ratio is this run's time per call over the other run's, with a 95% bootstrap interval \

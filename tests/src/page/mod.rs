@@ -8,9 +8,11 @@
 //! attributes. A step or a read that fails panics with a message naming
 //! the testid, so a failing test says which hook it could not use.
 
+mod history;
 mod reads;
 mod records;
 
+pub use history::{CompareRow, HistoryRow};
 pub use records::{
     Capabilities, DemoRow, DemoTable, Fit, Flame, ResultRow, SeedGroup, Speedup, ThreadPoint,
     Timeline,

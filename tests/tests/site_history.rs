@@ -1,0 +1,138 @@
+//! Runs that last, in headless Chromium: a run is kept and survives a
+//! reload, a second run is compared with it, the history lists, filters,
+//! deletes and answers SQL, an export imports in a fresh profile while a
+//! corrupt file is refused, and two tabs share the database.
+
+use std::time::Duration;
+
+use e2e::Page;
+
+const QUICK: &str = "sizes=100,1000&budget_ms=300";
+
+/// A file in the system's temporary folder holding `text`.
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("perflab-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).expect("writes a temporary file");
+    path
+}
+
+#[tokio::test]
+async fn a_run_is_kept_across_a_reload_and_the_next_one_is_compared_with_it() {
+    let page = Page::isolated().await;
+    page.run_to_end("duplicates", QUICK).await;
+    page.wait_kept().await;
+    assert_eq!(page.count("compare-none").await, 1, "the first run has nothing to compare with");
+
+    page.reload().await;
+    page.open_history().await;
+    assert_eq!(page.attr("storage", "data-persistent").await.as_deref(), Some("true"));
+    let rows = page.history_rows().await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].exercise.as_str(), rows[0].state.as_str()), ("duplicates", "done"));
+
+    page.run_to_end("duplicates", QUICK).await;
+    let compared = page.compare_rows().await;
+    assert_eq!(compared.len(), 10, "five variants at two sizes: {compared:?}");
+    for row in &compared {
+        let (ratio, low, high) = row.ratio;
+        assert!(low <= ratio && ratio <= high && low > 0.0, "{row:?}");
+        let verdict = match () {
+            _ if low > 1.05 => "slower",
+            _ if high < 0.95 => "faster",
+            _ => "same",
+        };
+        assert_eq!(row.verdict, verdict, "{row:?}");
+    }
+    assert_eq!(page.count("compare-difference").await, 0, "same provenance");
+    assert!(page.inked_pixels(Some("comparison")).await > 2000);
+
+    // A cancelled run is kept and marked so.
+    page.open_exercise("duplicates", "sizes=100,1000,10000000&budget_ms=60000").await;
+    page.run().await;
+    page.wait_state("running", Duration::from_secs(30)).await;
+    page.cancel().await;
+    page.wait_state("cancelled", Duration::from_secs(10)).await;
+    page.wait_kept().await;
+    page.open_history().await;
+    page.wait_count("history-row", 3, Duration::from_secs(30)).await;
+    let states: Vec<_> = page.history_rows().await.into_iter().map(|r| r.state).collect();
+    assert_eq!(states, ["cancelled", "done", "done"]);
+
+    // SQL reads, and cannot write.
+    assert_eq!(page.sql("SELECT id FROM runs").await, Ok(3));
+    assert_eq!(
+        page.sql("SELECT variant, size FROM results WHERE variant = 'naive'").await,
+        Ok(4)
+    );
+    let refused = page.sql("DELETE FROM runs").await.unwrap_err();
+    assert!(refused.contains("only reading"), "{refused}");
+    assert_eq!(page.sql("SELECT id FROM runs").await, Ok(3));
+
+    // Filter, delete one, delete all.
+    page.browser()
+        .testid("history-filter")
+        .await
+        .select_by_value("pi")
+        .await
+        .expect("filters");
+    page.wait_for_empty_history().await;
+    page.open_history().await;
+    let newest = page.history_rows().await[0].id;
+    page.click("history-delete").await;
+    page.wait_count("history-row", 2, Duration::from_secs(30)).await;
+    assert!(page.history_rows().await.iter().all(|r| r.id != newest));
+    page.click("history-delete-all").await;
+    page.click("history-delete-all-confirm").await;
+    page.wait_for_empty_history().await;
+    assert_eq!(page.console_errors().await, Vec::<String>::new());
+    page.close().await;
+}
+
+#[tokio::test]
+async fn an_export_imports_in_a_fresh_profile_and_a_corrupt_file_is_refused() {
+    let page = Page::isolated().await;
+    page.run_to_end("duplicates", QUICK).await;
+    page.wait_kept().await;
+    let export = page.results_json().await;
+    page.close().await;
+
+    let fresh = Page::isolated().await;
+    fresh.open_history().await;
+    assert_eq!(fresh.history_rows().await, []);
+    let corrupt = temp_file("corrupt.json", &export.to_string().replace("\"naive\"", "\"nave\""));
+    fresh.import_file(&corrupt).await;
+    let error = fresh.text("import-error").await;
+    assert!(error.contains("refused") && error.contains("nave"), "{error}");
+    assert_eq!(fresh.history_rows().await, [], "a refused file changes nothing");
+
+    let good = temp_file("good.json", &export.to_string());
+    fresh.import_file(&good).await;
+    fresh.wait_count("history-row", 1, Duration::from_secs(30)).await;
+    assert_eq!(fresh.history_rows().await[0].exercise, "duplicates");
+
+    // On the exercise page, a run is compared with the imported one.
+    fresh.run_to_end("duplicates", QUICK).await;
+    let compared = fresh.compare_rows().await;
+    assert_eq!(compared.len(), 10);
+    std::fs::remove_file(corrupt).ok();
+    std::fs::remove_file(good).ok();
+    fresh.close().await;
+}
+
+#[tokio::test]
+async fn two_tabs_take_turns_on_the_database_and_both_see_every_run() {
+    let page = Page::isolated().await;
+    page.open_history().await;
+    let first = page.open_second_tab().await;
+    page.run_to_end("duplicates", QUICK).await;
+    page.wait_kept().await;
+    page.switch_tab(first).await;
+    page.run_to_end("duplicates", QUICK).await;
+    page.wait_kept().await;
+    // The second save saw the first: it is compared with it.
+    assert_eq!(page.compare_rows().await.len(), 10);
+    page.open_history().await;
+    assert_eq!(page.history_rows().await.len(), 2);
+    assert_eq!(page.sql("SELECT id FROM runs").await, Ok(2));
+    page.close().await;
+}
