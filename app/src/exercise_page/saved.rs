@@ -25,12 +25,16 @@ pub(super) struct Kept {
     pub(super) record: RwSignal<Option<SavedRun>>,
     /// Its id in the results database, once saved.
     id: RwSignal<Option<i64>>,
+    /// How long saving it took, in milliseconds (the request's round trip).
+    save_ms: RwSignal<Option<f64>>,
     /// The run it is compared with.
     against: RwSignal<Option<StoredRun>>,
     /// This exercise's other runs, to pick from.
     choices: RwSignal<Vec<RunSummary>>,
     /// Why the run was not kept, if it was not.
     problem: RwSignal<Option<String>>,
+    /// Why runs are kept only for this session, when they are.
+    volatile: RwSignal<Option<String>>,
     /// Why an imported file was refused.
     import_error: RwSignal<Option<String>>,
 }
@@ -38,6 +42,11 @@ pub(super) struct Kept {
 /// Now, in ISO 8601 (UTC).
 pub(super) fn now_iso() -> String {
     js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// `performance.now()`, in milliseconds.
+fn now_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
 }
 
 /// The run's record: provenance and every sample.
@@ -102,9 +111,11 @@ pub(super) fn keep(exercise: &'static Exercise, run: Run) -> Kept {
     let kept = Kept {
         record: RwSignal::new(None),
         id: RwSignal::new(None),
+        save_ms: RwSignal::new(None),
         against: RwSignal::new(None),
         choices: RwSignal::new(Vec::new()),
         problem: RwSignal::new(None),
+        volatile: RwSignal::new(None),
         import_error: RwSignal::new(None),
     };
     Effect::new(move |previous: Option<RunState>| {
@@ -119,9 +130,13 @@ pub(super) fn keep(exercise: &'static Exercise, run: Run) -> Kept {
             };
             kept.record.set(Some(saved.clone()));
             spawn_local(async move {
+                let started = now_ms();
                 match ask(ToResults::Save(Box::new(saved))).await {
                     FromResults::Saved { id } => {
+                        kept.save_ms.set(Some(now_ms() - started));
                         kept.id.set(Some(id));
+                        let (persistent, note) = crate::results_db::storage().await;
+                        kept.volatile.set((!persistent).then_some(note));
                         kept.problem.set(None);
                         if let FromResults::Run(found) = ask(ToResults::LastComparable { before: id }).await {
                             kept.against.set(found.map(|stored| *stored));
@@ -264,14 +279,22 @@ pub(super) fn Comparison(shown: Memo<&'static str>, exercise: &'static Exercise,
         })
     };
     view! {
-        <section class="compare" data-testid="compare" data-run-id=move || kept.id.get()>
+        <section class="compare" data-testid="compare" data-run-id=move || kept.id.get()
+            data-save-ms=move || kept.save_ms.get()>
             <h2>"Against an earlier run"</h2>
+            {move || kept.id.get().map(|id| view! {
+                <p data-testid="kept">"Kept in the history as run #" {id}
+                    {kept.save_ms.get().map(|ms| format!(" (saved in {ms:.0} ms)"))} ". "
+                    <a href=format!("{}/history", crate::base_path())>"All runs"</a>
+                </p>
+            })}
             <p class="explanation" hidden=move || !run.settled() || kept.record.read().is_none()>
                 "The ratio is this run's time per call over the other run's, with a 95% bootstrap interval \
                  that resamples both runs' samples. The verdict is faster or slower only when the whole \
                  interval lies beyond 1 ± " {format!("{:.0}%", NOISE * 100.0)} " (run-to-run noise between \
                  page loads); otherwise, no significant change."
             </p>
+            {move || kept.volatile.get().map(|note| view! { <p data-testid="storage">{note}</p> })}
             {move || kept.problem.get().map(|problem| view! { <p class="error" data-testid="save-error">"This run was not kept: " {problem}</p> })}
             <label hidden=move || kept.record.read().is_none()>"Compare with "
                 <select data-testid="compare-with" on:change=on_pick>

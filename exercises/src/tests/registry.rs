@@ -259,6 +259,7 @@ fn no_source_outside_its_folders_names_an_exercise() {
     for dir in [
         "worker/src",
         "app/src",
+        "results/src",
         "exercises/src",
         "kernels/src",
         "xtask/src",
