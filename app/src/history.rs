@@ -22,7 +22,8 @@ results(run_id, variant, size, ns_per_call, ci_low_ns, ci_high_ns, median_ns, sa
 one row per variant and size, times in nanoseconds with the 95% interval.";
 
 /// A first query to edit.
-const EXAMPLE_SQL: &str = "SELECT r.exercise, x.variant, x.size, round(x.ns_per_call) AS ns, r.started_at
+const EXAMPLE_SQL: &str =
+    "SELECT r.exercise, x.variant, x.size, round(x.ns_per_call) AS ns, r.started_at
 FROM results x JOIN runs r ON r.id = x.run_id
 ORDER BY r.exercise, x.variant, x.size";
 
@@ -32,7 +33,10 @@ fn target_value(event: &leptos::ev::Event) -> String {
         .and_then(|t| {
             t.dyn_ref::<web_sys::HtmlSelectElement>()
                 .map(web_sys::HtmlSelectElement::value)
-                .or_else(|| t.dyn_ref::<web_sys::HtmlTextAreaElement>().map(web_sys::HtmlTextAreaElement::value))
+                .or_else(|| {
+                    t.dyn_ref::<web_sys::HtmlTextAreaElement>()
+                        .map(web_sys::HtmlTextAreaElement::value)
+                })
         })
         .unwrap_or_default()
 }
@@ -60,7 +64,9 @@ fn download_bytes(name: &str, bytes: &[u8]) {
 
 /// The table of a learner's query.
 fn sql_table(table: SqlTable, answer: u32) -> impl IntoView {
-    let truncated = table.truncated.then(|| view! { <p>"Only the first rows are shown."</p> });
+    let truncated = table
+        .truncated
+        .then(|| view! { <p>"Only the first rows are shown."</p> });
     let count = table.rows.len();
     view! {
         <table class="results-table" data-testid="sql-result" data-rows=count data-answer=answer>
@@ -126,7 +132,10 @@ pub fn History() -> impl IntoView {
                 FromResults::Error { message } => Err(message),
                 other => Err(format!("unexpected reply {other:?}")),
             };
-            let number = sql_result.read_untracked().as_ref().map_or(1, |(n, _)| n + 1);
+            let number = sql_result
+                .read_untracked()
+                .as_ref()
+                .map_or(1, |(n, _)| n + 1);
             sql_result.set(Some((number, answer)));
         })
     };
@@ -144,9 +153,22 @@ pub fn History() -> impl IntoView {
                     let (old, new) = if a.id < b.id { (a, b) } else { (b, a) };
                     let comparison = compare(&old.run, &new.run, RESAMPLES);
                     let mut lines = vec![format!("run #{} against run #{}:", new.id, old.id)];
-                    lines.extend(comparison.differences.iter().map(|d| format!("{}: {} then, {} now", d.field, d.old, d.new)));
+                    lines.extend(
+                        comparison
+                            .differences
+                            .iter()
+                            .map(|d| format!("{}: {} then, {} now", d.field, d.old, d.new)),
+                    );
                     lines.extend(comparison.rows.iter().map(|r| {
-                        format!("{} at {}: {:.3}× [{:.3}, {:.3}] {}", r.variant, r.size, r.ratio.point, r.ratio.low, r.ratio.high, r.change.as_str())
+                        format!(
+                            "{} at {}: {:.3}× [{:.3}, {:.3}] {}",
+                            r.variant,
+                            r.size,
+                            r.ratio.point,
+                            r.ratio.low,
+                            r.ratio.high,
+                            r.change.as_str()
+                        )
                     }));
                     Ok(lines.join("\n"))
                 }
@@ -156,7 +178,10 @@ pub fn History() -> impl IntoView {
         })
     };
     let on_import = move |event: leptos::ev::Event| {
-        let Some(input) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
@@ -171,7 +196,9 @@ pub fn History() -> impl IntoView {
                 .and_then(|t| t.as_string())
                 .unwrap_or_default();
             match ask(ToResults::Import { text }).await {
-                FromResults::Error { message } => import_error.set(Some(format!("refused: {message}; nothing was changed"))),
+                FromResults::Error { message } => {
+                    import_error.set(Some(format!("refused: {message}; nothing was changed")))
+                }
                 _ => reload(),
             }
         });

@@ -52,7 +52,10 @@ fn receive(db: &Rc<RefCell<Db>>, event: web_sys::Event) {
         .unwrap_or_default();
     let mut db = db.borrow_mut();
     let Ok(reply) = serde_json::from_str::<Reply>(&text) else {
-        return fail(&mut db, "an unreadable reply from the results worker".into());
+        return fail(
+            &mut db,
+            "an unreadable reply from the results worker".into(),
+        );
     };
     match (reply.id, reply.body) {
         (0, FromResults::Storage { persistent, note }) => {
@@ -97,17 +100,21 @@ fn start() -> Rc<RefCell<Db>> {
                 }
             });
             let weak = Rc::downgrade(&db);
-            let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-                event.prevent_default();
-                let detail = event
-                    .dyn_ref::<web_sys::ErrorEvent>()
-                    .map(web_sys::ErrorEvent::message)
-                    .filter(|m| !m.is_empty())
-                    .unwrap_or_else(|| "its script failed to load".into());
-                if let Some(db) = weak.upgrade() {
-                    fail(&mut db.borrow_mut(), format!("the results database stopped: {detail}"));
-                }
-            });
+            let on_error =
+                Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                    event.prevent_default();
+                    let detail = event
+                        .dyn_ref::<web_sys::ErrorEvent>()
+                        .map(web_sys::ErrorEvent::message)
+                        .filter(|m| !m.is_empty())
+                        .unwrap_or_else(|| "its script failed to load".into());
+                    if let Some(db) = weak.upgrade() {
+                        fail(
+                            &mut db.borrow_mut(),
+                            format!("the results database stopped: {detail}"),
+                        );
+                    }
+                });
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             let mut state = db.borrow_mut();

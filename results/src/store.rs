@@ -187,12 +187,13 @@ impl Store {
     /// Keeps `run` (one transaction: the run and its rows, or nothing) and
     /// returns its id. A record already kept, byte for byte, keeps its id.
     pub fn save(&mut self, run: &SavedRun, imported: bool) -> rusqlite::Result<i64> {
-        let record = serde_json::to_string(run).map_err(|e| {
-            rusqlite::Error::ToSqlConversionFailure(Box::new(e))
-        })?;
+        let record = serde_json::to_string(run)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let tx = self.conn.transaction()?;
         if let Some(id) = tx
-            .query_row("SELECT id FROM runs WHERE record = ?1", [&record], |row| row.get(0))
+            .query_row("SELECT id FROM runs WHERE record = ?1", [&record], |row| {
+                row.get(0)
+            })
             .optional()?
         {
             return Ok(id);
@@ -244,9 +245,11 @@ impl Store {
     pub fn get(&self, id: i64) -> rusqlite::Result<Option<StoredRun>> {
         let row: Option<(String, bool)> = self
             .conn
-            .query_row("SELECT record, imported FROM runs WHERE id = ?1", [id], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
+            .query_row(
+                "SELECT record, imported FROM runs WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
             .optional()?;
         Ok(row.and_then(|(record, imported)| {
             let run = serde_json::from_str(&record).ok()?;
@@ -303,13 +306,16 @@ impl Store {
             )
             .map_err(|e| e.to_string())?;
         let table = self.query(text);
-        let _ = self.conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
+        let _ = self
+            .conn
+            .authorizer(None::<fn(AuthContext<'_>) -> Authorization>);
         let _ = self.conn.progress_handler(0, None::<fn() -> bool>);
         table
     }
 
     fn query(&self, text: &str) -> Result<SqlTable, String> {
-        let explain = |e: rusqlite::Error| match e {
+        let explain = |e: rusqlite::Error| {
+            match e {
             rusqlite::Error::SqliteFailure(code, _)
                 if code.code == rusqlite::ErrorCode::AuthorizationForStatementDenied =>
             {
@@ -322,9 +328,10 @@ impl Store {
             }
             rusqlite::Error::MultipleStatement => "one statement at a time".to_string(),
             other => other.to_string(),
+        }
         };
         let mut statement = self.conn.prepare(text).map_err(explain)?;
-        let columns: Vec<String> = statement.column_names().into_iter().map(String::from).collect();
+        let columns: Vec<String> = statement.column_names().map(String::from).collect();
         let mut rows = statement.query([]).map_err(explain)?;
         let mut table = SqlTable {
             columns,
@@ -340,7 +347,9 @@ impl Store {
                     Ok(rusqlite::types::ValueRef::Null) => "NULL".to_string(),
                     Ok(rusqlite::types::ValueRef::Integer(v)) => v.to_string(),
                     Ok(rusqlite::types::ValueRef::Real(v)) => v.to_string(),
-                    Ok(rusqlite::types::ValueRef::Text(v)) => String::from_utf8_lossy(v).into_owned(),
+                    Ok(rusqlite::types::ValueRef::Text(v)) => {
+                        String::from_utf8_lossy(v).into_owned()
+                    }
                     Ok(rusqlite::types::ValueRef::Blob(v)) => format!("<{} bytes>", v.len()),
                     Err(e) => e.to_string(),
                 })
@@ -363,11 +372,15 @@ impl Store {
         };
         match body {
             ToResults::Save(run) => match run.validate() {
-                Ok(()) => self.save(&run, false).map_or_else(sql, |id| FromResults::Saved { id }),
+                Ok(()) => self
+                    .save(&run, false)
+                    .map_or_else(sql, |id| FromResults::Saved { id }),
                 Err(error) => failed(error.0),
             },
             ToResults::Import { text } => match SavedRun::import(&text) {
-                Ok(run) => self.save(&run, true).map_or_else(sql, |id| FromResults::Saved { id }),
+                Ok(run) => self
+                    .save(&run, true)
+                    .map_or_else(sql, |id| FromResults::Saved { id }),
                 Err(error) => failed(error.0),
             },
             ToResults::List { exercise } => self

@@ -44,7 +44,10 @@ fn post(reply: &Reply) {
 /// `navigator.locks.request`, if this browser has Web Locks.
 fn lock_request() -> Option<(JsValue, Function)> {
     let locks = Reflect::get(&scope().navigator(), &"locks".into()).ok()?;
-    let request = Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
+    let request = Reflect::get(&locks, &"request".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     Some((locks, request))
 }
 
@@ -78,10 +81,7 @@ async fn locked<T: 'static>(work: impl Future<Output = T> + 'static) -> T {
 /// Where the runs live.
 enum Backing {
     /// In OPFS: the pool, paused between requests when tabs take turns.
-    Opfs {
-        pool: OpfsSAHPoolUtil,
-        turns: bool,
-    },
+    Opfs { pool: OpfsSAHPoolUtil, turns: bool },
     /// In memory, for this session.
     Memory(Box<Store>),
 }
@@ -186,7 +186,10 @@ pub async fn start_results_worker() {
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     let (mut backing, storage) = Backing::open().await;
-    post(&Reply { id: 0, body: storage });
+    post(&Reply {
+        id: 0,
+        body: storage,
+    });
     while let Some(request) = requests.next().await {
         let body = backing.handle(request.body).await;
         post(&Reply {

@@ -21,18 +21,32 @@ async fn a_run_is_kept_across_a_reload_and_the_next_one_is_compared_with_it() {
     let page = Page::isolated().await;
     page.run_to_end("duplicates", QUICK).await;
     page.wait_kept().await;
-    assert_eq!(page.count("compare-none").await, 1, "the first run has nothing to compare with");
+    assert_eq!(
+        page.count("compare-none").await,
+        1,
+        "the first run has nothing to compare with"
+    );
 
     page.reload().await;
     page.open_history().await;
-    assert_eq!(page.attr("storage", "data-persistent").await.as_deref(), Some("true"));
+    assert_eq!(
+        page.attr("storage", "data-persistent").await.as_deref(),
+        Some("true")
+    );
     let rows = page.history_rows().await;
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0].exercise.as_str(), rows[0].state.as_str()), ("duplicates", "done"));
+    assert_eq!(
+        (rows[0].exercise.as_str(), rows[0].state.as_str()),
+        ("duplicates", "done")
+    );
 
     page.run_to_end("duplicates", QUICK).await;
     let compared = page.compare_rows().await;
-    assert_eq!(compared.len(), 10, "five variants at two sizes: {compared:?}");
+    assert_eq!(
+        compared.len(),
+        10,
+        "five variants at two sizes: {compared:?}"
+    );
     for row in &compared {
         let (ratio, low, high) = row.ratio;
         assert!(low <= ratio && ratio <= high && low > 0.0, "{row:?}");
@@ -45,23 +59,34 @@ async fn a_run_is_kept_across_a_reload_and_the_next_one_is_compared_with_it() {
     }
     assert_eq!(page.count("compare-difference").await, 0, "same provenance");
     assert!(page.inked_pixels(Some("comparison")).await > 2000);
+    // The earlier run is overlaid on the time and speedup plots.
+    assert_eq!(page.plot_overlay("time").await, 10);
+    assert_eq!(page.plot_overlay("speedups").await, 10);
 
     // A cancelled run is kept and marked so.
-    page.open_exercise("duplicates", "sizes=100,1000,10000000&budget_ms=60000").await;
+    page.open_exercise("duplicates", "sizes=100,1000,10000000&budget_ms=60000")
+        .await;
     page.run().await;
     page.wait_state("running", Duration::from_secs(30)).await;
     page.cancel().await;
     page.wait_state("cancelled", Duration::from_secs(10)).await;
     page.wait_kept().await;
     page.open_history().await;
-    page.wait_count("history-row", 3, Duration::from_secs(30)).await;
-    let states: Vec<_> = page.history_rows().await.into_iter().map(|r| r.state).collect();
+    page.wait_count("history-row", 3, Duration::from_secs(30))
+        .await;
+    let states: Vec<_> = page
+        .history_rows()
+        .await
+        .into_iter()
+        .map(|r| r.state)
+        .collect();
     assert_eq!(states, ["cancelled", "done", "done"]);
 
     // SQL reads, and cannot write.
     assert_eq!(page.sql("SELECT id FROM runs").await, Ok(3));
     assert_eq!(
-        page.sql("SELECT variant, size FROM results WHERE variant = 'naive'").await,
+        page.sql("SELECT variant, size FROM results WHERE variant = 'naive'")
+            .await,
         Ok(4)
     );
     let refused = page.sql("DELETE FROM runs").await.unwrap_err();
@@ -79,7 +104,8 @@ async fn a_run_is_kept_across_a_reload_and_the_next_one_is_compared_with_it() {
     page.open_history().await;
     let newest = page.history_rows().await[0].id;
     page.click("history-delete").await;
-    page.wait_count("history-row", 2, Duration::from_secs(30)).await;
+    page.wait_count("history-row", 2, Duration::from_secs(30))
+        .await;
     assert!(page.history_rows().await.iter().all(|r| r.id != newest));
     page.click("history-delete-all").await;
     page.click("history-delete-all-confirm").await;
@@ -99,15 +125,27 @@ async fn an_export_imports_in_a_fresh_profile_and_a_corrupt_file_is_refused() {
     let fresh = Page::isolated().await;
     fresh.open_history().await;
     assert_eq!(fresh.history_rows().await, []);
-    let corrupt = temp_file("corrupt.json", &export.to_string().replace("\"naive\"", "\"nave\""));
+    let corrupt = temp_file(
+        "corrupt.json",
+        &export.to_string().replace("\"naive\"", "\"nave\""),
+    );
     fresh.import_file(&corrupt).await;
     let error = fresh.text("import-error").await;
-    assert!(error.contains("refused") && error.contains("nave"), "{error}");
-    assert_eq!(fresh.history_rows().await, [], "a refused file changes nothing");
+    assert!(
+        error.contains("refused") && error.contains("nave"),
+        "{error}"
+    );
+    assert_eq!(
+        fresh.history_rows().await,
+        [],
+        "a refused file changes nothing"
+    );
 
     let good = temp_file("good.json", &export.to_string());
     fresh.import_file(&good).await;
-    fresh.wait_count("history-row", 1, Duration::from_secs(30)).await;
+    fresh
+        .wait_count("history-row", 1, Duration::from_secs(30))
+        .await;
     assert_eq!(fresh.history_rows().await[0].exercise, "duplicates");
 
     // On the exercise page, a run is compared with the imported one.
@@ -117,6 +155,46 @@ async fn an_export_imports_in_a_fresh_profile_and_a_corrupt_file_is_refused() {
     std::fs::remove_file(corrupt).ok();
     std::fs::remove_file(good).ok();
     fresh.close().await;
+}
+
+#[tokio::test]
+async fn a_link_with_results_shows_the_run_without_running_it() {
+    let page = Page::isolated().await;
+    page.run_to_end("duplicates", QUICK).await;
+    page.wait_kept().await;
+    let measured = page.result_rows().await;
+    let link = page.share_link().await;
+    assert!(
+        link.contains("/exercises/duplicates?sizes=100,1000") && link.contains("#run="),
+        "{link}"
+    );
+
+    page.open_home().await;
+    page.browser().open(&link).await;
+    page.wait_state("done", Duration::from_secs(30)).await;
+    let note = page.text("shared-run").await;
+    assert!(note.starts_with("Shown from a link"), "{note}");
+    assert_eq!(
+        page.result_rows().await,
+        measured,
+        "the same numbers, not measured again"
+    );
+    page.open_history().await;
+    assert_eq!(
+        page.history_rows().await.len(),
+        1,
+        "a shown link is not a new run"
+    );
+
+    // A damaged link says so and shows nothing.
+    page.browser().open(&link.replace("#run=", "#run=x")).await;
+    let note = page.text("shared-run").await;
+    assert!(
+        note.contains("could not be read") || note.contains("refused"),
+        "{note}"
+    );
+    assert_eq!(page.status_state().await, "idle");
+    page.close().await;
 }
 
 #[tokio::test]

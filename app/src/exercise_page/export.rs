@@ -55,10 +55,15 @@ fn download(name: &str, kind: &str, text: &str) -> Result<(), JsValue> {
 fn download_plots(stem: &str) -> Result<(), JsValue> {
     let canvases = document().query_selector_all("canvas[data-testid=plot]")?;
     for index in 0..canvases.length() {
-        let Some(canvas) = canvases.item(index).and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else {
+        let Some(canvas) = canvases
+            .item(index)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+        else {
             continue;
         };
-        let kind = canvas.get_attribute("data-plot").unwrap_or_else(|| format!("plot-{index}"));
+        let kind = canvas
+            .get_attribute("data-plot")
+            .unwrap_or_else(|| format!("plot-{index}"));
         download_url(&format!("{stem}-{kind}.png"), &canvas.to_data_url()?)?;
     }
     Ok(())
@@ -73,7 +78,12 @@ pub(super) fn Export(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>
         _ => String::new(),
     };
     let stem = move || {
-        let started = kept.record.read().as_ref().map(|r| r.started_at.clone()).unwrap_or_default();
+        let started = kept
+            .record
+            .read()
+            .as_ref()
+            .map(|r| r.started_at.clone())
+            .unwrap_or_default();
         format!("perflab-{}-{started}", exercise.id)
     };
     let save = move |format: &'static str| {
@@ -83,9 +93,17 @@ pub(super) fn Export(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>
             };
             let rows = rows.read_untracked();
             let result = match format {
-                "json" => download(&format!("{}.json", stem()), "application/json", &results_json(&record, &rows)),
+                "json" => download(
+                    &format!("{}.json", stem()),
+                    "application/json",
+                    &results_json(&record, &rows),
+                ),
                 "csv" => download(&format!("{}.csv", stem()), "text/csv", &csv(&record, &rows)),
-                "md" => download(&format!("{}.md", stem()), "text/markdown", &markdown(&record, &rows)),
+                "md" => download(
+                    &format!("{}.md", stem()),
+                    "text/markdown",
+                    &markdown(&record, &rows),
+                ),
                 _ => download_plots(&stem()),
             };
             if let Err(error) = result {
@@ -95,11 +113,12 @@ pub(super) fn Export(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>
     };
     view! {
         <details class="export">
-            <summary>"export: JSON (the whole run, importable), CSV, Markdown, the plots as PNG"</summary>
+            <summary>"export: JSON (the whole run, importable), CSV, Markdown, the plots as PNG, a link with the results"</summary>
             <button type="button" data-testid="export-json" on:click=save("json") disabled=move || !finished()>"JSON"</button>
             <button type="button" data-testid="export-csv" on:click=save("csv") disabled=move || !finished()>"CSV"</button>
             <button type="button" data-testid="export-md" on:click=save("md") disabled=move || !finished()>"Markdown"</button>
             <button type="button" data-testid="export-png" on:click=save("png") disabled=move || !finished()>"PNG"</button>
+            <super::share::Share run />
             <pre data-testid="results-json">{json}</pre>
         </details>
     }

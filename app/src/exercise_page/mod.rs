@@ -7,7 +7,8 @@
 //! `variants` (each variant and its check), `results` (the table, verdict
 //! and plots), `demos` (the exercises' demonstrations), `export` (the
 //! results as JSON, CSV, Markdown and PNG), `saved` (the run kept in the
-//! results database and compared with an earlier one) and `canvas`
+//! results database and compared with an earlier one), `share` (a run in
+//! a link) and `canvas`
 //! (drawing a plot on a canvas).
 
 mod canvas;
@@ -16,6 +17,7 @@ mod export;
 mod form;
 mod results;
 mod saved;
+mod share;
 mod state;
 mod variants;
 
@@ -86,6 +88,9 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     let run = Run::new();
     let kept = saved::keep(exercise, run);
     provide_context(kept);
+    // A link with a run in its fragment shows that run (see `share`).
+    let shared = RwSignal::new(None::<String>);
+    share::restore(exercise, run, kept, shared);
     // What the page describes: for an exercise in sections, the section of
     // the run's parameters, or else of the form's.
     let section = Memo::new(move |_| {
@@ -148,7 +153,8 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         run.reset();
         run.state.set(RunState::Running);
         run.values.set(Some(values.clone()));
-        run.query.set(form::query_of(exercise, &raw.read_untracked()));
+        run.query
+            .set(form::query_of(exercise, &raw.read_untracked()));
         run.started_at.set(saved::now_iso());
         let request = form::run_request(exercise, values);
         // The pool size is fixed when a worker starts: a new count needs a new worker.
@@ -195,6 +201,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
                 <h2>"Parameters"</h2>
                 {form::param_form(exercise, run, raw, errors, local_file, start, cancel)}
                 <Status run />
+                {move || shared.get().map(|note| view! { <p data-testid="shared-run">{note}</p> })}
             </section>
 
             {move || {

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::canvas::draw;
 use super::demos::ThreadSweep;
 use super::export::Export;
+use super::saved::Kept;
 use super::state::Run;
 use crate::plot;
 
@@ -46,16 +47,20 @@ pub(super) fn Results(
             .filter(|s| sizes().contains(s))
             .or_else(|| sizes().last().copied())
     };
+    // A run compared with this one (see `saved`) is overlaid.
+    let kept = expect_context::<Kept>();
+    let overlay = Memo::new(move |_| kept.overlay(exercise));
     Effect::new(move |_| {
         let series = plot::series(exercise, &rows.read());
+        let compared = plot::series(exercise, &overlay.read());
         if let Some(canvas) = time_plot.get() {
             draw(&canvas, 0.55, |area, scale| {
-                plot::time_vs_size(area, &series, "n", scale)
+                plot::time_vs_size(area, &series, &compared, "n", scale)
             });
         }
         if let Some(canvas) = speedup_plot.get() {
             draw(&canvas, 0.45, |area, scale| {
-                plot::speedups(area, exercise, &rows.read(), scale)
+                plot::speedups(area, exercise, &rows.read(), &overlay.read(), scale)
             });
         }
     });
@@ -190,7 +195,11 @@ pub(super) fn Results(
             empty_kernel_ns: info.as_ref().map_or(0.0, |i| i.empty_kernel_ns),
             hidden_during_run: run.hidden.get(),
         };
-        let measurements = if run.settled() { run.measurements.read().clone() } else { Vec::new() };
+        let measurements = if run.settled() {
+            run.measurements.read().clone()
+        } else {
+            Vec::new()
+        };
         analysis::diagnose(&measurements, &rows.read(), environment)
             .into_iter()
             .map(|d| {
@@ -214,7 +223,8 @@ pub(super) fn Results(
                 </p>
             </Show>
             <ul class="diagnostics">{diagnostics}</ul>
-            <canvas node_ref=time_plot data-testid="plot" class="plot"></canvas>
+            <canvas node_ref=time_plot data-testid="plot" class="plot" data-plot="time"
+                data-overlay=move || overlay.read().len()></canvas>
             <ul class="fits">{fits}</ul>
             <ul class="skips">
                 {move || run.skips.read().iter().map(|skip| view! {
@@ -225,7 +235,8 @@ pub(super) fn Results(
                     </li>
                 }).collect_view()}
             </ul>
-            <canvas node_ref=speedup_plot data-testid="plot" class="plot"></canvas>
+            <canvas node_ref=speedup_plot data-testid="plot" class="plot" data-plot="speedups"
+                data-overlay=move || overlay.read().len()></canvas>
             <table class="results-table">
                 <thead><tr>
                     <th>"variant"</th><th>"n"</th><th>"time per call"</th><th>"95% interval"</th><th>"R²"</th>

@@ -4,8 +4,8 @@
 //! learner picks, or a file they import.
 
 use exercises::Exercise;
-use exercises::analysis::{RESAMPLES, rows};
-use exercises::history::compare::{Comparison as Compared, NOISE, compare};
+use exercises::analysis::{RESAMPLES, Row, rows};
+use exercises::history::compare::{self, Comparison as Compared, NOISE, compare};
 use exercises::history::protocol::{FromResults, StoredRun, ToResults};
 use exercises::history::{BrowserInfo, Environment, FORMAT, Outcome, RunSummary, SavedRun};
 use leptos::prelude::*;
@@ -37,6 +37,20 @@ pub(super) struct Kept {
     volatile: RwSignal<Option<String>>,
     /// Why an imported file was refused.
     import_error: RwSignal<Option<String>>,
+}
+
+impl Kept {
+    /// The compared run's rows, to overlay on this run's plots: empty
+    /// unless a comparison is shown.
+    pub(super) fn overlay(&self, exercise: &'static Exercise) -> Vec<Row> {
+        let (Some(new), Some(old)) = (self.record.get(), self.against.get()) else {
+            return Vec::new();
+        };
+        if old.id == self.id.get().unwrap_or(-1) || !compare::comparable(&old.run, &new) {
+            return Vec::new();
+        }
+        rows(exercise, &old.run.measurements)
+    }
 }
 
 /// Now, in ISO 8601 (UTC).
@@ -138,7 +152,9 @@ pub(super) fn keep(exercise: &'static Exercise, run: Run) -> Kept {
                         let (persistent, note) = crate::results_db::storage().await;
                         kept.volatile.set((!persistent).then_some(note));
                         kept.problem.set(None);
-                        if let FromResults::Run(found) = ask(ToResults::LastComparable { before: id }).await {
+                        if let FromResults::Run(found) =
+                            ask(ToResults::LastComparable { before: id }).await
+                        {
                             kept.against.set(found.map(|stored| *stored));
                         }
                     }
@@ -168,15 +184,16 @@ fn import(exercise: &'static Exercise, kept: Kept, input: web_sys::HtmlInputElem
         let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
             Ok(text) => text.as_string().unwrap_or_default(),
             Err(_) => {
-                kept.import_error.set(Some("the file could not be read".into()));
+                kept.import_error
+                    .set(Some("the file could not be read".into()));
                 return;
             }
         };
         match ask(ToResults::Import { text }).await {
             FromResults::Saved { id } => compare_with(exercise, kept, id),
-            FromResults::Error { message } => {
-                kept.import_error.set(Some(format!("refused: {message}; nothing was changed")))
-            }
+            FromResults::Error { message } => kept
+                .import_error
+                .set(Some(format!("refused: {message}; nothing was changed"))),
             _ => {}
         }
     });
@@ -186,7 +203,12 @@ fn import(exercise: &'static Exercise, kept: Kept, input: web_sys::HtmlInputElem
 /// row per variant and size with the ratio of times and its verdict, and
 /// the two runs overlaid.
 #[component]
-pub(super) fn Comparison(shown: Memo<&'static str>, exercise: &'static Exercise, run: Run, kept: Kept) -> impl IntoView {
+pub(super) fn Comparison(
+    shown: Memo<&'static str>,
+    exercise: &'static Exercise,
+    run: Run,
+    kept: Kept,
+) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let measured = move || exercise.section_named(shown.get());
     let compared = Memo::new(move |_| {
@@ -197,16 +219,11 @@ pub(super) fn Comparison(shown: Memo<&'static str>, exercise: &'static Exercise,
             .then(|| (old.id, compare(&old.run, &new, RESAMPLES)))
     });
     Effect::new(move |_| {
-        let (Some(canvas), Some((id, comparison)), Some(new), Some(old)) =
-            (canvas.get(), compared.get(), kept.record.get(), kept.against.get())
-        else {
+        let (Some(canvas), Some((_, comparison))) = (canvas.get(), compared.get()) else {
             return;
         };
-        let exercise = measured();
-        let new_series = plot::series(exercise, &rows(exercise, &new.measurements));
-        let old_series = plot::series(exercise, &rows(exercise, &old.run.measurements));
-        draw(&canvas, 0.42, |area, scale| {
-            plot::comparison(area, exercise, &new_series, &old_series, &format!("run #{id}"), &comparison.rows, scale)
+        draw(&canvas, 0.3, |area, scale| {
+            plot::comparison(area, measured(), &comparison.rows, scale)
         });
     });
     let on_pick = move |event: leptos::ev::Event| {
@@ -231,7 +248,14 @@ pub(super) fn Comparison(shown: Memo<&'static str>, exercise: &'static Exercise,
             .into_iter()
             .filter(|r| Some(r.id) != current)
             .map(|r| {
-                let label = format!("#{} {} {} ({}{})", r.id, r.started_at, r.query, r.outcome.as_str(), if r.imported { ", imported" } else { "" });
+                let label = format!(
+                    "#{} {} {} ({}{})",
+                    r.id,
+                    r.started_at,
+                    r.query,
+                    r.outcome.as_str(),
+                    if r.imported { ", imported" } else { "" }
+                );
                 view! { <option value=r.id selected=Some(r.id) == chosen>{label}</option> }
             })
             .collect_view()

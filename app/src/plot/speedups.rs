@@ -14,21 +14,32 @@ pub fn speedups<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     exercise: &Exercise,
     rows: &[Row],
+    overlay: &[Row],
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
     let font = |size: f64| ("sans-serif", size * scale);
     area.fill(&WHITE)?;
-    let with_speedup: Vec<(&Row, _)> = rows
-        .iter()
-        .filter(|r| r.variant != exercise.target.baseline)
-        .filter_map(|r| Some((r, r.speedup?)))
-        .collect();
+    let speedups_of = |rows: &'_ [Row]| -> Vec<(Row, Estimate)> {
+        rows.iter()
+            .filter(|r| r.variant != exercise.target.baseline)
+            .filter_map(|r| Some((r.clone(), r.speedup?)))
+            .collect()
+    };
+    let with_speedup = speedups_of(rows);
+    let compared = speedups_of(overlay);
     let target = exercise.target.speedup;
-    let xs = log_bounds(with_speedup.iter().map(|(r, _)| r.size as f64), 1.5);
+    let xs = log_bounds(
+        with_speedup
+            .iter()
+            .chain(&compared)
+            .map(|(r, _)| r.size as f64),
+        1.5,
+    );
     let ys = log_bounds(
         with_speedup
             .iter()
+            .chain(&compared)
             .flat_map(|(_, s)| [s.low, s.high])
             .chain([target, 1.0]),
         1.6,
@@ -92,6 +103,18 @@ pub fn speedups<DB: DrawingBackend>(
                 PathElement::new(vec![(x * nudge, s.low), (x * nudge, s.high)], thin)
             }),
         )?;
+        // The compared run, hollow, just beside this run's point.
+        let before = compared
+            .iter()
+            .filter(|(r, _)| r.variant == variant.name)
+            .map(|(r, s)| (r.size as f64 * nudge * 1.02, *s));
+        for (x, s) in before {
+            chart.draw_series(std::iter::once(Circle::new((x, s.point), px(4.5), thin)))?;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x, s.low), (x, s.high)],
+                thin,
+            )))?;
+        }
     }
     draw_legend(&mut chart, scale)?;
     area.present()

@@ -120,7 +120,7 @@ fn svg(series: &[Series], scale: f64) -> String {
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (800, 420)).into_drawing_area();
-        time_vs_size(&area, series, "n", scale).unwrap();
+        time_vs_size(&area, series, &[], "n", scale).unwrap();
     }
     out
 }
@@ -179,7 +179,14 @@ fn speedups_and_distributions_draw_their_data() {
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (800, 420)).into_drawing_area();
-        speedups(&area, exercise, &[row("naive", 1000, 6000.0), fast], 1.0).unwrap();
+        speedups(
+            &area,
+            exercise,
+            &[row("naive", 1000, 6000.0), fast],
+            &[],
+            1.0,
+        )
+        .unwrap();
     }
     assert!(
         out.contains("target: 50× at n = 10000") && out.contains("hash_set"),
@@ -203,7 +210,7 @@ fn speedups_and_distributions_draw_their_data() {
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (400, 300)).into_drawing_area();
-        speedups(&area, exercise, &[], 1.0).unwrap();
+        speedups(&area, exercise, &[], &[], 1.0).unwrap();
     }
     assert!(out.contains("no speedups yet"));
 }
@@ -334,4 +341,79 @@ fn throughput_is_work_over_time_per_variant() {
     assert!(out.contains("elements/s") && out.contains("simd"));
     assert_eq!(format_rate(1e9), "1 G");
     assert_eq!(format_rate(2.5e8), "250 M");
+}
+
+#[test]
+fn a_compared_run_is_overlaid_hollow_and_its_ratios_drawn_against_the_noise_band() {
+    use exercises::history::compare::{Change, CompareRow};
+    let series = synthetic();
+    let points: usize = series.iter().map(|s| s.points.len()).sum();
+    let plain = svg(&series, 1.0);
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (800, 420)).into_drawing_area();
+        time_vs_size(&area, &series, &series, "n", 1.0).unwrap();
+    }
+    assert!(out.contains("compared run: hollow, dotted"), "legend");
+    let circles = |svg: &str| svg.matches("<circle").count();
+    assert_eq!(
+        circles(&out),
+        circles(&plain) + points + 1,
+        "a hollow marker per point and the legend's"
+    );
+
+    let exercise = find("duplicates").unwrap();
+    let mut fast = row("hash_set", 1000, 100.0);
+    fast.speedup = Some(Estimate {
+        point: 60.0,
+        low: 55.0,
+        high: 66.0,
+    });
+    let mut before = fast.clone();
+    before.speedup = Some(Estimate {
+        point: 30.0,
+        low: 28.0,
+        high: 33.0,
+    });
+    let draw = |overlay: &[Row]| {
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (800, 420)).into_drawing_area();
+            speedups(&area, exercise, std::slice::from_ref(&fast), overlay, 1.0).unwrap();
+        }
+        out.matches("<circle").count()
+    };
+    assert_eq!(
+        draw(std::slice::from_ref(&before)),
+        draw(&[]) + 1,
+        "the compared speedup, hollow"
+    );
+
+    let ratio = |variant: &str, point: f64| CompareRow {
+        variant: variant.into(),
+        size: 1000,
+        ratio: Estimate {
+            point,
+            low: point * 0.9,
+            high: point * 1.1,
+        },
+        change: Change::of(Estimate {
+            point,
+            low: point * 0.9,
+            high: point * 1.1,
+        }),
+    };
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (800, 300)).into_drawing_area();
+        comparison(
+            &area,
+            exercise,
+            &[ratio("naive", 1.0), ratio("sort", 2.0)],
+            1.0,
+        )
+        .unwrap();
+    }
+    assert_eq!(out.matches("<circle").count(), 2, "a dot per row");
+    assert!(out.contains("within ±5%"), "the band is named");
 }

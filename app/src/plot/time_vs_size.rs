@@ -8,17 +8,19 @@ use plotters::prelude::*;
 
 /// Time per call vs size on log-log axes: one line per variant, its 95%
 /// interval as a band, the fitted growth dashed, and the slope and class in
-/// the legend.
+/// the legend. `overlay`, a run compared with this one, is drawn in the
+/// same colours as hollow markers on dotted lines.
 pub fn time_vs_size<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[Series],
+    overlay: &[Series],
     size_name: &str,
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
     let font = |size: f64| ("sans-serif", size * scale);
     area.fill(&WHITE)?;
-    let points = series.iter().flat_map(|s| &s.points);
+    let points = series.iter().chain(overlay).flat_map(|s| &s.points);
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for p in points {
         x0 = x0.min(p.size);
@@ -90,6 +92,26 @@ pub fn time_vs_size<DB: DrawingBackend>(
             });
             chart.draw_series(DashedLineSeries::new(curve, px(5.0), px(4.0), thin))?;
         }
+    }
+    for (index, s) in overlay.iter().enumerate() {
+        let index = series
+            .iter()
+            .position(|own| own.name == s.name)
+            .unwrap_or(index);
+        let thin = PALETTE[index % PALETTE.len()].stroke_width(px(1.5).max(1) as u32);
+        let line = s.points.iter().map(|p| (p.size, p.median));
+        let drawn = chart.draw_series(DashedLineSeries::new(line, px(2.0), px(3.0), thin))?;
+        if std::ptr::eq(s, &overlay[0]) {
+            let grey = BLACK.mix(0.6).stroke_width(px(1.5).max(1) as u32);
+            drawn
+                .label("compared run: hollow, dotted")
+                .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), grey));
+        }
+        chart.draw_series(
+            s.points
+                .iter()
+                .map(|p| Circle::new((p.size, p.median), px(4.5), thin)),
+        )?;
     }
     draw_legend(&mut chart, scale)?;
     area.present()

@@ -143,7 +143,11 @@ pub fn differences(old: &SavedRun, new: &SavedRun) -> Vec<Difference> {
         ("parameters", old.query.clone(), new.query.clone()),
         ("build", a.build.clone(), b.build.clone()),
         ("version", a.version.clone(), b.version.clone()),
-        ("pool threads", a.pool_threads.to_string(), b.pool_threads.to_string()),
+        (
+            "pool threads",
+            a.pool_threads.to_string(),
+            b.pool_threads.to_string(),
+        ),
         ("browser", x.browser.clone(), y.browser.clone()),
         ("cores", x.cores.to_string(), y.cores.to_string()),
         ("isolated", x.isolated.to_string(), y.isolated.to_string()),

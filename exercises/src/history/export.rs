@@ -75,7 +75,12 @@ pub fn markdown(run: &SavedRun, rows: &[Row]) -> String {
     for row in rows {
         let (speedup, interval) = row.speedup.map_or_else(
             || ("—".to_string(), "—".to_string()),
-            |s| (times(s.point), format!("{} … {}", times(s.low), times(s.high))),
+            |s| {
+                (
+                    times(s.point),
+                    format!("{} … {}", times(s.low), times(s.high)),
+                )
+            },
         );
         out.push_str(&format!(
             "| {} | {} | {} | {} … {} | {} | {} |\n",

@@ -189,7 +189,10 @@ impl SavedRun {
         for m in all {
             let at = format!("measurement of {} at size {}", m.variant, m.size);
             if !measured.all_variants().any(|v| v.name == m.variant) {
-                return refuse(format!("{at}: {} has no variant \"{}\"", measured.id, m.variant));
+                return refuse(format!(
+                    "{at}: {} has no variant \"{}\"",
+                    measured.id, m.variant
+                ));
             }
             if m.iters.is_empty() || m.iters.len() != m.times_ns.len() {
                 return refuse(format!(
@@ -202,7 +205,9 @@ impl SavedRun {
                 return refuse(format!("{at}: a sample of 0 calls"));
             }
             if m.times_ns.iter().any(|t| !t.is_finite() || *t < 0.0) {
-                return refuse(format!("{at}: a time that is not a finite, positive number"));
+                return refuse(format!(
+                    "{at}: a time that is not a finite, positive number"
+                ));
             }
         }
         if self.thread_sweep.iter().any(|(threads, _)| *threads == 0) {

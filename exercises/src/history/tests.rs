@@ -9,7 +9,7 @@ use super::compare::{Change, compare};
 use super::export::{CSV_HEADER, csv, markdown};
 use super::*;
 use crate::analysis::rows;
-use crate::protocol::{MemoryUse, Measurement};
+use crate::protocol::{Measurement, MemoryUse};
 
 /// A measurement of `variant` at `size` whose calls take `ns` each, with
 /// linear sampling (1, 2, … 30 calls a sample) and ±5% noise per sample.
@@ -35,8 +35,17 @@ pub(crate) fn run_of(scale: f64, seed: u64) -> SavedRun {
     let mut rng = Pcg64::seed_from_u64(seed);
     let mut measurements = Vec::new();
     for size in [100, 1000] {
-        for (variant, ns) in [("naive", 10_000.0), ("hash_set", 1_000.0), ("sort", 2_000.0)] {
-            measurements.push(measured(variant, size, ns * scale * size as f64 / 100.0, &mut rng));
+        for (variant, ns) in [
+            ("naive", 10_000.0),
+            ("hash_set", 1_000.0),
+            ("sort", 2_000.0),
+        ] {
+            measurements.push(measured(
+                variant,
+                size,
+                ns * scale * size as f64 / 100.0,
+                &mut rng,
+            ));
         }
     }
     SavedRun {
@@ -84,7 +93,10 @@ fn an_a_a_comparison_reads_no_significant_change() {
         assert!(comparison.differences.is_empty());
         assert_eq!(comparison.unmatched, 0);
     }
-    assert!(containing_one >= 100, "{containing_one} of 120 intervals contain 1");
+    assert!(
+        containing_one >= 100,
+        "{containing_one} of 120 intervals contain 1"
+    );
 }
 
 #[test]
@@ -92,11 +104,17 @@ fn a_two_fold_slowdown_reads_slower_and_a_halving_faster() {
     let (old, slow, fast) = (run_of(1.0, 1), run_of(2.0, 2), run_of(0.5, 3));
     for row in compare(&old, &slow, 1000).rows {
         assert_eq!(row.change, Change::Slower, "{row:?}");
-        assert!(row.ratio.low > 1.0 && (row.ratio.point - 2.0).abs() < 0.1, "{row:?}");
+        assert!(
+            row.ratio.low > 1.0 && (row.ratio.point - 2.0).abs() < 0.1,
+            "{row:?}"
+        );
     }
     for row in compare(&old, &fast, 1000).rows {
         assert_eq!(row.change, Change::Faster, "{row:?}");
-        assert!(row.ratio.high < 1.0 && (row.ratio.point - 0.5).abs() < 0.05, "{row:?}");
+        assert!(
+            row.ratio.high < 1.0 && (row.ratio.point - 0.5).abs() < 0.05,
+            "{row:?}"
+        );
     }
 }
 
@@ -127,7 +145,15 @@ fn csv_reads_back_to_the_same_numbers() {
     let rows = rows(exercise, &run.measurements);
     let text = csv(&run, &rows);
     let mut reader = ::csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>().join(","), CSV_HEADER);
+    assert_eq!(
+        reader
+            .headers()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>()
+            .join(","),
+        CSV_HEADER
+    );
     let records: Vec<_> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), rows.len());
     for (record, row) in records.iter().zip(&rows) {
@@ -140,7 +166,10 @@ fn csv_reads_back_to_the_same_numbers() {
         assert_eq!(number(6), row.summary.median);
         assert_eq!(record[7].parse::<usize>().unwrap(), 30);
         let speedup = row.speedup.unwrap();
-        assert_eq!((number(8), number(9), number(10)), (speedup.point, speedup.low, speedup.high));
+        assert_eq!(
+            (number(8), number(9), number(10)),
+            (speedup.point, speedup.low, speedup.high)
+        );
     }
 }
 
@@ -163,18 +192,29 @@ fn markdown_reads_back_to_the_same_numbers_at_the_precision_it_shows() {
     let rows = rows(run.measured().unwrap(), &run.measurements);
     let text = markdown(&run, &rows);
     assert!(text.contains("- parameters: `sizes=100,1000`"), "{text}");
-    assert!(text.contains("threaded abc1234, 2 pool thread(s)"), "{text}");
+    assert!(
+        text.contains("threaded abc1234, 2 pool thread(s)"),
+        "{text}"
+    );
     let table: Vec<Vec<String>> = text
         .lines()
         .filter(|line| line.starts_with("| ") && !line.starts_with("| variant"))
-        .map(|line| line.trim_matches('|').split(" | ").map(|c| c.trim().to_string()).collect())
+        .map(|line| {
+            line.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
         .collect();
     assert_eq!(table.len(), rows.len());
     let close = |shown: f64, exact: f64| (shown - exact).abs() <= exact * 0.005;
     for (cells, row) in table.iter().zip(&rows) {
         assert_eq!(cells[0], row.variant);
         assert_eq!(cells[1], row.size.to_string());
-        assert!(close(parse_ns(&cells[2]), row.per_call.point), "{cells:?} {row:?}");
+        assert!(
+            close(parse_ns(&cells[2]), row.per_call.point),
+            "{cells:?} {row:?}"
+        );
         let (low, high) = cells[3].split_once(" … ").unwrap();
         assert!(close(parse_ns(low), row.per_call.low) && close(parse_ns(high), row.per_call.high));
         let speedup = cells[4].trim_end_matches('×').parse::<f64>().unwrap();
@@ -198,14 +238,30 @@ fn a_bad_file_is_refused_with_what_is_wrong() {
         SavedRun::import(&value.to_string()).unwrap_err().0
     };
     assert!(SavedRun::import("{").unwrap_err().0.contains("not JSON"));
-    assert!(SavedRun::import("[]").unwrap_err().0.contains("no \"format\""));
+    assert!(
+        SavedRun::import("[]")
+            .unwrap_err()
+            .0
+            .contains("no \"format\"")
+    );
     assert!(refused(&|v| v["format"] = 2.into()).contains("format 2; this Perflab reads format 1"));
     assert!(refused(&|v| v["exercise"] = "nope".into()).contains("unknown exercise \"nope\""));
     assert!(refused(&|v| v["query"] = "sizes=0".into()).contains("parameters: sizes"));
-    assert!(refused(&|v| v["measurements"][0]["variant"] = "fast".into()).contains("no variant \"fast\""));
-    assert!(refused(&|v| v["measurements"][1]["iters"] = serde_json::json!([1])).contains("1 sample sizes for 30 times"));
-    assert!(refused(&|v| v["measurements"][2]["times_ns"][3] = (-1.0).into()).contains("not a finite, positive number"));
-    assert!(refused(&|v| v["measurements"][0]["iters"][0] = 0.into()).contains("a sample of 0 calls"));
+    assert!(
+        refused(&|v| v["measurements"][0]["variant"] = "fast".into())
+            .contains("no variant \"fast\"")
+    );
+    assert!(
+        refused(&|v| v["measurements"][1]["iters"] = serde_json::json!([1]))
+            .contains("1 sample sizes for 30 times")
+    );
+    assert!(
+        refused(&|v| v["measurements"][2]["times_ns"][3] = (-1.0).into())
+            .contains("not a finite, positive number")
+    );
+    assert!(
+        refused(&|v| v["measurements"][0]["iters"][0] = 0.into()).contains("a sample of 0 calls")
+    );
     assert!(refused(&|v| v["outcome"] = "exploded".into()).contains("not a Perflab run"));
     let huge = " ".repeat(MAX_IMPORT_BYTES + 1);
     assert!(SavedRun::import(&huge).unwrap_err().0.contains("at most"));

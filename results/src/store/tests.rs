@@ -51,24 +51,35 @@ fn store() -> Store {
 }
 
 fn version(store: &Store) -> i64 {
-    store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+    store
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
 fn a_saved_run_is_listed_newest_first_and_reads_back_whole() {
     let mut store = store();
     assert_eq!(version(&store), SCHEMA_VERSION);
-    let first = store.save(&run(1000.0, "2026-11-25T10:00:00Z"), false).unwrap();
+    let first = store
+        .save(&run(1000.0, "2026-11-25T10:00:00Z"), false)
+        .unwrap();
     let mut cancelled = run(2000.0, "2026-11-25T11:00:00Z");
     cancelled.outcome = Outcome::Cancelled;
     let second = store.save(&cancelled, false).unwrap();
     let listed = store.list(None).unwrap();
-    assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), [second, first]);
+    assert_eq!(
+        listed.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [second, first]
+    );
     assert_eq!(listed[0].outcome, Outcome::Cancelled);
     assert_eq!(listed[0].measurements, 2);
     assert_eq!(listed[0].build, "single");
     assert_eq!(store.list(Some("pi")).unwrap(), []);
-    assert_eq!(store.get(first).unwrap().unwrap().run, run(1000.0, "2026-11-25T10:00:00Z"));
+    assert_eq!(
+        store.get(first).unwrap().unwrap().run,
+        run(1000.0, "2026-11-25T10:00:00Z")
+    );
     // The same record twice is one run.
     assert_eq!(store.save(&cancelled, false).unwrap(), second);
     let ns: f64 = store
@@ -103,7 +114,9 @@ fn delete_removes_a_run_and_its_rows_and_delete_all_everything() {
     assert_eq!(store.get(a).unwrap(), None);
     let rows: i64 = store
         .conn
-        .query_row("SELECT count(*) FROM results WHERE run_id = ?1", [a], |r| r.get(0))
+        .query_row("SELECT count(*) FROM results WHERE run_id = ?1", [a], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(rows, 0);
     assert_eq!(store.delete_all().unwrap(), 1);
@@ -129,7 +142,10 @@ fn a_version_1_database_is_migrated_with_its_runs_results_computed() {
     assert_eq!(version(&store), 2);
     let listed = store.list(None).unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!((listed[0].id, listed[0].imported, listed[0].measurements), (7, false, 2));
+    assert_eq!(
+        (listed[0].id, listed[0].imported, listed[0].measurements),
+        (7, false, 2)
+    );
 }
 
 #[test]
@@ -171,10 +187,16 @@ fn a_learners_sql_reads_and_can_change_nothing() {
         let error = store.sql(statement).unwrap_err();
         assert!(error.contains("only reading"), "{statement}: {error}");
     }
-    assert!(store.sql("SELECT 1; SELECT 2").unwrap_err().contains("one statement"));
+    assert!(
+        store
+            .sql("SELECT 1; SELECT 2")
+            .unwrap_err()
+            .contains("one statement")
+    );
     assert!(store.sql("SELECT 1; DELETE FROM runs").is_err());
     assert!(store.sql("SELEC 1").is_err());
-    let runaway = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n";
+    let runaway =
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n";
     assert!(store.sql(runaway).unwrap_err().contains("stopped"));
     let long = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i FROM n";
     let table = store.sql(long).unwrap();

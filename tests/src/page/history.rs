@@ -42,6 +42,35 @@ impl Page {
             .await;
     }
 
+    /// Presses "Link with results" and returns the link it made.
+    pub async fn share_link(&self) -> String {
+        self.js("document.querySelector('details.export').open = true")
+            .await;
+        self.click("share-link").await;
+        self.browser.testid("share-url").await;
+        let value = self
+            .js("return document.querySelector('[data-testid=share-url]').value")
+            .await;
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("share-url: {value}"))
+            .to_string()
+    }
+
+    /// How many rows of a compared run the plot `plot` overlays (`data-overlay`).
+    pub async fn plot_overlay(&self, plot: &str) -> usize {
+        let value = self
+            .js_with(
+                "return document.querySelector(`[data-testid=plot][data-plot=${arguments[0]}]`)?.dataset.overlay ?? null",
+                vec![plot.into()],
+            )
+            .await;
+        value
+            .as_str()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("plot {plot}: data-overlay {value}"))
+    }
+
     /// Waits until the history lists no run.
     pub async fn wait_for_empty_history(&self) {
         self.browser().testid("history-empty").await;
@@ -53,7 +82,9 @@ impl Page {
             .await
             .into_iter()
             .map(|row| HistoryRow {
-                id: row["runId"].parse().unwrap_or_else(|e| fail("history-row", "data-run-id", e)),
+                id: row["runId"]
+                    .parse()
+                    .unwrap_or_else(|e| fail("history-row", "data-run-id", e)),
                 exercise: row["exercise"].clone(),
                 state: row["state"].clone(),
             })
@@ -83,7 +114,9 @@ impl Page {
             .into_iter()
             .map(|row| {
                 let number = |name: &str| -> f64 {
-                    row[name].parse().unwrap_or_else(|e| fail("compare-row", name, e))
+                    row[name]
+                        .parse()
+                        .unwrap_or_else(|e| fail("compare-row", name, e))
                 };
                 CompareRow {
                     variant: row["variant"].clone(),
@@ -97,7 +130,9 @@ impl Page {
 
     /// Picks `file` in the import input (`import`).
     pub async fn import_file(&self, file: &Path) {
-        let path = file.to_str().unwrap_or_else(|| panic!("{}: not UTF-8", file.display()));
+        let path = file
+            .to_str()
+            .unwrap_or_else(|| panic!("{}: not UTF-8", file.display()));
         self.browser
             .testid("import")
             .await
@@ -111,20 +146,37 @@ impl Page {
     /// are numbered (`data-answer`): this waits for the next one.
     pub async fn sql(&self, statement: &str) -> Result<usize, String> {
         const ANSWER: &str = "return document.querySelector('[data-testid=sql-result], [data-testid=sql-error]')?.dataset.answer ?? '0'";
-        let last: u32 = self.js(ANSWER).await.as_str().and_then(|n| n.parse().ok()).unwrap_or(0);
+        let last: u32 = self
+            .js(ANSWER)
+            .await
+            .as_str()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
         let textarea = self.browser.testid("sql").await;
-        textarea.clear().await.unwrap_or_else(|e| fail("sql", "clear", e));
-        textarea.send_keys(statement).await.unwrap_or_else(|e| fail("sql", "type", e));
+        textarea
+            .clear()
+            .await
+            .unwrap_or_else(|e| fail("sql", "clear", e));
+        textarea
+            .send_keys(statement)
+            .await
+            .unwrap_or_else(|e| fail("sql", "type", e));
         self.click("sql-run").await;
         self.browser
-            .wait_until(ANSWER, json!((last + 1).to_string()), Duration::from_secs(30))
+            .wait_until(
+                ANSWER,
+                json!((last + 1).to_string()),
+                Duration::from_secs(30),
+            )
             .await;
         let answer = self
             .browser
             .wait_for("[data-testid=\"sql-result\"], [data-testid=\"sql-error\"]")
             .await;
         match answer.attr("data-rows").await.ok().flatten() {
-            Some(rows) => Ok(rows.parse().unwrap_or_else(|e| fail("sql-result", "data-rows", e))),
+            Some(rows) => Ok(rows
+                .parse()
+                .unwrap_or_else(|e| fail("sql-result", "data-rows", e))),
             None => Err(answer.text().await.unwrap_or_default()),
         }
     }
@@ -133,7 +185,10 @@ impl Page {
     /// the first tab's handle.
     pub async fn open_second_tab(&self) -> fantoccini::wd::WindowHandle {
         let client = &self.browser().client;
-        let first = client.window().await.unwrap_or_else(|e| fail("tabs", "window", e));
+        let first = client
+            .window()
+            .await
+            .unwrap_or_else(|e| fail("tabs", "window", e));
         let second = client
             .new_window(true)
             .await
