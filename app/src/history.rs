@@ -190,17 +190,10 @@ pub fn History() -> impl IntoView {
         input.set_value("");
         import_error.set(None);
         spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|t| t.as_string())
-                .unwrap_or_default();
-            match ask(ToResults::Import { text }).await {
-                FromResults::Error { message } => {
-                    import_error.set(Some(format!("refused: {message}; nothing was changed")))
-                }
-                _ => reload(),
+            if let FromResults::Error { message } = crate::results_db::import_file(file).await {
+                import_error.set(Some(format!("refused: {message}; nothing was changed")));
             }
+            reload();
         });
     };
     let export_database = move |_| {
@@ -264,7 +257,7 @@ pub fn History() -> impl IntoView {
                 " "
                 <button type="button" data-testid="export-sqlite" on:click=export_database>"Export the database (.sqlite)"</button>
                 " "
-                <label>"Import a run (JSON) " <input type="file" accept=".json,application/json" data-testid="import" on:change=on_import /></label>
+                <label>"Import runs (a JSON export or an exported .sqlite) " <input type="file" accept=".json,.sqlite,application/json" data-testid="import" on:change=on_import /></label>
                 " "
                 {move || if confirm_all.get() {
                     view! { <button type="button" data-testid="history-delete-all-confirm" on:click=delete_all>"Really delete every run"</button> }.into_any()

@@ -178,3 +178,24 @@ pub async fn storage() -> Storage {
         .await
         .unwrap_or((false, "the results database stopped".into()))
 }
+
+/// Imports a file the learner picked: an exported database (`.sqlite`, told
+/// by SQLite's header) or a run's JSON export. The results worker
+/// validates it; a refused file changes nothing.
+pub async fn import_file(file: web_sys::File) -> FromResults {
+    let buffer = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+        Ok(buffer) => buffer,
+        Err(_) => {
+            return FromResults::Error {
+                message: "the file could not be read".into(),
+            };
+        }
+    };
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    if bytes.starts_with(b"SQLite format 3\0") {
+        ask(ToResults::ImportDatabase { bytes }).await
+    } else {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        ask(ToResults::Import { text }).await
+    }
+}

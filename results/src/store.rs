@@ -111,6 +111,50 @@ fn insert_results(tx: &Transaction, id: i64, run: &SavedRun) -> rusqlite::Result
     Ok(())
 }
 
+/// Inserts `run` and its rows in `tx`; a record already kept, byte for
+/// byte, keeps its id.
+fn insert_run(tx: &Transaction, run: &SavedRun, imported: bool) -> rusqlite::Result<i64> {
+    let record = serde_json::to_string(run)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    if let Some(id) = tx
+        .query_row("SELECT id FROM runs WHERE record = ?1", [&record], |row| {
+            row.get(0)
+        })
+        .optional()?
+    {
+        return Ok(id);
+    }
+    let worker = run.environment.worker.clone().unwrap_or_default();
+    let browser = &run.environment.browser;
+    tx.execute(
+        "INSERT INTO runs (exercise, query, outcome, message, started_at, finished_at, build,
+            version, pool_threads, browser, cores, isolated, timer_resolution_ns, webgpu,
+            record, imported)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            run.exercise,
+            run.query,
+            run.outcome.as_str(),
+            run.message,
+            run.started_at,
+            run.finished_at,
+            worker.build,
+            worker.version,
+            worker.pool_threads as i64,
+            browser.browser,
+            browser.cores,
+            browser.isolated,
+            worker.timer_resolution_ns,
+            browser.webgpu.0,
+            record,
+            imported,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    insert_results(tx, id, run)?;
+    Ok(id)
+}
+
 /// Brings the database to [`SCHEMA_VERSION`], each migration in a
 /// transaction with its version, so a crash leaves a whole version. A file
 /// from a newer Perflab is refused, never rewritten.
@@ -184,50 +228,61 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// A store in memory (for a session only).
+    pub fn in_memory() -> Result<Store, String> {
+        Connection::open_in_memory()
+            .map_err(|e| e.to_string())
+            .and_then(Store::open)
+    }
+
     /// Keeps `run` (one transaction: the run and its rows, or nothing) and
     /// returns its id. A record already kept, byte for byte, keeps its id.
     pub fn save(&mut self, run: &SavedRun, imported: bool) -> rusqlite::Result<i64> {
-        let record = serde_json::to_string(run)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let tx = self.conn.transaction()?;
-        if let Some(id) = tx
-            .query_row("SELECT id FROM runs WHERE record = ?1", [&record], |row| {
-                row.get(0)
-            })
-            .optional()?
-        {
-            return Ok(id);
-        }
-        let worker = run.environment.worker.clone().unwrap_or_default();
-        let browser = &run.environment.browser;
-        tx.execute(
-            "INSERT INTO runs (exercise, query, outcome, message, started_at, finished_at, build,
-                version, pool_threads, browser, cores, isolated, timer_resolution_ns, webgpu,
-                record, imported)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            params![
-                run.exercise,
-                run.query,
-                run.outcome.as_str(),
-                run.message,
-                run.started_at,
-                run.finished_at,
-                worker.build,
-                worker.version,
-                worker.pool_threads as i64,
-                browser.browser,
-                browser.cores,
-                browser.isolated,
-                worker.timer_resolution_ns,
-                browser.webgpu.0,
-                record,
-                imported,
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        insert_results(&tx, id, run)?;
+        let id = insert_run(&tx, run, imported)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// The runs of another browser's exported database: every record
+    /// validated as an import is, then all kept in one transaction, or
+    /// none. Returns how many runs the file held.
+    pub fn import_database(&mut self, bytes: &[u8]) -> Result<usize, String> {
+        if !bytes.starts_with(b"SQLite format 3\0") {
+            return Err("not an SQLite database".into());
+        }
+        let sql = |e: rusqlite::Error| format!("the database file: {e}");
+        let mut other = Connection::open_in_memory().map_err(sql)?;
+        other
+            .deserialize_read_exact(rusqlite::MAIN_DB, bytes, bytes.len(), true)
+            .map_err(sql)?;
+        let version: i64 = other
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(sql)?;
+        if !(1..=SCHEMA_VERSION).contains(&version) {
+            return Err(format!(
+                "schema version {version}; this Perflab reads 1 to {SCHEMA_VERSION}"
+            ));
+        }
+        let records: Vec<(i64, String)> = other
+            .prepare("SELECT id, record FROM runs ORDER BY id")
+            .and_then(|mut s| {
+                s.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                    .collect()
+            })
+            .map_err(sql)?;
+        let runs = records
+            .iter()
+            .map(|(id, record)| {
+                SavedRun::import(record).map_err(|e| format!("run #{id} of the file: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let tx = self.conn.transaction().map_err(|e| e.to_string())?;
+        for run in &runs {
+            insert_run(&tx, run, true).map_err(|e| e.to_string())?;
+        }
+        tx.commit().map_err(|e| e.to_string())?;
+        Ok(runs.len())
     }
 
     /// The runs, newest first, of `exercise` or of all.
@@ -399,6 +454,9 @@ impl Store {
                 .delete_all()
                 .map_or_else(sql, |count| FromResults::Deleted { count }),
             ToResults::Sql { text } => self.sql(&text).map_or_else(failed, FromResults::Table),
+            ToResults::ImportDatabase { bytes } => self
+                .import_database(&bytes)
+                .map_or_else(failed, |count| FromResults::Imported { count }),
             ToResults::ExportDatabase => self
                 .export()
                 .map_or_else(sql, |bytes| FromResults::Database { bytes }),

@@ -116,10 +116,7 @@ impl Backing {
                 },
             ),
             Err(error) => {
-                let store = Connection::open_in_memory()
-                    .map_err(|e| e.to_string())
-                    .and_then(Store::open)
-                    .expect("SQLite opens a database in memory");
+                let store = Store::in_memory().expect("SQLite opens a database in memory");
                 let note = format!(
                     "Runs are kept in memory for this session only: the browser's own file system \
                      is not available here ({error}). Export what you want to keep."

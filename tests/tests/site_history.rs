@@ -148,6 +148,19 @@ async fn an_export_imports_in_a_fresh_profile_and_a_corrupt_file_is_refused() {
         .await;
     assert_eq!(fresh.history_rows().await[0].exercise, "duplicates");
 
+    // Another browser's exported database: its runs join the history.
+    let mut other = exercises::history::SavedRun::import(&export.to_string()).expect("an export");
+    other.started_at = "2026-01-01T00:00:00.000Z".into();
+    let mut database = results::store::Store::in_memory().expect("a database");
+    database.save(&other, false).expect("saves");
+    let file = temp_file("runs.sqlite", "");
+    std::fs::write(&file, database.export().expect("exports")).expect("writes");
+    fresh.import_file(&file).await;
+    fresh
+        .wait_count("history-row", 2, Duration::from_secs(30))
+        .await;
+    std::fs::remove_file(file).ok();
+
     // On the exercise page, a run is compared with the imported one.
     fresh.run_to_end("duplicates", QUICK).await;
     let compared = fresh.compare_rows().await;

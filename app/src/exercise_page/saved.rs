@@ -181,16 +181,20 @@ fn import(exercise: &'static Exercise, kept: Kept, input: web_sys::HtmlInputElem
     input.set_value("");
     kept.import_error.set(None);
     spawn_local(async move {
-        let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            Ok(text) => text.as_string().unwrap_or_default(),
-            Err(_) => {
-                kept.import_error
-                    .set(Some("the file could not be read".into()));
-                return;
-            }
-        };
-        match ask(ToResults::Import { text }).await {
+        match crate::results_db::import_file(file).await {
             FromResults::Saved { id } => compare_with(exercise, kept, id),
+            FromResults::Imported { count } => {
+                kept.import_error.set(Some(format!(
+                    "{count} runs imported into the history: pick one to compare with"
+                )));
+                if let FromResults::Runs(runs) = ask(ToResults::List {
+                    exercise: Some(exercise.id.to_string()),
+                })
+                .await
+                {
+                    kept.choices.set(runs);
+                }
+            }
             FromResults::Error { message } => kept
                 .import_error
                 .set(Some(format!("refused: {message}; nothing was changed"))),
@@ -326,8 +330,8 @@ pub(super) fn Comparison(
                     {picker}
                 </select>
             </label>
-            <label class="import">" Import a run (a JSON export) "
-                <input type="file" accept=".json,application/json" data-testid="import" on:change=on_import />
+            <label class="import">" Import a run (a JSON export, or an exported database) "
+                <input type="file" accept=".json,.sqlite,application/json" data-testid="import" on:change=on_import />
             </label>
             {move || kept.import_error.get().map(|error| view! { <p class="error" data-testid="import-error">{error}</p> })}
             {move || (compared.read().is_none() && kept.id.get().is_some()).then(|| view! {

@@ -55,6 +55,12 @@ pub enum ToResults {
     },
     /// The whole database as an SQLite file: `Database`.
     ExportDatabase,
+    /// Another browser's exported database: every run in it validated and
+    /// kept, all or none: `Imported`, or `Error` with what is wrong.
+    ImportDatabase {
+        /// The file's bytes.
+        bytes: Vec<u8>,
+    },
 }
 
 /// A reply of the results worker.
@@ -116,6 +122,11 @@ pub enum FromResults {
     },
     /// A SQL statement's result.
     Table(SqlTable),
+    /// How many runs an imported database held (all kept).
+    Imported {
+        /// The count.
+        count: usize,
+    },
     /// The database file.
     Database {
         /// The SQLite file's bytes.

@@ -238,3 +238,45 @@ fn the_exported_file_opens_as_the_same_database() {
     assert_eq!(copy.get(id).unwrap(), store.get(id).unwrap());
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn an_exported_database_imports_whole_and_a_bad_one_changes_nothing() {
+    let mut from = store();
+    from.save(&run(1000.0, "a"), false).unwrap();
+    from.save(&run(2000.0, "b"), false).unwrap();
+    let bytes = from.export().unwrap();
+
+    let mut into = store();
+    into.save(&run(3000.0, "mine"), false).unwrap();
+    assert_eq!(into.import_database(&bytes), Ok(2));
+    let listed = into.list(None).unwrap();
+    assert_eq!(listed.len(), 3);
+    assert!(listed[0].imported && listed[1].imported && !listed[2].imported);
+    // Again: the same records keep their ids.
+    assert_eq!(into.import_database(&bytes), Ok(2));
+    assert_eq!(into.list(None).unwrap().len(), 3);
+
+    assert!(
+        into.import_database(b"not a database")
+            .unwrap_err()
+            .contains("not an SQLite")
+    );
+    let mut bad = store();
+    bad.save(&run(1000.0, "c"), false).unwrap();
+    bad.conn
+        .execute(
+            "UPDATE runs SET record = replace(record, 'hash_set', 'warp')",
+            [],
+        )
+        .unwrap();
+    let error = into.import_database(&bad.export().unwrap()).unwrap_err();
+    assert!(
+        error.contains("run #1 of the file") && error.contains("warp"),
+        "{error}"
+    );
+    assert_eq!(
+        into.list(None).unwrap().len(),
+        3,
+        "nothing kept from a refused file"
+    );
+}
