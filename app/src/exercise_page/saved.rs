@@ -27,6 +27,8 @@ pub(super) struct Kept {
     id: RwSignal<Option<i64>>,
     /// How long saving it took, in milliseconds (the request's round trip).
     save_ms: RwSignal<Option<f64>>,
+    /// How long loading the compared run took, in milliseconds.
+    load_ms: RwSignal<Option<f64>>,
     /// The run it is compared with.
     against: RwSignal<Option<StoredRun>>,
     /// This exercise's other runs, to pick from.
@@ -106,7 +108,9 @@ fn record(exercise: &'static Exercise, run: Run) -> Option<SavedRun> {
 /// (an import) stays in the history and the page says so.
 fn compare_with(exercise: &'static Exercise, kept: Kept, id: i64) {
     spawn_local(async move {
+        let started = now_ms();
         if let FromResults::Run(Some(stored)) = ask(ToResults::Get { id }).await {
+            kept.load_ms.set(Some(now_ms() - started));
             if stored.run.exercise == exercise.id {
                 kept.against.set(Some(*stored));
             } else {
@@ -126,6 +130,7 @@ pub(super) fn keep(exercise: &'static Exercise, run: Run) -> Kept {
         record: RwSignal::new(None),
         id: RwSignal::new(None),
         save_ms: RwSignal::new(None),
+        load_ms: RwSignal::new(None),
         against: RwSignal::new(None),
         choices: RwSignal::new(Vec::new()),
         problem: RwSignal::new(None),
@@ -152,9 +157,11 @@ pub(super) fn keep(exercise: &'static Exercise, run: Run) -> Kept {
                         let (persistent, note) = crate::results_db::storage().await;
                         kept.volatile.set((!persistent).then_some(note));
                         kept.problem.set(None);
+                        let started = now_ms();
                         if let FromResults::Run(found) =
                             ask(ToResults::LastComparable { before: id }).await
                         {
+                            kept.load_ms.set(Some(now_ms() - started));
                             kept.against.set(found.map(|stored| *stored));
                         }
                     }
@@ -308,7 +315,7 @@ pub(super) fn Comparison(
     };
     view! {
         <section class="compare" data-testid="compare" data-run-id=move || kept.id.get()
-            data-save-ms=move || kept.save_ms.get()>
+            data-save-ms=move || kept.save_ms.get() data-load-ms=move || kept.load_ms.get()>
             <h2>"Against an earlier run"</h2>
             {move || kept.id.get().map(|id| view! {
                 <p data-testid="kept">"Kept in the history as run #" {id}
