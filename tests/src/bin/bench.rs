@@ -27,6 +27,7 @@ async fn main() {
         .collect();
     let site = Site::isolated();
     let browser = Browser::start_with_webgpu().await;
+    page_weight(&site, &browser).await;
     let runs = EXERCISES.iter().flat_map(|e| match chosen.is_empty() {
         true => vec![(e, String::new())],
         false => chosen
@@ -47,10 +48,13 @@ async fn main() {
         browser
             .open(&site.url(&format!("/exercises/{}?{query}", exercise.id)))
             .await;
+        browser.js(WATCH_LONG_TASKS).await;
         browser.testid("run").await.click().await.expect("run");
         let state = browser
             .wait_for_state(&["done", "error"], Duration::from_secs(1800))
             .await;
+        let long = browser.js("return window.perflabLongTasks").await;
+        let long: Vec<f64> = serde_json::from_value(long).unwrap_or_default();
         let info = browser.testid("capabilities").await;
         let build = info
             .attr("data-build")
@@ -216,6 +220,70 @@ async fn main() {
             exercise.size_param,
             described.target.size
         );
+        println!(
+            "main-thread long tasks (> 50 ms) during the run and its drawing: {}{}",
+            long.len(),
+            long.iter()
+                .copied()
+                .reduce(f64::max)
+                .map_or(String::new(), |max| format!(", the longest {max:.0} ms"))
+        );
     }
     browser.close().await;
+}
+
+/// Collects the main thread's long tasks from now on into
+/// `window.perflabLongTasks` (their durations, ms).
+const WATCH_LONG_TASKS: &str = "window.perflabLongTasks = []; \
+    new PerformanceObserver(list => { for (const e of list.getEntries()) window.perflabLongTasks.push(e.duration); }) \
+    .observe({ type: 'longtask' });";
+
+/// `path`'s size in bytes, and gzipped (`gzip -9`).
+fn sizes(path: &std::path::Path) -> (u64, u64) {
+    let raw = std::fs::metadata(path).map_or(0, |m| m.len());
+    let gzip = std::process::Command::new("gzip")
+        .arg("-9c")
+        .arg(path)
+        .output()
+        .map_or(0, |out| out.stdout.len() as u64);
+    (raw, gzip)
+}
+
+/// The page's own weight: each WebAssembly module's size (raw and gzip),
+/// and the first contentful paint of the home page and of an exercise
+/// page on localhost, the first visit of this browser profile.
+async fn page_weight(site: &Site, browser: &Browser) {
+    let dist = e2e::dist();
+    let app = std::fs::read_dir(&dist)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| path.to_string_lossy().ends_with("_bg.wasm"));
+    let modules = [
+        ("app (the page)", app.unwrap_or_default()),
+        ("worker, single", dist.join("worker/single/worker_bg.wasm")),
+        ("worker, threaded", dist.join("worker/threaded/worker_bg.wasm")),
+        ("results worker", dist.join("results/results_bg.wasm")),
+    ];
+    println!("page weight (budgets: app ≤ 300 KB gzip, each benchmark worker ≤ 250 KB gzip):");
+    for (name, path) in modules {
+        let (raw, gzip) = sizes(&path);
+        println!("  {name:<18} {:>9} raw {:>9} gzip", format_bytes(raw), format_bytes(gzip));
+    }
+    const PAINT: &str = "return performance.getEntriesByType('paint')\
+        .find(e => e.name === 'first-contentful-paint')?.startTime ?? null";
+    for (name, path) in [("home page", "/".to_string()), ("an exercise page", format!("/exercises/{}", EXERCISES[0].id))] {
+        browser.open(&site.url(&path)).await;
+        let mut paint = Value::Null;
+        for _ in 0..50 {
+            paint = browser.js(PAINT).await;
+            if !paint.is_null() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let shown = paint.as_f64().map_or("not reported".into(), |ms| format!("{ms:.0} ms"));
+        println!("  first contentful paint, {name}: {shown} (budget 1 s)");
+    }
 }
