@@ -3,10 +3,9 @@
 //!
 //! [`store`] is the database (schema, migrations, the page's requests) and
 //! tests on the host. In the browser it runs in a worker of its own
-//! (`worker`, wasm only): SQLite compiled to WebAssembly, its file in the
-//! Origin Private File System through the `sahpool` VFS, which exists only
-//! in dedicated workers and is single-threaded, so it stays out of the
-//! benchmark worker and its thread pool. The module loads when a run is
+//! (`worker`, wasm only): SQLite compiled to WebAssembly, single-threaded,
+//! so it stays out of the benchmark worker and its thread pool, its file in
+//! the Origin Private File System. The module loads when a run is
 //! saved or the history opens, never before the page's first paint.
 
 pub mod store;

@@ -228,6 +228,17 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// A store in memory holding the database file `bytes` (a file this
+    /// store wrote; empty for a new one), migrated to the current schema.
+    pub fn from_file(bytes: &[u8]) -> Result<Store, String> {
+        let mut conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
+        if !bytes.is_empty() {
+            conn.deserialize_read_exact(rusqlite::MAIN_DB, bytes, bytes.len(), false)
+                .map_err(|e| format!("the results database file: {e}"))?;
+        }
+        Store::open(conn)
+    }
+
     /// A store in memory (for a session only).
     pub fn in_memory() -> Result<Store, String> {
         Connection::open_in_memory()

@@ -1,13 +1,17 @@
-//! The results worker: SQLite in WebAssembly, its file in the Origin
-//! Private File System through the `sahpool` VFS (sync access handles,
-//! which exist only in dedicated workers).
+//! The results worker: SQLite compiled to WebAssembly, the database in
+//! memory, kept in the Origin Private File System as one file.
 //!
-//! Two tabs: OPFS lets one tab at a time hold the database's handles. Every
-//! request takes the Web Lock `perflab-results`, reacquires the handles,
-//! opens the database, answers, closes it and lets the handles go, so tabs
-//! take turns and both see every run; SQLite's transactions make each save
-//! whole or absent. Without Web Locks the first tab keeps the handles and
-//! another tab's worker, refused them, keeps its runs in memory and says so.
+//! After every change the database is serialized and written through
+//! OPFS's asynchronous API (`createWritable`), which writes a swap file and
+//! replaces the old file only when the write closes: a crash, a full quota
+//! or a closed tab leaves the previous file, never half of one. (The
+//! `sahpool` VFS, which keeps SQLite's file open through sync access
+//! handles, crashed the tab here when a page with this worker navigated
+//! away, a few times in forty visits; this way no handle stays open.)
+//!
+//! Two tabs: every request takes the Web Lock `perflab-results` and first
+//! reloads the file if another tab wrote it since (its time or size
+//! changed), so tabs take turns and each sees the other's runs.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -16,18 +20,18 @@ use std::rc::Rc;
 use exercises::history::protocol::{FromResults, Reply, Request, ToResults};
 use futures_channel::mpsc;
 use futures_util::StreamExt;
-use js_sys::{Function, Promise, Reflect};
-use rusqlite::Connection;
-use sqlite_wasm_rs::WasmOsCallback;
-use sqlite_wasm_vfs::sahpool::{OpfsSAHPoolCfg, OpfsSAHPoolUtil, install};
+use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+use web_sys::{
+    DedicatedWorkerGlobalScope, File, FileSystemDirectoryHandle, FileSystemFileHandle,
+    FileSystemGetFileOptions, FileSystemWritableFileStream, MessageEvent,
+};
 
 use crate::store::Store;
 
-/// The database's name in the pool.
-const FILE: &str = "/perflab-results.sqlite3";
+/// The database's file in the origin's private file system.
+const FILE: &str = "perflab-results.sqlite3";
 /// The Web Lock that tabs take turns on.
 const LOCK: &str = "perflab-results";
 
@@ -41,13 +45,24 @@ fn post(reply: &Reply) {
     }
 }
 
+/// A JavaScript error's message.
+fn js(error: JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// Awaits `promise` and casts what it gives.
+async fn resolve<T: JsCast>(promise: Promise) -> Result<T, String> {
+    JsFuture::from(promise).await.map_err(js)?.dyn_into().map_err(|_| "an unexpected value".into())
+}
+
 /// `navigator.locks.request`, if this browser has Web Locks.
 fn lock_request() -> Option<(JsValue, Function)> {
     let locks = Reflect::get(&scope().navigator(), &"locks".into()).ok()?;
-    let request = Reflect::get(&locks, &"request".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
+    let request = Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
     Some((locks, request))
 }
 
@@ -73,42 +88,126 @@ async fn locked<T: 'static>(work: impl Future<Output = T> + 'static) -> T {
     if let Ok(promise) = request.call2(&locks, &LOCK.into(), callback.as_ref()) {
         let _ = JsFuture::from(Promise::from(promise)).await;
     }
-    slot.borrow_mut()
-        .take()
-        .expect("the Web Lock ran its callback")
+    slot.borrow_mut().take().expect("the Web Lock ran its callback")
+}
+
+/// The database file, created empty if there is none.
+async fn file_handle() -> Result<FileSystemFileHandle, String> {
+    let storage = scope().navigator().storage();
+    let root: FileSystemDirectoryHandle = resolve(storage.get_directory()).await?;
+    let options = FileSystemGetFileOptions::new();
+    options.set_create(true);
+    resolve(root.get_file_handle_with_options(FILE, &options)).await
+}
+
+/// What tells one version of the file from another: its time and size.
+type Stamp = (f64, f64);
+
+async fn stamp_of(handle: &FileSystemFileHandle) -> Result<(File, Stamp), String> {
+    let file: File = resolve(handle.get_file()).await?;
+    let stamp = (file.last_modified(), file.size());
+    Ok((file, stamp))
+}
+
+/// The database in the file, and the file's stamp.
+async fn load(handle: &FileSystemFileHandle) -> Result<(Store, Stamp), String> {
+    let (file, stamp) = stamp_of(handle).await?;
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(js)?;
+    Ok((Store::from_file(&Uint8Array::new(&buffer).to_vec())?, stamp))
+}
+
+/// Replaces the file by `bytes`, whole or not at all; the new stamp.
+async fn write(handle: &FileSystemFileHandle, bytes: &[u8]) -> Result<Stamp, String> {
+    let stream: FileSystemWritableFileStream = resolve(handle.create_writable()).await?;
+    JsFuture::from(stream.write_with_u8_array(bytes).map_err(js)?)
+        .await
+        .map_err(js)?;
+    JsFuture::from(stream.close()).await.map_err(js)?;
+    Ok(stamp_of(handle).await?.1)
+}
+
+/// The database kept in OPFS: the file, and the store as last read or written.
+struct Persistent {
+    handle: FileSystemFileHandle,
+    store: Store,
+    stamp: Stamp,
+}
+
+/// Whether a request changes the database, so the file must be written.
+fn changes(body: &ToResults) -> bool {
+    matches!(
+        body,
+        ToResults::Save(_)
+            | ToResults::Import { .. }
+            | ToResults::ImportDatabase { .. }
+            | ToResults::Delete { .. }
+            | ToResults::DeleteAll
+    )
+}
+
+impl Persistent {
+    /// Answers under the lock: reload if another tab wrote, answer, write
+    /// back what changed. If the write fails the change is dropped (the
+    /// store is read again from the file) and the reply says so.
+    async fn handle(state: Rc<RefCell<Persistent>>, body: ToResults) -> FromResults {
+        let handle = state.borrow().handle.clone();
+        match stamp_of(&handle).await {
+            Ok((_, stamp)) if stamp != state.borrow().stamp => match load(&handle).await {
+                Ok((store, stamp)) => {
+                    let mut state = state.borrow_mut();
+                    (state.store, state.stamp) = (store, stamp);
+                }
+                Err(message) => return FromResults::Error { message },
+            },
+            Ok(_) => {}
+            Err(message) => return FromResults::Error { message },
+        }
+        let writes = changes(&body);
+        let reply = state.borrow_mut().store.handle(body);
+        if !writes || matches!(reply, FromResults::Error { .. }) {
+            return reply;
+        }
+        let bytes = state.borrow_mut().store.export();
+        let written = match bytes {
+            Ok(bytes) => write(&handle, &bytes).await,
+            Err(e) => Err(e.to_string()),
+        };
+        match written {
+            Ok(stamp) => {
+                state.borrow_mut().stamp = stamp;
+                reply
+            }
+            Err(error) => {
+                // Forget the change: the next request reads the file again.
+                state.borrow_mut().stamp = (f64::NAN, f64::NAN);
+                FromResults::Error {
+                    message: format!(
+                        "the browser's storage refused the write ({error}; full?): nothing was changed"
+                    ),
+                }
+            }
+        }
+    }
 }
 
 /// Where the runs live.
 enum Backing {
-    /// In OPFS: the pool, paused between requests when tabs take turns.
-    Opfs { pool: OpfsSAHPoolUtil, turns: bool },
+    Opfs(Rc<RefCell<Persistent>>),
     /// In memory, for this session.
     Memory(Box<Store>),
 }
 
-/// Opens (and migrates) the database in OPFS once, under the lock.
-async fn open_opfs(turns: bool) -> Result<OpfsSAHPoolUtil, String> {
-    let pool = install::<WasmOsCallback>(&OpfsSAHPoolCfg::default(), true)
-        .await
-        .map_err(|e| e.to_string())?;
-    // Migrates, or refuses a file from a newer Perflab before any request.
-    drop(
-        Connection::open(FILE)
-            .map_err(|e| e.to_string())
-            .and_then(Store::open)?,
-    );
-    if turns {
-        pool.pause().map_err(|e| e.to_string())?;
-    }
-    Ok(pool)
-}
-
 impl Backing {
     async fn open() -> (Backing, FromResults) {
-        let turns = lock_request().is_some();
-        match locked(open_opfs(turns)).await {
-            Ok(pool) => (
-                Backing::Opfs { pool, turns },
+        let opened = locked(async {
+            let handle = file_handle().await?;
+            let (store, stamp) = load(&handle).await?;
+            Ok::<_, String>(Persistent { handle, store, stamp })
+        })
+        .await;
+        match opened {
+            Ok(persistent) => (
+                Backing::Opfs(Rc::new(RefCell::new(persistent))),
                 FromResults::Storage {
                     persistent: true,
                     note: "Runs are kept in this browser's Origin Private File System, in SQLite."
@@ -133,29 +232,9 @@ impl Backing {
     }
 
     async fn handle(&mut self, body: ToResults) -> FromResults {
-        let failed = |message: String| FromResults::Error { message };
         match self {
             Backing::Memory(store) => store.handle(body),
-            Backing::Opfs { pool, turns } => {
-                let (pool, turns) = (pool.clone(), *turns);
-                locked(async move {
-                    if turns && let Err(error) = pool.resume().await {
-                        return failed(format!("the database could not be opened: {error}"));
-                    }
-                    let reply = match Connection::open(FILE)
-                        .map_err(|e| e.to_string())
-                        .and_then(Store::open)
-                    {
-                        Ok(mut store) => store.handle(body),
-                        Err(error) => failed(error),
-                    };
-                    if turns {
-                        let _ = pool.pause();
-                    }
-                    reply
-                })
-                .await
-            }
+            Backing::Opfs(state) => locked(Persistent::handle(state.clone(), body)).await,
         }
     }
 }
@@ -183,10 +262,7 @@ pub async fn start_results_worker() {
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     let (mut backing, storage) = Backing::open().await;
-    post(&Reply {
-        id: 0,
-        body: storage,
-    });
+    post(&Reply { id: 0, body: storage });
     while let Some(request) = requests.next().await {
         let body = backing.handle(request.body).await;
         post(&Reply {

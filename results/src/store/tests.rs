@@ -237,6 +237,13 @@ fn the_exported_file_opens_as_the_same_database() {
     let copy = Store::open(Connection::open(&path).unwrap()).unwrap();
     assert_eq!(copy.get(id).unwrap(), store.get(id).unwrap());
     std::fs::remove_file(path).unwrap();
+    // The worker's way back: the file's bytes into a store in memory.
+    let mut reloaded = Store::from_file(&bytes).unwrap();
+    assert_eq!(reloaded.get(id).unwrap(), store.get(id).unwrap());
+    reloaded.save(&run(2000.0, "b"), false).unwrap();
+    assert_eq!(Store::from_file(&reloaded.export().unwrap()).unwrap().list(None).unwrap().len(), 2);
+    assert!(Store::from_file(b"garbage that is not SQLite").is_err());
+    assert_eq!(Store::from_file(&[]).unwrap().list(None).unwrap(), []);
 }
 
 #[test]
