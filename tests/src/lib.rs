@@ -77,7 +77,10 @@ impl Site {
     }
 
     fn start(
-        respond: impl Fn(&str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> + Send + 'static,
+        respond: impl Fn(&str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>>
+        + Send
+        + Sync
+        + 'static,
     ) -> Site {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a free port"));
         let origin = format!(
@@ -85,10 +88,17 @@ impl Site {
             server.server_addr().to_ip().expect("an IP address")
         );
         let serving = server.clone();
+        let respond = Arc::new(respond);
+        // A thread per request: a response the browser reads slowly (a
+        // large module, the service worker fetching the whole site ahead)
+        // must not hold up every other request behind it.
         std::thread::spawn(move || {
             for request in serving.incoming_requests() {
-                let response = respond(request.url());
-                let _ = request.respond(response);
+                let respond = respond.clone();
+                std::thread::spawn(move || {
+                    let response = respond(request.url());
+                    let _ = request.respond(response);
+                });
             }
         });
         Site { origin, server }
