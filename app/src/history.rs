@@ -41,27 +41,6 @@ fn target_value(event: &leptos::ev::Event) -> String {
         .unwrap_or_default()
 }
 
-/// Downloads bytes as a file.
-fn download_bytes(name: &str, bytes: &[u8]) {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/vnd.sqlite3");
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(anchor) = document().create_element("a") {
-        let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
-        anchor.set_href(&url);
-        anchor.set_download(name);
-        anchor.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
 /// The table of a learner's query.
 fn sql_table(table: SqlTable, answer: u32) -> impl IntoView {
     let truncated = table
@@ -191,7 +170,7 @@ pub fn History() -> impl IntoView {
         import_error.set(None);
         spawn_local(async move {
             if let FromResults::Error { message } = crate::results_db::import_file(file).await {
-                import_error.set(Some(format!("refused: {message}; nothing was changed")));
+                import_error.set(Some(message));
             }
             reload();
         });
@@ -199,7 +178,8 @@ pub fn History() -> impl IntoView {
     let export_database = move |_| {
         spawn_local(async move {
             if let FromResults::Database { bytes } = ask(ToResults::ExportDatabase).await {
-                download_bytes("perflab-results.sqlite", &bytes);
+                let bytes = js_sys::Uint8Array::from(bytes.as_slice());
+                let _ = crate::download::blob("perflab-results.sqlite", "application/vnd.sqlite3", &bytes);
             }
         })
     };

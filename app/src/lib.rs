@@ -7,6 +7,7 @@
 
 pub mod bridge;
 pub mod capabilities;
+pub mod download;
 pub mod exercise_page;
 pub mod history;
 pub mod plot;

@@ -181,7 +181,7 @@ pub async fn storage() -> Storage {
 
 /// Imports a file the learner picked: an exported database (`.sqlite`, told
 /// by SQLite's header) or a run's JSON export. The results worker
-/// validates it; a refused file changes nothing.
+/// validates it; a refused file changes nothing, and the error says so.
 pub async fn import_file(file: web_sys::File) -> FromResults {
     let buffer = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
         Ok(buffer) => buffer,
@@ -192,10 +192,16 @@ pub async fn import_file(file: web_sys::File) -> FromResults {
         }
     };
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    if bytes.starts_with(b"SQLite format 3\0") {
+    let reply = if bytes.starts_with(b"SQLite format 3\0") {
         ask(ToResults::ImportDatabase { bytes }).await
     } else {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         ask(ToResults::Import { text }).await
+    };
+    match reply {
+        FromResults::Error { message } => FromResults::Error {
+            message: format!("refused: {message}; nothing was changed"),
+        },
+        reply => reply,
     }
 }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::saved::Kept;
+use crate::download;
 use super::state::{Run, RunState};
 
 /// The record as JSON, with the analysed rows beside it (an import reads
@@ -31,26 +32,6 @@ fn results_json(run: &SavedRun, rows: &[Row]) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
-/// Downloads `href` (a blob or data URL) as a file named `name`.
-fn download_url(name: &str, href: &str) -> Result<(), JsValue> {
-    let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
-    anchor.set_href(href);
-    anchor.set_download(&name.replace(':', "-"));
-    anchor.click();
-    Ok(())
-}
-
-/// Downloads `text` of MIME type `kind` as a file named `name`.
-fn download(name: &str, kind: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(kind);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    download_url(name, &url)?;
-    web_sys::Url::revoke_object_url(&url)
-}
-
 /// Every plot canvas of the page, as PNG files.
 fn download_plots(stem: &str) -> Result<(), JsValue> {
     let canvases = document().query_selector_all("canvas[data-testid=plot]")?;
@@ -64,7 +45,7 @@ fn download_plots(stem: &str) -> Result<(), JsValue> {
         let kind = canvas
             .get_attribute("data-plot")
             .unwrap_or_else(|| format!("plot-{index}"));
-        download_url(&format!("{stem}-{kind}.png"), &canvas.to_data_url()?)?;
+        download::url(&format!("{stem}-{kind}.png"), &canvas.to_data_url()?)?;
     }
     Ok(())
 }
@@ -93,17 +74,9 @@ pub(super) fn Export(exercise: &'static Exercise, run: Run, rows: Memo<Vec<Row>>
             };
             let rows = rows.read_untracked();
             let result = match format {
-                "json" => download(
-                    &format!("{}.json", stem()),
-                    "application/json",
-                    &results_json(&record, &rows),
-                ),
-                "csv" => download(&format!("{}.csv", stem()), "text/csv", &csv(&record, &rows)),
-                "md" => download(
-                    &format!("{}.md", stem()),
-                    "text/markdown",
-                    &markdown(&record, &rows),
-                ),
+                "json" => download::blob(&format!("{}.json", stem()), "application/json", &results_json(&record, &rows).into()),
+                "csv" => download::blob(&format!("{}.csv", stem()), "text/csv", &csv(&record, &rows).into()),
+                "md" => download::blob(&format!("{}.md", stem()), "text/markdown", &markdown(&record, &rows).into()),
                 _ => download_plots(&stem()),
             };
             if let Err(error) = result {

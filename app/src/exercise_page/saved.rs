@@ -5,7 +5,7 @@
 
 use exercises::Exercise;
 use exercises::analysis::{RESAMPLES, Row, rows};
-use exercises::history::compare::{self, Comparison as Compared, NOISE, compare};
+use exercises::history::compare::{self, Change, Comparison as Compared, NOISE, compare};
 use exercises::history::protocol::{FromResults, StoredRun, ToResults};
 use exercises::history::{BrowserInfo, Environment, FORMAT, Outcome, RunSummary, SavedRun};
 use leptos::prelude::*;
@@ -42,16 +42,19 @@ pub(super) struct Kept {
 }
 
 impl Kept {
+    /// The other run and this one, when a comparison is shown: another run
+    /// than this, that shares a variant and size with it.
+    fn pair(&self) -> Option<(StoredRun, SavedRun)> {
+        let (new, old) = (self.record.get()?, self.against.get()?);
+        (old.id != self.id.get().unwrap_or(-1) && compare::comparable(&old.run, &new))
+            .then_some((old, new))
+    }
+
     /// The compared run's rows, to overlay on this run's plots: empty
     /// unless a comparison is shown.
     pub(super) fn overlay(&self, exercise: &'static Exercise) -> Vec<Row> {
-        let (Some(new), Some(old)) = (self.record.get(), self.against.get()) else {
-            return Vec::new();
-        };
-        if old.id == self.id.get().unwrap_or(-1) || !compare::comparable(&old.run, &new) {
-            return Vec::new();
-        }
-        rows(exercise, &old.run.measurements)
+        self.pair()
+            .map_or_else(Vec::new, |(old, _)| rows(exercise, &old.run.measurements))
     }
 }
 
@@ -204,7 +207,7 @@ fn import(exercise: &'static Exercise, kept: Kept, input: web_sys::HtmlInputElem
             }
             FromResults::Error { message } => kept
                 .import_error
-                .set(Some(format!("refused: {message}; nothing was changed"))),
+                .set(Some(message)),
             _ => {}
         }
     });
@@ -223,11 +226,8 @@ pub(super) fn Comparison(
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let measured = move || exercise.section_named(shown.get());
     let compared = Memo::new(move |_| {
-        let (Some(new), Some(old)) = (kept.record.get(), kept.against.get()) else {
-            return None;
-        };
-        (old.id != kept.id.get().unwrap_or(-1) && old.run.exercise == new.exercise)
-            .then(|| (old.id, compare(&old.run, &new, RESAMPLES)))
+        kept.pair()
+            .map(|(old, new)| (old.id, compare(&old.run, &new, RESAMPLES)))
     });
     Effect::new(move |_| {
         let (Some(canvas), Some((_, comparison))) = (canvas.get(), compared.get()) else {
@@ -285,10 +285,9 @@ pub(super) fn Comparison(
                 <p>{comparison.unmatched} " variant × size measured in one run only, left out."</p>
             });
             let rows = comparison.rows.iter().map(|row| {
-                let verdict = match row.change.as_str() {
-                    "faster" => "faster",
-                    "slower" => "slower",
-                    _ => "no significant change",
+                let verdict = match row.change {
+                    Change::Same => "no significant change",
+                    change => change.as_str(),
                 };
                 view! {
                     <tr data-testid="compare-row" data-variant=row.variant.clone() data-size=row.size
