@@ -22,6 +22,7 @@ pub mod pi;
 pub mod pipeline;
 pub mod profiling;
 pub mod scraper;
+pub mod storage;
 pub mod streaming;
 pub mod strings;
 pub mod typed;
