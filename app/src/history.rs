@@ -221,7 +221,7 @@ pub fn History() -> impl IntoView {
     view! {
         <article class="history">
             <h1>"History"</h1>
-            <p data-testid="storage" data-persistent=move || note.get().map(|(p, _)| p.to_string())>
+            <p data-testid="runs-kept" data-persistent=move || note.get().map(|(p, _)| p.to_string())>
                 {move || note.get().map_or("Opening the results database…".to_string(), |(_, text)| text)}
             </p>
             <p class="controls">

@@ -53,6 +53,7 @@ registry! {
     mandelbrot,
     patterns,
     framework,
+    storage,
 }
 
 /// Looks an exercise up by its id.
@@ -96,6 +97,10 @@ pub struct Exercise {
     /// descriptor per section (its own variants, kernels and target),
     /// chosen by the parameter `section`; empty for most exercises.
     pub sections: &'static [&'static Exercise],
+    /// What the parameters must satisfy together, beyond each one's range
+    /// (a window inside the array's shape): every error names its field.
+    /// `None` when each parameter's range is all there is.
+    pub limits: Option<fn(&params::ParamValues) -> Vec<params::ParamError>>,
     /// The work one call does, for throughput (elements/s, FLOP/s); `None`
     /// when a rate would mean nothing.
     pub work: Option<Work>,
@@ -253,6 +258,28 @@ impl Exercise {
             .copied()
             .find(|section| section.id == id)
             .unwrap_or(self)
+    }
+
+    /// Parses the text of the parameters (missing ones take their
+    /// defaults), then checks them together against the exercise's limits.
+    pub fn parse(
+        &self,
+        raw: &std::collections::BTreeMap<String, String>,
+    ) -> Result<params::ParamValues, Vec<params::ParamError>> {
+        self.within_limits(params::parse(self.all_params(), raw)?)
+    }
+
+    /// Checks values that arrive parsed, each against its spec, then
+    /// together against the exercise's limits.
+    pub fn validate(&self, values: &params::ParamValues) -> Result<params::ParamValues, Vec<params::ParamError>> {
+        self.within_limits(params::validate(self.all_params(), values)?)
+    }
+
+    fn within_limits(&self, values: params::ParamValues) -> Result<params::ParamValues, Vec<params::ParamError>> {
+        match self.limits.map(|limits| limits(&values)) {
+            Some(errors) if !errors.is_empty() => Err(errors),
+            _ => Ok(values),
+        }
     }
 
     /// The exercise's own parameters followed by the common ones.

@@ -56,6 +56,24 @@ pub enum ParamKind {
         /// Most shapes allowed.
         max_len: usize,
     },
+    /// A comma-separated list of whole numbers in `min ..= max`, one per
+    /// axis of an array: kept in order, repeats allowed.
+    Dims {
+        /// Smallest allowed value.
+        min: u64,
+        /// Largest allowed value.
+        max: u64,
+        /// Most axes allowed.
+        max_len: usize,
+    },
+    /// Per axis, NumPy's half-open slice `start:stop`, comma-separated,
+    /// with `start < stop ≤ max`.
+    Slices {
+        /// Largest allowed stop.
+        max: u64,
+        /// Most axes allowed.
+        max_len: usize,
+    },
     /// One word out of `options`.
     Choice {
         /// The allowed words.
@@ -79,6 +97,12 @@ impl ParamKind {
                 "1 to {max_len} comma-separated <count>x<length> pairs, each from 1 to {max_factor}, \
                  count × length at most {max_total}"
             ),
+            ParamKind::Dims { min, max, max_len } => {
+                format!("1 to {max_len} comma-separated whole numbers from {min} to {max}, one per axis")
+            }
+            ParamKind::Slices { max, max_len } => format!(
+                "1 to {max_len} comma-separated start:stop slices, one per axis, with start < stop ≤ {max}"
+            ),
             ParamKind::Choice { options } => format!("one of {}", options.join(", ")),
         }
     }
@@ -96,6 +120,10 @@ pub enum ParamValue {
     /// Shapes `(count, length)`, by increasing product; the products are
     /// the sizes of the sweep.
     Shapes(Vec<(u64, u64)>, Vec<u64>),
+    /// One whole number per axis, in order.
+    Dims(Vec<u64>),
+    /// One `(start, stop)` per axis, `start < stop`.
+    Slices(Vec<(u64, u64)>),
 }
 
 /// Parsed values of all parameters of an exercise, by name.
@@ -123,7 +151,9 @@ impl ParamValues {
     /// A list parameter; panics like [`ParamValues::int`].
     pub fn list(&self, name: &str) -> &[u64] {
         match self.0.get(name) {
-            Some(ParamValue::IntList(values) | ParamValue::Shapes(_, values)) => values,
+            Some(ParamValue::IntList(values) | ParamValue::Shapes(_, values) | ParamValue::Dims(values)) => {
+                values
+            }
             other => panic!("parameter {name} is not a list: {other:?}"),
         }
     }
@@ -131,7 +161,7 @@ impl ParamValues {
     /// A shape-list parameter; panics like [`ParamValues::int`].
     pub fn shapes(&self, name: &str) -> &[(u64, u64)] {
         match self.0.get(name) {
-            Some(ParamValue::Shapes(shapes, _)) => shapes,
+            Some(ParamValue::Shapes(shapes, _) | ParamValue::Slices(shapes)) => shapes,
             other => panic!("parameter {name} is not a list of shapes: {other:?}"),
         }
     }
@@ -197,6 +227,29 @@ pub fn parse_one(spec: &ParamSpec, text: &str) -> Result<ParamValue, ParamError>
             values.sort_unstable();
             values.dedup();
             Ok(ParamValue::IntList(values))
+        }
+        ParamKind::Dims { min, max, max_len } => {
+            let items = list_items(text, max_len).map_err(error)?;
+            let values = items
+                .into_iter()
+                .map(|item| number(item, min, max))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ParamValue::Dims(values))
+        }
+        ParamKind::Slices { max, max_len } => {
+            let items = list_items(text, max_len).map_err(error)?;
+            let mut slices = Vec::new();
+            for item in items {
+                let Some((start, stop)) = item.split_once(':') else {
+                    return Err(error(format!("\"{}\" is not start:stop", shorten(item.trim()))));
+                };
+                let (start, stop) = (number(start, 0, max)?, number(stop, 0, max)?);
+                if start >= stop {
+                    return Err(error(format!("{start}:{stop} is empty")));
+                }
+                slices.push((start, stop));
+            }
+            Ok(ParamValue::Slices(slices))
         }
         ParamKind::ShapeList {
             max_factor,
@@ -398,6 +451,20 @@ fn check_value(spec: &ParamSpec, value: &ParamValue) -> Result<(), String> {
             }
             increasing(sizes)
         }
+        (ParamKind::Dims { min, max, max_len }, ParamValue::Dims(values)) => {
+            length(values.len(), max_len)?;
+            values.iter().try_for_each(|&v| in_range(v, min, max))
+        }
+        (ParamKind::Slices { max, max_len }, ParamValue::Slices(slices)) => {
+            length(slices.len(), max_len)?;
+            for &(start, stop) in slices {
+                in_range(stop, 1, max)?;
+                if start >= stop {
+                    return Err(format!("{start}:{stop} is empty"));
+                }
+            }
+            Ok(())
+        }
         (ParamKind::Choice { options }, ParamValue::Text(word)) => {
             if options.contains(&word.as_str()) {
                 Ok(())
@@ -419,6 +486,11 @@ pub mod typed {
     /// [`ParamKind::ShapeList`](super::ParamKind::ShapeList): `(count,
     /// length)` by increasing product.
     pub type ShapeList = Vec<(u64, u64)>;
+    /// [`ParamKind::Dims`](super::ParamKind::Dims): one per axis.
+    pub type Dims = Vec<u64>;
+    /// [`ParamKind::Slices`](super::ParamKind::Slices): `(start, stop)`
+    /// per axis.
+    pub type Slices = Vec<(u64, u64)>;
     /// [`ParamKind::Choice`](super::ParamKind::Choice): one of its words.
     pub type Choice = String;
 }

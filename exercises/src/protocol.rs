@@ -41,6 +41,9 @@ pub enum FromWorker {
     /// An exercise's demonstration as a table of figures (computed, not
     /// timed): a precision comparison, a profile.
     Table(DemoTable),
+    /// A file the exercise made for the learner to download (an array
+    /// exported as a zip).
+    Download(Download),
     /// An exercise's call tree, recorded by a profiler, or its tasks by
     /// lane (a Gantt chart).
     Flame(Flame),
@@ -156,6 +159,35 @@ pub struct DemoTable {
     /// figures from its `data-*` attributes.
     #[serde(default)]
     pub hooks: Vec<(usize, RowHook)>,
+}
+
+/// A file offered for download, and the button that saves it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Download {
+    /// Short name: the button's `data-testid` is `export-<id>`.
+    pub id: String,
+    /// The button's text.
+    pub label: String,
+    /// The file's name.
+    pub file_name: String,
+    /// Its MIME type.
+    pub mime: String,
+    /// Its bytes, in base64 (the page saves them through a data URL).
+    pub base64: String,
+}
+
+impl Download {
+    /// A download of `bytes`.
+    pub fn of(id: &str, label: &str, file_name: &str, mime: &str, bytes: &[u8]) -> Download {
+        use base64::Engine;
+        Download {
+            id: id.to_string(),
+            label: label.to_string(),
+            file_name: file_name.to_string(),
+            mime: mime.to_string(),
+            base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        }
+    }
 }
 
 /// A table row's hook: its `data-testid` and `data-*` attributes (names
@@ -338,7 +370,7 @@ impl ToWorker {
         query: &str,
     ) -> Result<ToWorker, Vec<crate::params::ParamError>> {
         let values =
-            crate::params::parse(exercise.all_params(), &crate::params::from_query(query))?;
+            exercise.parse(&crate::params::from_query(query))?;
         Ok(ToWorker::Run {
             exercise: exercise.id.to_string(),
             values,

@@ -30,7 +30,7 @@ async fn a_run_is_kept_across_a_reload_and_the_next_one_is_compared_with_it() {
     page.reload().await;
     page.open_history().await;
     assert_eq!(
-        page.attr("storage", "data-persistent").await.as_deref(),
+        page.attr("runs-kept", "data-persistent").await.as_deref(),
         Some("true")
     );
     let rows = page.history_rows().await;

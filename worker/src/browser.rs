@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use exercises::protocol::FromWorker;
-use exercises::runner::{Browser, Crossing, LocalFile, Reply, ViewGrowth};
+use exercises::runner::{Browser, Crossing, Files, LocalFile, Reply, ViewGrowth};
 use js_sys::{Array, Float64Array};
 use wasm_bindgen::prelude::*;
 use web_sys::DedicatedWorkerGlobalScope;
@@ -122,6 +122,14 @@ impl Browser for Timers {
 
     fn local_file(&self) -> Option<Rc<dyn LocalFile>> {
         self.file.clone()
+    }
+
+    fn files(&self) -> Rc<dyn Files> {
+        crate::files::files()
+    }
+
+    fn wall_time(&self) -> String {
+        js_sys::Date::new_0().to_iso_string().into()
     }
 
     fn crossing(&self) -> &dyn Crossing {

@@ -157,7 +157,7 @@ pub fn request(text: &str) -> Result<(&'static Exercise, ParamValues), FromWorke
     let ToWorker::Run { exercise, values } = request;
     let exercise =
         find(&exercise).ok_or_else(|| failed(format!("no exercise named {exercise:?}")))?;
-    let values = params::validate(exercise.all_params(), &values).map_err(|errors| {
+    let values = exercise.validate(&values).map_err(|errors| {
         let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
         failed(messages.join("; "))
     })?;

@@ -12,6 +12,7 @@
 //! [`Clock`]: harness::Clock
 
 mod browser;
+mod files;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu;
 #[cfg(target_arch = "wasm32")]

@@ -39,6 +39,24 @@ pub(super) fn DemoTables(run: Run) -> impl IntoView {
     }
 }
 
+/// A button per file the exercise offers (`export-<id>`), saved through a
+/// data URL so the page never decodes the bytes itself.
+#[component]
+pub(super) fn Downloads(run: Run) -> impl IntoView {
+    move || {
+        run.downloads.get().into_iter().map(|file| {
+            let href = format!("data:{};base64,{}", file.mime, file.base64);
+            let name = file.file_name.clone();
+            view! {
+                <button type="button" data-testid=format!("export-{}", file.id)
+                    on:click=move |_| { let _ = crate::download::url(&name, &href); }>
+                    {file.label} " (" {format_bytes(file.base64.len() as u64 / 4 * 3)} ")"
+                </button>
+            }
+        }).collect_view()
+    }
+}
+
 /// A row with its hook: `data-testid` and the `data-*` attributes tests
 /// read its figures from.
 fn hooked(row: AnyView, hook: &RowHook) -> AnyView {

@@ -62,7 +62,7 @@ pub(super) fn parse_params(
     raw: RwSignal<BTreeMap<String, String>>,
 ) -> Memo<Result<ParamValues, Vec<ParamError>>> {
     Memo::new(move |_| {
-        let parsed = params::parse(exercise.all_params(), &raw.read());
+        let parsed = exercise.parse(&raw.read());
         let mut errors = parsed.clone().err().unwrap_or_default();
         // The thread count's real limit is this machine's, known only here.
         let threads = raw

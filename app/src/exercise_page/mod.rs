@@ -31,7 +31,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::base_path;
 use crate::bridge::WorkerBridge;
-use demos::{Charts, DemoTables, FlameGraphs, Images, MemoryOverSteps, StartupCosts, TimelineView};
+use demos::{Charts, DemoTables, Downloads, FlameGraphs, Images, MemoryOverSteps, StartupCosts, TimelineView};
 use results::Results;
 use state::{Run, Status};
 use variants::Variants;
@@ -212,6 +212,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
                     <TimelineView run />
                     <MemoryOverSteps exercise run />
                     <Images run />
+                    <Downloads run />
                     <DemoTables run />
                     <FlameGraphs run />
                     <Charts run />

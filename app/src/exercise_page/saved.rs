@@ -328,7 +328,7 @@ pub(super) fn Comparison(
                  interval lies beyond 1 ± " {format!("{:.0}%", NOISE * 100.0)} " (run-to-run noise between \
                  page loads); otherwise, no significant change."
             </p>
-            {move || kept.volatile.get().map(|note| view! { <p data-testid="storage">{note}</p> })}
+            {move || kept.volatile.get().map(|note| view! { <p data-testid="runs-kept">{note}</p> })}
             {move || kept.problem.get().map(|problem| view! { <p class="error" data-testid="save-error">"This run was not kept: " {problem}</p> })}
             <label hidden=move || kept.record.read().is_none()>"Compare with "
                 <select data-testid="compare-with" on:change=on_pick>

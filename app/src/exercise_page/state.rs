@@ -49,6 +49,8 @@ pub(super) struct Run {
     pub(super) hidden: RwSignal<bool>,
     /// What the browser can do, detected once.
     pub(super) capabilities: LocalResource<crate::capabilities::Capabilities>,
+    /// Files the exercise offers for download.
+    pub(super) downloads: RwSignal<Vec<exercises::protocol::Download>>,
     /// The exercise's tables of figures.
     pub(super) tables: RwSignal<Vec<exercises::protocol::DemoTable>>,
     /// The parameters of the run under way or last run.
@@ -104,6 +106,7 @@ impl Run {
             query: RwSignal::new(String::new()),
             started_at: RwSignal::new(String::new()),
             tables: RwSignal::new(Vec::new()),
+            downloads: RwSignal::new(Vec::new()),
             build: RwSignal::new("single"),
             single_reason: RwSignal::new(None),
         }
@@ -126,6 +129,7 @@ impl Run {
         self.thread_points.set(Vec::new());
         self.timeline.set(None);
         self.tables.set(Vec::new());
+        self.downloads.set(Vec::new());
         self.flames.set(Vec::new());
         self.charts.set(Vec::new());
         self.images.set(Vec::new());
@@ -148,6 +152,9 @@ impl Run {
             }
             BridgeEvent::Message(FromWorker::Table(table)) => {
                 self.tables.update(|all| all.push(table))
+            }
+            BridgeEvent::Message(FromWorker::Download(download)) => {
+                self.downloads.update(|all| all.push(download))
             }
             BridgeEvent::Message(FromWorker::Flame(flame)) => {
                 self.flames.update(|all| all.push(flame))

@@ -82,6 +82,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "terms",
         per_call: |count, _| (count * (count + 1) / 2 * 100_000) as f64,

@@ -80,6 +80,7 @@ pub static EXERCISE: Exercise = Exercise {
          count as malformed",
     ),
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "rows",
         per_call: |rows, _| rows as f64,

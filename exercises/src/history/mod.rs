@@ -128,7 +128,7 @@ impl SavedRun {
     /// longer parse.
     pub fn values(&self) -> Option<ParamValues> {
         let exercise = self.exercise()?;
-        params::parse(exercise.all_params(), &params::from_query(&self.query)).ok()
+        exercise.parse(&params::from_query(&self.query)).ok()
     }
 
     /// The exercise, or the section of it, that the run measured.
@@ -174,7 +174,7 @@ impl SavedRun {
         let Some(exercise) = self.exercise() else {
             return refuse(format!("unknown exercise \"{}\"", self.exercise));
         };
-        let values = match params::parse(exercise.all_params(), &params::from_query(&self.query)) {
+        let values = match exercise.parse(&params::from_query(&self.query)) {
             Ok(values) => values,
             Err(errors) => {
                 let errors: Vec<_> = errors.into_iter().map(|e| e.message).collect();

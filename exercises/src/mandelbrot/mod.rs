@@ -92,6 +92,7 @@ pub static EXERCISE: Exercise = Exercise {
     }],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "pixels",
         per_call: |width, values| (width * Params::from_values(values).height) as f64,

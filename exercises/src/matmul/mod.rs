@@ -121,6 +121,7 @@ pub static EXERCISE: Exercise = Exercise {
     ],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "FLOP",
         per_call: |n, _| 2.0 * (n as f64).powi(3),

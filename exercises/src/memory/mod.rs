@@ -93,6 +93,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "numbers",
         per_call: |iterations, values| (iterations * Params::from_values(values).chunk) as f64,

@@ -50,6 +50,7 @@ pub const DISPATCH: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    limits: None,
     work: ITEMS,
     sections: &[],
     #[cfg(feature = "runner")]
@@ -92,6 +93,7 @@ pub static DECORATORS: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    limits: None,
     work: ITEMS,
     sections: &[],
     #[cfg(feature = "runner")]
@@ -130,6 +132,7 @@ pub static CONTEXT: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    limits: None,
     work: ITEMS,
     sections: &[],
     #[cfg(feature = "runner")]
@@ -164,6 +167,7 @@ pub static ITERATORS: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    limits: None,
     work: ITEMS,
     sections: &[],
     #[cfg(feature = "runner")]
@@ -198,6 +202,7 @@ pub static DSL: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    limits: None,
     work: ITEMS,
     sections: &[],
     #[cfg(feature = "runner")]
@@ -234,6 +239,7 @@ pub static OBJECTS: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    limits: None,
     work: ITEMS,
     sections: &[],
     #[cfg(feature = "runner")]

@@ -87,6 +87,7 @@ pub static EXERCISE: Exercise = Exercise {
     }],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "points",
         per_call: |points, _| points as f64,

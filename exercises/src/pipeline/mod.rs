@@ -88,6 +88,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "rows",
         per_call: |rows, _| rows as f64,

@@ -94,6 +94,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
+    limits: None,
     work: None,
     #[cfg(feature = "runner")]
     runner: &run::Profiling,

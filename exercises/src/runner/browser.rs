@@ -64,6 +64,21 @@ pub trait Browser {
         Box::pin(std::future::ready(Err("this browser keeps nothing across runs".to_string())))
     }
 
+    /// Files that outlive the run: in the browser, a folder of the origin
+    /// private file system; without one, a folder in memory that says why
+    /// (`Files::kept`).
+    fn files(&self) -> Rc<dyn Files> {
+        thread_local! {
+            static IN_MEMORY: Rc<MemoryFiles> = Rc::new(MemoryFiles::new("this browser has no origin private file system"));
+        }
+        IN_MEMORY.with(|files| files.clone() as Rc<dyn Files>)
+    }
+
+    /// The wall-clock time now, as ISO 8601 (`Date.toISOString()`).
+    fn wall_time(&self) -> String {
+        "unknown".to_string()
+    }
+
     /// The file the learner picked for this run, if any.
     fn local_file(&self) -> Option<Rc<dyn LocalFile>> {
         None
@@ -93,6 +108,57 @@ pub trait LocalFile {
     fn bytes(&self) -> f64;
     /// A reader from its start; only a chunk at a time is in memory.
     fn reader(&self) -> Box<dyn Read>;
+}
+
+/// What a [`Files`] call gives, later.
+pub type Later<T> = Pin<Box<dyn Future<Output = Result<T, String>>>>;
+
+/// A folder of files by path (`a/b/c`, folders made as needed). A write
+/// replaces a file whole or not at all; every failure (a full quota) is an
+/// `Err` that says what went wrong.
+pub trait Files {
+    /// Where the files are kept (`Ok`, in words), or why only in memory.
+    fn kept(&self) -> Result<String, String>;
+    /// The file at `path`, or `None` if there is none.
+    fn read(&self, path: &str) -> Later<Option<Vec<u8>>>;
+    /// Writes `bytes` as the file at `path`.
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Later<()>;
+    /// Removes the folder `path` and everything in it, if it exists.
+    fn remove_all(&self, path: &str) -> Later<()>;
+}
+
+/// [`Files`] in memory, for as long as it lives.
+pub struct MemoryFiles {
+    why: String,
+    files: RefCell<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemoryFiles {
+    /// An empty folder in memory, kept there for the reason `why`.
+    pub fn new(why: &str) -> MemoryFiles {
+        MemoryFiles {
+            why: why.to_string(),
+            files: RefCell::default(),
+        }
+    }
+}
+
+impl Files for MemoryFiles {
+    fn kept(&self) -> Result<String, String> {
+        Err(self.why.clone())
+    }
+    fn read(&self, path: &str) -> Later<Option<Vec<u8>>> {
+        Box::pin(std::future::ready(Ok(self.files.borrow().get(path).cloned())))
+    }
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Later<()> {
+        self.files.borrow_mut().insert(path.to_string(), bytes);
+        Box::pin(std::future::ready(Ok(())))
+    }
+    fn remove_all(&self, path: &str) -> Later<()> {
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        self.files.borrow_mut().retain(|key, _| !key.starts_with(&prefix));
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// JavaScript's side of moving numbers out of WebAssembly: each method

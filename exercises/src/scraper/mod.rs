@@ -95,6 +95,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "requests",
         per_call: |urls, _| urls as f64,

@@ -87,6 +87,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "bytes",
         per_call: |total, _| total as f64,

@@ -6,6 +6,8 @@ mod exercises;
 mod fuzz;
 mod params;
 mod registry;
+#[cfg(feature = "runner")]
+mod storage;
 
 /// The browser stand-in runners get on the host.
 #[cfg(feature = "runner")]

@@ -91,6 +91,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "bytes",
         per_call: |rows, values| (rows * Params::from_values(values).cols * 8) as f64,

@@ -94,6 +94,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
+    limits: None,
     work: Some(Work {
         unit: "bytes",
         per_call: |n, _| 8.0 * n as f64,

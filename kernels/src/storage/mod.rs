@@ -10,7 +10,7 @@
 //!
 //! A read is a viewer's: the window, then the window panned by half its
 //! width along the last axis (clamped to the array), so two reads overlap.
-//! `monolithic` reads and decodes the blob for each; `chunked` reads only
+//! `naive` (monolithic) reads and decodes the blob for each; `chunked` reads only
 //! the chunks each window intersects; `cached` keeps decoded chunks for the
 //! pan, so a chunk both windows need is read once.
 
@@ -300,13 +300,13 @@ pub fn cut_window(geometry: &Geometry, values: &[f64], window: &[(usize, usize)]
 /// after the other.
 pub type Kernel = fn(&Array, &[(usize, usize)]) -> Vec<f64>;
 
-/// Every variant by name, the naive one first.
+/// Every variant by name, the naive one (monolithic) first.
 pub const VARIANTS: [(&str, Kernel); 3] =
-    [("monolithic", monolithic), ("chunked", chunked), ("cached", cached)];
+    [("naive", naive), ("chunked", chunked), ("cached", cached)];
 
 /// Reads the whole blob, decodes all of it, and cuts the window out; again
 /// for the panned window.
-pub fn monolithic(array: &Array, window: &[(usize, usize)]) -> Vec<f64> {
+pub fn naive(array: &Array, window: &[(usize, usize)]) -> Vec<f64> {
     let mut out = Vec::new();
     for window in [window.to_vec(), array.geometry.panned(window)] {
         let bytes = array.store.get(BLOB).expect("the blob is written");
@@ -337,6 +337,11 @@ pub fn cached(array: &Array, window: &[(usize, usize)]) -> Vec<f64> {
         }));
     }
     out
+}
+
+/// One window read through the chunks it intersects (no pan).
+pub fn read_window(array: &Array, window: &[(usize, usize)]) -> Vec<f64> {
+    read_through(array, window, |at| array.chunk(at))
 }
 
 /// The window assembled from the chunks it intersects, each got from
