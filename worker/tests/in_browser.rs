@@ -183,6 +183,7 @@ static SAME: Exercise = Exercise {
     thread_sweep: None,
     gpu: &[],
     local_file: None,
+    limits: None,
     sections: &[],
     work: None,
     runner: &Same,

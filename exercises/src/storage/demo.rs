@@ -67,7 +67,7 @@ pub(super) fn tables(params: &Params, clock: fn() -> f64) -> Vec<DemoTable> {
 /// Bytes and reads per variant for the learner's window and its pan.
 fn bytes_read(params: &Params) -> DemoTable {
     let array = params.array();
-    let window = params.window_by(1);
+    let window = params.whole_window();
     let mut out = table(
         "bytes",
         "What one read costs: the window and its pan",
@@ -287,7 +287,7 @@ async fn versioned(params: &Params, host: &Host, messages: &mut Vec<FromWorker>)
         Some(p) => {
             fetch_all(host, &mut seen, p.chunks.values().cloned()).await?;
             let mut values = p.read(&get(&seen), &geometry, codec).map_err(|e| e.0)?;
-            correct(&geometry, &mut values, &params.window_by(1));
+            correct(&geometry, &mut values, &params.whole_window());
             values
         }
     };
@@ -395,7 +395,7 @@ async fn read_back(
 ) -> Result<DemoTable, String> {
     let files = host.files();
     let (geometry, codec) = (params.geometry(), params.codec());
-    let window = params.window_by(1);
+    let window = params.whole_window();
     let expected = cut_window(&geometry, values, &window);
     let mut out = table(
         "files",

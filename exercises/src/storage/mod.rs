@@ -22,9 +22,9 @@ crate::params! {
         window: Slices { max: 1_000_000, max_len: 3, } = "100:300,200:260",
             "window",
             "the region read, per axis start:stop (NumPy's half-open slices), inside the shape";
-        shrink: IntList { min: 1, max: 4096, max_len: 6, } = "1,2,4,8",
-            "window divided by",
-            "the sweep: the window's extent on every axis divided by each of these, from its start";
+        n: IntList { min: 1, max: 4_194_304, max_len: 6, } = "750,3000,12000",
+            "n",
+            "the sweep: windows of about n elements, cut from the window's start with its proportions; at most the window's own";
         codec: Choice { options: &["none", "blosc", "gzip"] } = "none",
             "codec",
             "none (raw little-endian bytes), blosc (byte shuffle + LZ4, fast) or gzip (deflate, strong)";
@@ -89,6 +89,13 @@ fn limits(values: &ParamValues) -> Vec<ParamError> {
             format!("{start}:{stop} on axis {axis} ends past the shape's {size}"),
         ));
     }
+    // The sweep's sizes, once the window itself is right.
+    let in_window: u64 = window.iter().map(|(a, b)| b - a).product();
+    if errors.iter().all(|e| e.name != "window")
+        && let Some(n) = values.list("n").iter().find(|&&n| n > in_window)
+    {
+        errors.push(error("n", format!("{n} is more than the window's {in_window} elements")));
+    }
     errors
 }
 
@@ -131,7 +138,7 @@ pub static EXERCISE: Exercise = Exercise {
          parameters in the results database (the History page).",
     ],
     params: PARAMS,
-    size_param: "shrink",
+    size_param: "n",
     variants: &[
         Variant {
             name: "naive",
@@ -153,7 +160,7 @@ pub static EXERCISE: Exercise = Exercise {
     target: Target {
         variant: "chunked",
         baseline: "naive",
-        speedup: 5.0,
+        speedup: 10.0,
         size: 12_000,
     },
     thread_sweep: None,

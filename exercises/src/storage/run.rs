@@ -31,16 +31,24 @@ impl Params {
         if self.data == "noisy" { Data::Noisy } else { Data::Smooth }
     }
 
-    /// The window divided by `shrink` on every axis, from its start (at
-    /// least one element per axis).
-    pub(super) fn window_by(&self, shrink: u64) -> Window {
+    /// A window of about `n` elements from the window's start, every
+    /// extent scaled by the same factor (at least one element per axis,
+    /// at most the window's own).
+    pub(super) fn window_for(&self, n: u64) -> Window {
+        let whole = elements(&self.whole_window()) as f64;
+        let factor = (n as f64 / whole).powf(1.0 / self.window.len() as f64).min(1.0);
         self.window
             .iter()
             .map(|&(start, stop)| {
-                let extent = ((stop - start) / shrink).max(1);
+                let extent = (((stop - start) as f64 * factor).round() as u64).clamp(1, stop - start);
                 (start as usize, (start + extent) as usize)
             })
             .collect()
+    }
+
+    /// The learner's window.
+    pub(super) fn whole_window(&self) -> Window {
+        self.window.iter().map(|&(a, b)| (a as usize, b as usize)).collect()
     }
 
     /// The URL query of the array's own parameters, for provenance.
@@ -117,7 +125,7 @@ impl Runner for Storage {
     /// Every window of the sweep, checked byte for byte against the
     /// monolithic read.
     fn check_cases(&self, params: &Params, host: &Host) -> Vec<Case> {
-        self.sizes(params, host, &params.shrink)
+        self.sizes(params, host, &params.n)
             .into_iter()
             .map(|size| {
                 let window = window_of(params, size);
@@ -134,10 +142,10 @@ impl Runner for Storage {
         })
     }
 
-    /// The sweep's sizes are the windows' elements, largest window first
-    /// in the list the learner gave.
+    /// The sweep's sizes are the windows' elements: n where the window's
+    /// proportions allow exactly n, else the nearest they allow.
     fn sizes(&self, params: &Params, _: &Host, listed: &[u64]) -> Vec<u64> {
-        let mut sizes: Vec<u64> = listed.iter().map(|&s| elements(&params.window_by(s))).collect();
+        let mut sizes: Vec<u64> = listed.iter().map(|&n| elements(&params.window_for(n))).collect();
         sizes.sort_unstable();
         sizes.dedup();
         sizes
@@ -153,13 +161,12 @@ impl Runner for Storage {
     }
 }
 
-/// The window of the sweep whose elements are `size`: the least shrink
-/// that gives it.
+/// The window of the sweep whose elements are `size`.
 fn window_of(params: &Params, size: u64) -> Window {
     params
-        .shrink
+        .n
         .iter()
-        .map(|&s| params.window_by(s))
+        .map(|&n| params.window_for(n))
         .find(|w| elements(w) == size)
-        .unwrap_or_else(|| params.window_by(1))
+        .unwrap_or_else(|| params.whole_window())
 }

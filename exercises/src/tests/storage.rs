@@ -22,18 +22,19 @@ fn parameters_that_do_not_fit_together_name_their_field() {
     assert_eq!(field("window=0:10"), ["window"]);
     assert_eq!(field("window=0:10,1020:1025"), ["window"]);
     assert_eq!(field("shape=4096,4096"), ["shape"]);
-    assert_eq!(field("shape=1000000,1000000&window=0:1,0:1"), ["shape", "chunk"]);
+    assert_eq!(field("shape=1000000,1000000&window=0:1,0:1&n=1"), ["shape", "chunk"]);
     let message = &parse("window=0:10,1020:1025").unwrap_err()[0].message;
     assert!(message.starts_with("window: 1020:1025 on axis 1 ends past the shape's 1024"), "{message}");
     // Each parameter's own rules still come first.
     assert_eq!(field("window=5:5,0:1"), ["window"]);
     assert_eq!(field("shape=3,0"), ["shape"]);
+    assert_eq!(field("n=12001"), ["n"]);
 }
 
 #[test]
 fn every_window_of_the_sweep_is_checked_and_reads_the_same() {
     let exercise = find("storage").unwrap();
-    let values = parse("shape=60,50&chunk=16,8&window=5:45,7:47&shrink=1,3&codec=blosc").unwrap();
+    let values = parse("shape=60,50&chunk=16,8&window=5:45,7:47&n=180,1600&codec=blosc").unwrap();
     let cases = exercise.runner.check_cases(&values, &super::host());
     assert_eq!(cases.len(), 2, "one case per window of the sweep");
     for (label, mut workload) in cases {
@@ -73,9 +74,9 @@ fn hook<'a>(table: &'a DemoTable, testid: &str, name: &str) -> &'a str {
 #[test]
 fn each_run_commits_a_version_that_writes_only_the_changed_chunks() {
     let host = super::host();
-    let query = "shape=64,64&chunk=16,16&window=4:20,4:12&codec=gzip";
+    let query = "shape=64,64&chunk=16,16&window=4:20,4:12&n=128&codec=gzip";
     // A different array first: the store starts again when the shape changes.
-    live("shape=32,32&chunk=16,16&window=0:4,0:4", &host);
+    live("shape=32,32&chunk=16,16&window=0:4,0:4&n=16", &host);
     let first = tables(&live(query, &host));
     assert!(first["versions"].hooks.len() == 1, "{:?}", first["versions"].rows);
     assert_eq!(hook(&first["versions"], "version-1", "written"), "16", "version 1 writes every chunk");
@@ -100,7 +101,7 @@ fn each_run_commits_a_version_that_writes_only_the_changed_chunks() {
 #[test]
 fn the_tables_count_bytes_read_and_compare_codecs() {
     let exercise = find("storage").unwrap();
-    let values = parse("shape=256,256&chunk=32,32&window=10:70,40:60").unwrap();
+    let values = parse("shape=256,256&chunk=32,32&window=10:70,40:60&n=1200").unwrap();
     let tables: BTreeMap<String, DemoTable> =
         exercise.runner.tables(&values, &super::host()).into_iter().map(|t| (t.id.clone(), t)).collect();
     let bytes = |v: &str| hook(&tables["bytes"], &format!("bytes-{v}"), "bytes").parse::<u64>().unwrap();

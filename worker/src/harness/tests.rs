@@ -220,6 +220,7 @@ static FAKE: Exercise = Exercise {
     thread_sweep: Some("linear"),
     gpu: &[],
     local_file: None,
+    limits: None,
     sections: &[],
     work: None,
     runner: &FakeRunner,
