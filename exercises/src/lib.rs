@@ -134,6 +134,9 @@ pub struct GpuVariant {
 /// time of sizes not measured yet.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Growth {
+    /// O(1): the time does not follow the size (a read of the whole array,
+    /// whatever the window).
+    Constant,
     /// O(n).
     Linear,
     /// O(n log n).
@@ -155,6 +158,7 @@ impl Growth {
             Growth::Quadratic => "O(n²)",
             Growth::Cubic => "O(n³)",
             Growth::Exponential => "O(φⁿ)",
+            Growth::Constant => "O(1)",
         }
     }
 
@@ -168,6 +172,7 @@ impl Growth {
             Growth::Quadratic => ns * ratio * ratio,
             Growth::Cubic => ns * ratio.powi(3),
             Growth::Exponential => ns * 1.618_f64.powf(to - from),
+            Growth::Constant => ns,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use exercises::protocol::FromWorker;
-use exercises::runner::{Browser, Crossing, Files, LocalFile, Reply, ViewGrowth};
+use exercises::runner::{Browser, Crossing, Files, Later, LocalFile, Reply, ViewGrowth};
 use js_sys::{Array, Float64Array};
 use wasm_bindgen::prelude::*;
 use web_sys::DedicatedWorkerGlobalScope;
@@ -95,6 +95,20 @@ impl Browser for Timers {
 
     fn clock(&self) -> fn() -> f64 {
         shared_clock
+    }
+
+    fn fetch_bytes(&self, url: &str) -> Later<(u16, Vec<u8>)> {
+        let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+        let pending = scope.fetch_with_str(url);
+        Box::pin(async move {
+            let failed = |error: JsValue| format!("fetch failed: {error:?}");
+            let response: web_sys::Response =
+                wasm_bindgen_futures::JsFuture::from(pending).await.map_err(failed)?.unchecked_into();
+            let body = wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(failed)?)
+                .await
+                .map_err(failed)?;
+            Ok((response.status(), js_sys::Uint8Array::new(&body).to_vec()))
+        })
     }
 
     fn recall(&self, key: &str) -> Pin<Box<dyn Future<Output = Option<String>>>> {

@@ -101,7 +101,11 @@ impl Files for Opfs {
                 options.set_create(true);
                 let handle: FileSystemFileHandle = resolve(folder.get_file_handle_with_options(&name, &options)).await?;
                 let stream: FileSystemWritableFileStream = resolve(handle.create_writable()).await?;
-                if let Err(error) = JsFuture::from(stream.write_with_u8_array(&bytes).map_err(js)?).await {
+                // A copy outside WebAssembly's memory: the threaded build's
+                // memory is shared, and streams refuse views of it.
+                let copy = Uint8Array::new_with_length(bytes.len() as u32);
+                copy.copy_from(&bytes);
+                if let Err(error) = JsFuture::from(stream.write_with_buffer_source(&copy).map_err(js)?).await {
                     // Dropping the swap file keeps the old file as it was.
                     let _ = JsFuture::from(stream.abort()).await;
                     return Err(js(error));

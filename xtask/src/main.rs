@@ -140,6 +140,11 @@ fn post_build() -> Result {
     let (html, boot) = externalize_boot_script(&html)?;
     std::fs::write(staging.join("boot.js"), boot).map_err(|e| format!("boot.js: {e}"))?;
     std::fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
+    // The files exercises publish for reading over HTTP, as from a remote
+    // store (host code: the exercises' own `publish` binary).
+    run(cargo()
+        .args(["run", "-q", "-p", "exercises", "--bin", "publish", "--"])
+        .arg(staging.join(PUBLISHED)))?;
     let files = precache_list(&staging)?;
     // Rust's quoting of a plain path is also JSON's.
     let quoted: Vec<String> = files.iter().map(|file| format!("{file:?}")).collect();
@@ -150,9 +155,13 @@ fn post_build() -> Result {
     .map_err(|e| format!("precache.json: {e}"))
 }
 
+/// The folder of the files exercises publish (`Runner::published`).
+const PUBLISHED: &str = "files";
+
 /// What the service worker fetches into its cache when it activates, so a
 /// visited site works offline with either worker build: every file of the
-/// site, relative to its root, and the root itself.
+/// site, relative to its root, and the root itself. The exercises' published
+/// files are left out: they stand for a remote store, read on demand.
 fn precache_list(staging: &Path) -> Result<Vec<String>> {
     let mut files = vec!["./".to_string()];
     let mut folders = vec![staging.to_path_buf()];
@@ -164,7 +173,9 @@ fn precache_list(staging: &Path) -> Result<Vec<String>> {
             let relative = path.strip_prefix(staging).map_err(|e| e.to_string())?;
             let name = relative.to_string_lossy().replace('\\', "/");
             if path.is_dir() {
-                folders.push(path);
+                if name != PUBLISHED {
+                    folders.push(path);
+                }
             } else if !["_headers", "sw.js", "precache.json"].contains(&name.as_str()) {
                 files.push(name);
             }

@@ -51,7 +51,7 @@ pub fn chart<DB: DrawingBackend>(
                     .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
                 c.draw_series(line.points.iter().map(|&p| Circle::new(p, px(3.0), color.filled())))?;
             }
-            draw_legend(&mut c, scale)?;
+            draw_legend(&mut c, scale, &[])?;
         }};
     }
     if chart.log_x && x_low > 0.0 {

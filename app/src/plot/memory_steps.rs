@@ -84,6 +84,6 @@ pub fn memory_steps<DB: DrawingBackend>(
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], dashed));
         }
     }
-    draw_legend(&mut chart, scale)?;
+    draw_legend(&mut chart, scale, &[])?;
     area.present()
 }

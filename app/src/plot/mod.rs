@@ -143,19 +143,39 @@ pub fn legend(series: &Series) -> String {
     }
 }
 
-/// The legend, in the same place and style on every plot.
+/// The legend, in the same style on every plot, in the corner of the
+/// plotting area with the fewest of `data`'s points (upper left when
+/// none is freer), so it covers as little data as it can.
 fn draw_legend<'a, DB, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     scale: f64,
+    data: &[(X::ValueType, Y::ValueType)],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
 where
     DB: DrawingBackend + 'a,
     X: Ranged,
     Y: Ranged,
 {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let pixels: Vec<(i32, i32)> = data.iter().map(|p| chart.backend_coord(p)).collect();
+    // A legend's usual size: about 45% of the width, 30% of the height.
+    let (w, h) = ((xs.end - xs.start) * 45 / 100, (ys.end - ys.start) * 30 / 100);
+    let corners = [
+        (SeriesLabelPosition::UpperLeft, xs.start..xs.start + w, ys.start..ys.start + h),
+        (SeriesLabelPosition::UpperRight, xs.end - w..xs.end, ys.start..ys.start + h),
+        (SeriesLabelPosition::LowerRight, xs.end - w..xs.end, ys.end - h..ys.end),
+        (SeriesLabelPosition::LowerLeft, xs.start..xs.start + w, ys.end - h..ys.end),
+    ];
+    let covered = |x: &std::ops::Range<i32>, y: &std::ops::Range<i32>| {
+        pixels.iter().filter(|(px, py)| x.contains(px) && y.contains(py)).count()
+    };
+    let position = corners
+        .into_iter()
+        .min_by_key(|(_, x, y)| covered(x, y))
+        .map_or(SeriesLabelPosition::UpperLeft, |(corner, _, _)| corner);
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(position)
         .margin((8.0 * scale).round() as i32)
         .label_font(("sans-serif", 13.0 * scale))
         .background_style(WHITE.mix(0.85))
@@ -227,6 +247,7 @@ fn variant_lines<DB: DrawingBackend>(
         .x_label_formatter(&|x| (axes.x_label)(*x))
         .y_label_formatter(&|y| (axes.y_label)(*y))
         .draw()?;
+    let mut drawn = Vec::new();
     for (index, variant) in exercise.all_variants().enumerate() {
         let mut mine: Vec<&Row> = rows.iter().filter(|r| r.variant == variant.name).collect();
         if mine.is_empty() {
@@ -240,13 +261,14 @@ fn variant_lines<DB: DrawingBackend>(
             .draw_series(LineSeries::new(points.clone(), line))?
             .label(variant.name)
             .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
+        drawn.extend(points.iter().copied());
         chart.draw_series(
             points
                 .into_iter()
                 .map(|p| Circle::new(p, px(4.0), color.filled())),
         )?;
     }
-    draw_legend(&mut chart, scale)?;
+    draw_legend(&mut chart, scale, &drawn)?;
     area.present()
 }
 

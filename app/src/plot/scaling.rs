@@ -113,6 +113,6 @@ pub fn scaling<DB: DrawingBackend>(
             TriangleMarker::new((p.threads as f64, p.efficiency), px(5.0), green.filled())
         }),
     )?;
-    draw_legend(&mut chart, scale)?;
+    draw_legend(&mut chart, scale, &[])?;
     area.present()
 }

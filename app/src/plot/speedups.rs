@@ -77,6 +77,7 @@ pub fn speedups<DB: DrawingBackend>(
         ))?
         .label(format!("target: {target}× at n = {}", exercise.target.size))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], gray));
+    let mut drawn = Vec::new();
     for (index, variant) in exercise.all_variants().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
         let points: Vec<(f64, Estimate)> = with_speedup
@@ -90,6 +91,7 @@ pub fn speedups<DB: DrawingBackend>(
         // Variants side by side at each size, so whiskers do not overlap.
         let nudge = 1.0 + 0.04 * (index as f64 - exercise.all_variants().count() as f64 / 2.0);
         let thin = color.stroke_width(px(1.5).max(1) as u32);
+        drawn.extend(points.iter().flat_map(|(x, s)| [(x * nudge, s.point), (x * nudge, s.low), (x * nudge, s.high)]));
         chart
             .draw_series(
                 points
@@ -116,6 +118,6 @@ pub fn speedups<DB: DrawingBackend>(
             )))?;
         }
     }
-    draw_legend(&mut chart, scale)?;
+    draw_legend(&mut chart, scale, &drawn)?;
     area.present()
 }

@@ -113,6 +113,11 @@ pub fn time_vs_size<DB: DrawingBackend>(
                 .map(|p| Circle::new((p.size, p.median), px(4.5), thin)),
         )?;
     }
-    draw_legend(&mut chart, scale)?;
+    let drawn: Vec<(f64, f64)> = series
+        .iter()
+        .chain(overlay)
+        .flat_map(|s| s.points.iter().flat_map(|p| [(p.size, p.median), (p.size, p.low), (p.size, p.high)]))
+        .collect();
+    draw_legend(&mut chart, scale, &drawn)?;
     area.present()
 }

@@ -65,6 +65,6 @@ pub fn timeline<DB: DrawingBackend>(
             .label(*kind)
             .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(5.0), color.filled()));
     }
-    draw_legend(&mut chart, scale)?;
+    draw_legend(&mut chart, scale, &[])?;
     area.present()
 }

@@ -31,6 +31,13 @@ pub trait Browser {
         )))
     }
 
+    /// A real `fetch()` of `url` (relative to the worker's script) that
+    /// reads the body: the status and the bytes.
+    fn fetch_bytes(&self, url: &str) -> Later<(u16, Vec<u8>)> {
+        let _ = url;
+        Box::pin(std::future::ready(Err("this browser has no network".to_string())))
+    }
+
     /// Posts `message` to the page now, before the demonstration ends (a
     /// progress bar); by default it is dropped.
     fn post(&self, message: FromWorker) {

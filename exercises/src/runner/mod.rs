@@ -99,6 +99,14 @@ pub trait Runner: Sync {
         listed.to_vec()
     }
 
+    /// Files to publish with the site, under `files/<exercise id>/`, that
+    /// the exercise reads over HTTP as from a remote store (`(path,
+    /// bytes)`); most exercises have none. Written by the build
+    /// (`cargo xtask dist`), so they are the same for every visit.
+    fn published(&self) -> Vec<(String, Vec<u8>)> {
+        Vec::new()
+    }
+
     /// Whether the live demonstration checks and measures the variants
     /// itself, in real time, posting `Checked` and `Measured` as the
     /// harness would: variants that wait on the network do no work a CPU
@@ -154,6 +162,8 @@ pub trait AnyRunner: Sync {
     fn sizes(&self, values: &ParamValues, host: &Host, listed: &[u64]) -> Vec<u64>;
     /// See [`Runner::measured_live`].
     fn measured_live(&self) -> bool;
+    /// See [`Runner::published`].
+    fn published(&self) -> Vec<(String, Vec<u8>)>;
     /// See [`Runner::gpu_input`].
     fn gpu_input(
         &self,
@@ -205,6 +215,9 @@ impl<R: Runner> AnyRunner for R {
     }
     fn measured_live(&self) -> bool {
         Runner::measured_live(self)
+    }
+    fn published(&self) -> Vec<(String, Vec<u8>)> {
+        Runner::published(self)
     }
     fn gpu_input(
         &self,

@@ -402,7 +402,9 @@ async fn read_back(
         "The window read back from the files",
         format!(
             "Kept {kept}. Wall-clock time of reading the files (asynchronous reads, one request each) and \
-             decoding, for the window {}: the blob whole, or only the chunk files of version {}.",
+             decoding, for the window {}: the blob whole, or only the chunk files of version {}. Each file is a \
+             round trip to the browser's storage process, so with few bytes per file the requests, not the \
+             bytes, set the time (Zarr's sharding codec packs many chunks into one file for this reason).",
             params.window.iter().map(|(a, b)| format!("{a}:{b}")).collect::<Vec<_>>().join(","),
             version.version
         ),

@@ -157,7 +157,15 @@ impl Runner for Storage {
 
     fn live(&self, params: &Params, host: &Host) -> Option<Live> {
         let (params, host) = (params.clone(), host.clone());
-        Some(Box::pin(async move { super::demo::in_files(&params, &host).await }))
+        Some(Box::pin(async move {
+            let mut messages = super::demo::in_files(&params, &host).await;
+            messages.push(crate::protocol::FromWorker::Table(super::remote::remote(&params, &host).await));
+            messages
+        }))
+    }
+
+    fn published(&self) -> Vec<(String, Vec<u8>)> {
+        super::remote::published()
     }
 }
 

@@ -123,3 +123,20 @@ fn the_tables_count_bytes_read_and_compare_codecs() {
     assert!(ratio("smooth", "blosc") > 2.0 && ratio("smooth", "gzip") > 2.0);
     assert!(ratio("noisy", "blosc") < 1.2 && ratio("noisy", "gzip") < 1.2);
 }
+
+#[test]
+fn the_published_store_is_the_default_array_and_reads_fail_plainly_off_the_web() {
+    let exercise = find("storage").unwrap();
+    let files: BTreeMap<String, Vec<u8>> = exercise.runner.published().into_iter().collect();
+    assert_eq!(files.len(), 1 + 1 + 64, "zarr.json, the blob and 8×8 chunks");
+    let meta: serde_json::Value = serde_json::from_slice(&files["zarr.json"]).unwrap();
+    assert_eq!(meta["codecs"][1]["name"], "blosc");
+    let geometry = kernels::storage::Geometry { shape: vec![1024, 1024], chunk: vec![128, 128] };
+    let values = kernels::storage::generate(&geometry.shape, kernels::storage::Data::Smooth, 42);
+    let chunk = kernels::storage::Codec::Blosc.decode(&files["c/1/2"], 128 * 128).unwrap();
+    assert_eq!(chunk, kernels::storage::cut_chunk(&geometry, &values, &[1, 2]));
+    // The stand-in has no network: every remote read says so, nothing panics.
+    let remote = tables(&live("", &super::host()))["remote"].clone();
+    assert_eq!(remote.rows.len(), 3);
+    assert!(remote.rows.iter().all(|r| r[4].contains("no network")), "{:?}", remote.rows);
+}
