@@ -42,6 +42,7 @@ async fn the_array_is_kept_in_files_read_back_equal_and_exported_as_zarr() {
 
     // After a reload the store is still there: the next run reads version
     // 1 back from its files and writes only the chunks the window touches.
+    page.wait_kept().await;
     page.reload().await;
     page.run().await;
     page.wait_state("done", Duration::from_secs(240)).await;
@@ -69,5 +70,16 @@ async fn the_array_is_kept_in_files_read_back_equal_and_exported_as_zarr() {
     assert_eq!(meta["attributes"]["version"], 2);
     assert!(archive.by_name("c/7/7").unwrap().size() == 128 * 128 * 8, "codec none: raw chunks");
     assert!(page.console_errors().await.is_empty());
+
+    // Each run is kept in the results database with the tables it showed:
+    // SQL finds the two runs' versions tables and their provenance.
+    page.wait_kept().await;
+    page.open_history().await;
+    let versions = "SELECT r.id, json_extract(t.value, '$.rows') FROM runs r, json_each(r.record, '$.tables') t \
+                    WHERE r.exercise = 'storage' AND json_extract(t.value, '$.id') = 'versions'";
+    assert_eq!(page.sql(versions).await, Ok(2));
+    let provenance = "SELECT 1 FROM runs r, json_each(r.record, '$.tables') t, json_each(t.value, '$.rows') v \
+                      WHERE json_extract(t.value, '$.id') = 'versions' AND json_extract(v.value, '$[3]') LIKE 'shape=1024,1024%'";
+    assert_eq!(page.sql(provenance).await, Ok(3), "version 1 in the first run; 1 and 2 in the second");
     page.close().await;
 }

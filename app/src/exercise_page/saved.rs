@@ -104,6 +104,7 @@ fn record(exercise: &'static Exercise, run: Run) -> Option<SavedRun> {
         measurements: run.measurements.get_untracked(),
         thread_sweep: run.thread_points.get_untracked(),
         skipped: run.skips.get_untracked(),
+        tables: run.tables.get_untracked(),
     })
 }
 

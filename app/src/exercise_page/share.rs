@@ -65,7 +65,9 @@ fn message(error: JsValue) -> String {
 /// The link that shows `record`: this page's URL with the run in its
 /// fragment, or why there is none.
 pub(super) async fn link(record: &SavedRun) -> Result<String, String> {
-    let text = serde_json::to_string(record).map_err(|e| e.to_string())?;
+    // The measurements, not the demonstrations: a link must stay short.
+    let measured = SavedRun { tables: Vec::new(), ..record.clone() };
+    let text = serde_json::to_string(&measured).map_err(|e| e.to_string())?;
     let code = pack(&text)
         .await
         .map_err(message)?

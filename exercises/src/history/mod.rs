@@ -102,6 +102,10 @@ pub struct SavedRun {
     /// Sizes the time budget skipped.
     #[serde(default)]
     pub skipped: Vec<Skip>,
+    /// The demonstration tables the run showed (a storage run's versions
+    /// and their provenance), so SQL over the history can read them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<crate::protocol::DemoTable>,
 }
 
 /// Why an imported file was refused; nothing was changed.

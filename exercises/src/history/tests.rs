@@ -75,6 +75,7 @@ pub(crate) fn run_of(scale: f64, seed: u64) -> SavedRun {
         measurements,
         thread_sweep: Vec::new(),
         skipped: Vec::new(),
+        tables: Vec::new(),
     }
 }
 

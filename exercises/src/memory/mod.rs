@@ -24,6 +24,30 @@ crate::params! {
     }
 }
 
+/// The most bytes the leaking variants may keep: the threaded build's
+/// memory is 1 GiB, shared with everything else in the worker.
+const KEPT_BYTES: u64 = 512 << 20;
+
+/// Refuses, before anything runs, a run whose leak cannot fit: the seed's
+/// processor keeps every chunk in its list and again in its cache, 8 bytes
+/// a number each, and the list's growth copies it once more at worst.
+fn limits(values: &crate::params::ParamValues) -> Vec<crate::params::ParamError> {
+    let (iterations, chunk) = (values.list("iterations").iter().max().copied().unwrap_or(0), values.int("chunk"));
+    let bytes = iterations * chunk * 24;
+    if bytes <= KEPT_BYTES {
+        return Vec::new();
+    }
+    vec![crate::params::ParamError {
+        name: "iterations".into(),
+        message: format!(
+            "iterations: {iterations} steps of {chunk} numbers make the naive processor keep about {} MiB; at most \
+             {} MiB fit in the worker's memory: lower iterations or chunk",
+            bytes >> 20,
+            KEPT_BYTES >> 20
+        ),
+    }]
+}
+
 pub static EXERCISE: Exercise = Exercise {
     id: "memory",
     title: "Memory: find the leak, then stream, bound, clean up or hold weakly",
@@ -93,7 +117,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
-    limits: None,
+    limits: Some(limits),
     work: Some(Work {
         unit: "numbers",
         per_call: |iterations, values| (iterations * Params::from_values(values).chunk) as f64,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::find;
-use crate::params::{self, ParamKind, ParamValue};
+use crate::params::{self, ParamError, ParamKind, ParamValue};
 
 /// Parses one `sizes`-like list (1 ..= 1000, at most 3 values) and returns
 /// the values or the error message.
@@ -194,5 +194,24 @@ fn zerocopy_sizes_are_validated() {
             errors.iter().all(|e| !e.message.is_empty()),
             "{bad}: {errors:?}"
         );
+    }
+}
+
+/// Sizes that cannot fit in the worker's memory are refused before
+/// anything runs, naming the field and what cannot fit.
+#[test]
+fn runs_that_cannot_fit_in_memory_are_refused_by_field() {
+    let refused = |id: &str, query: &str| -> Vec<ParamError> {
+        crate::find(id).unwrap().parse(&crate::params::from_query(query)).unwrap_err()
+    };
+    let vectorize = refused("vectorize", "rows=200000&cols=1000");
+    assert_eq!(vectorize[0].name, "rows");
+    assert!(vectorize[0].message.contains("200000 rows × 1000 columns need about 3056 MiB"), "{vectorize:?}");
+    let memory = refused("memory", "iterations=2000&chunk=1000000");
+    assert_eq!(memory[0].name, "iterations");
+    assert!(memory[0].message.contains("about 45776 MiB"), "{memory:?}");
+    // The defaults, and the largest rows at the default columns, still run.
+    for (id, query) in [("vectorize", ""), ("vectorize", "rows=200000"), ("memory", ""), ("memory", "iterations=2000")] {
+        assert!(crate::find(id).unwrap().parse(&crate::params::from_query(query)).is_ok(), "{id}?{query}");
     }
 }

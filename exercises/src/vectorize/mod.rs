@@ -21,6 +21,29 @@ crate::params! {
     }
 }
 
+/// The most bytes a table may take: the threaded build's memory is 1 GiB,
+/// shared with the worker's code, the pool's stacks and the measurements.
+const TABLE_BYTES: u64 = 512 << 20;
+
+/// Refuses, before anything runs, a table that cannot fit: both layouts
+/// hold every value (8 bytes each), and each nested row its own header.
+fn limits(values: &crate::params::ParamValues) -> Vec<crate::params::ParamError> {
+    let (rows, cols) = (values.list("rows").iter().max().copied().unwrap_or(0), values.int("cols"));
+    let bytes = rows * (16 * cols + 24);
+    if bytes <= TABLE_BYTES {
+        return Vec::new();
+    }
+    vec![crate::params::ParamError {
+        name: "rows".into(),
+        message: format!(
+            "rows: {rows} rows × {cols} columns need about {} MiB (every value in both layouts); at most {} MiB \
+             fit in the worker's memory: lower rows or cols",
+            bytes >> 20,
+            TABLE_BYTES >> 20
+        ),
+    }]
+}
+
 pub static EXERCISE: Exercise = Exercise {
     id: "vectorize",
     title: "Vectorize: contiguous memory, SIMD lanes, threads",
@@ -91,7 +114,7 @@ pub static EXERCISE: Exercise = Exercise {
     gpu: &[],
     local_file: None,
     sections: &[],
-    limits: None,
+    limits: Some(limits),
     work: Some(Work {
         unit: "bytes",
         per_call: |rows, values| (rows * Params::from_values(values).cols * 8) as f64,

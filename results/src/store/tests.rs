@@ -43,6 +43,7 @@ fn run(ns: f64, started_at: &str) -> SavedRun {
         measurements: vec![measurement("naive", ns), measurement("hash_set", ns / 10.0)],
         thread_sweep: Vec::new(),
         skipped: Vec::new(),
+        tables: Vec::new(),
     }
 }
 
