@@ -53,6 +53,8 @@ pub enum FromWorker {
     Image(Image),
     /// One variant's memory after each step of one call.
     MemorySteps(MemorySteps),
+    /// The variants about to be timed at one size, checked on its input.
+    SizeChecked(SizeCheck),
     /// A variant checked outside the main report: a GPU variant, compared
     /// with the CPU result within its stated tolerance.
     VariantChecked(VariantCheck),
@@ -115,6 +117,22 @@ pub struct CheckReport {
     pub cases: Vec<String>,
     /// One entry per variant, in the exercise's order.
     pub variants: Vec<VariantCheck>,
+    /// The check again at every size of the sweep, on the input each size
+    /// is timed on, just before it is timed.
+    #[serde(default)]
+    pub by_size: Vec<SizeCheck>,
+}
+
+/// Every variant timed at one size, checked against the reference on that
+/// size's input (where the time budget lets the reference run).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SizeCheck {
+    /// The size.
+    pub size: u64,
+    /// Per variant timed at this size: its name, its output as text, and
+    /// whether it equals the reference's (`None`: the reference was
+    /// skipped by the time budget at this size, so nothing was compared).
+    pub outputs: Vec<(String, String, Option<bool>)>,
 }
 
 /// One variant's check.

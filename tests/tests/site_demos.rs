@@ -105,6 +105,12 @@ async fn vectorize_shows_the_precision_table_and_strings_count_allocations() {
     page.wait_state("done", Duration::from_secs(180)).await;
     for variant in ["naive", "push_str", "with_capacity", "concat", "builder"] {
         assert_eq!(page.checked(variant).await, "len=500", "{variant}");
+        // Every case of the run is checked again before it is timed, and
+        // its length shown: 50×10 and 200×20.
+        let at = page.text(&format!("checked-at-{variant}")).await;
+        assert!(at.contains("n = 500: len=500") && at.contains("n = 4000: len=4000"), "{variant}: {at}");
+        let counts = page.hooked(&format!("checked-at-{variant}")).await;
+        assert_eq!((counts[0]["compared"].as_str(), counts[0]["agreeing"].as_str()), ("2", "2"), "{variant}");
     }
     let allocations = async |variant: &str| page.result_row(variant, 4000).await.allocations;
     assert_eq!(allocations("naive").await, 200, "one new string per append");

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use exercises::analysis::{per_call_point, predict_ns};
 use exercises::params::{self, FromValues, ParamValues};
 use exercises::protocol::{
-    CheckReport, FromWorker, Measurement, MemorySteps, Skip, ToWorker, VariantCheck,
+    CheckReport, FromWorker, Measurement, MemorySteps, SizeCheck, Skip, ToWorker, VariantCheck,
 };
 use exercises::runner::{Host, Workload};
 use exercises::{Common, Exercise, Variant, find};
@@ -196,7 +196,7 @@ pub fn run_cpu(
 ) {
     let common = Common::from_values(values);
     let report = check(exercise, values, host);
-    let timed: Vec<usize> = (0..exercise.variants.len())
+    let mut timed: Vec<usize> = (0..exercise.variants.len())
         .filter(|&v| report.variants[v].agrees)
         .collect();
     post(FromWorker::Checked(report));
@@ -262,6 +262,20 @@ pub fn run_cpu(
             continue;
         }
         let mut workload = exercise.runner.workload(values, host, size);
+        // Checked again on this size's own input before it is timed: a
+        // variant that disagrees here is timed no more.
+        let size_check = check_at(exercise, &active, size, workload.as_mut());
+        for (name, _, agrees) in &size_check.outputs {
+            if *agrees == Some(false) {
+                let wrong = exercise.variants.iter().position(|v| v.name == name);
+                active.retain(|&v| Some(v) != wrong);
+                timed.retain(|&v| Some(v) != wrong);
+            }
+        }
+        post(FromWorker::SizeChecked(size_check));
+        if active.is_empty() {
+            continue;
+        }
         let mut samplers: Vec<Sampler> = active
             .iter()
             .map(|&v| {
@@ -488,6 +502,28 @@ pub fn over_budget(
     })
 }
 
+/// The variants `active` at `size`, checked on `workload` against the
+/// reference (variant 0). Where the budget skipped the reference, nothing
+/// is run: a check would have to compute the reference at this size.
+fn check_at(exercise: &Exercise, active: &[usize], size: u64, workload: &mut dyn Workload) -> SizeCheck {
+    let reference = active.contains(&0).then(|| workload.check(0));
+    let outputs = active
+        .iter()
+        .map(|&v| {
+            let name = exercise.variants[v].name.to_string();
+            match &reference {
+                Some(reference) if v == 0 => (name, reference.text.clone(), Some(true)),
+                Some(reference) => {
+                    let output = workload.check(v);
+                    (name, output.text, Some(output.digest == reference.digest))
+                }
+                None => (name, format!("not checked: {} is over the time budget here", exercise.variants[0].name), None),
+            }
+        })
+        .collect();
+    SizeCheck { size, outputs }
+}
+
 /// Runs every variant on every check case and compares its output with the
 /// naive variant's.
 pub fn check(exercise: &Exercise, values: &ParamValues, host: &Host) -> CheckReport {
@@ -501,6 +537,7 @@ pub fn check(exercise: &Exercise, values: &ParamValues, host: &Host) -> CheckRep
         })
         .collect();
     CheckReport {
+        by_size: Vec::new(),
         cases: cases.into_iter().map(|(label, _)| label).collect(),
         variants: exercise
             .variants

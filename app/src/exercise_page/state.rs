@@ -165,6 +165,19 @@ impl Run {
             BridgeEvent::Message(FromWorker::Image(image)) => {
                 self.images.update(|all| all.push(image))
             }
+            BridgeEvent::Message(FromWorker::SizeChecked(at)) => self.check.update(|report| {
+                if let Some(report) = report {
+                    // A variant that disagrees at any size disagrees.
+                    for (name, _, agrees) in &at.outputs {
+                        if let (Some(false), Some(own)) =
+                            (agrees, report.variants.iter_mut().find(|v| &v.variant == name))
+                        {
+                            own.agrees = false;
+                        }
+                    }
+                    report.by_size.push(at);
+                }
+            }),
             BridgeEvent::Message(FromWorker::VariantChecked(check)) => {
                 self.check.update(|report| {
                     if let Some(report) = report {

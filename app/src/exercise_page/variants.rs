@@ -31,6 +31,38 @@ pub(super) fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
             .map(|report| report.cases.clone())
             .unwrap_or_default()
     };
+    // Each size's check, as the sweep reaches it: `checked-at-<variant>`,
+    // with how many sizes were compared and how many agreed.
+    let at_sizes = move |name: &'static str| {
+        let rows: Vec<(u64, String, Option<bool>)> = run
+            .check
+            .read()
+            .as_ref()
+            .map(|report| {
+                report
+                    .by_size
+                    .iter()
+                    .filter_map(|at| {
+                        let (_, text, agrees) = at.outputs.iter().find(|(n, _, _)| n == name)?;
+                        Some((at.size, text.clone(), *agrees))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        (!rows.is_empty()).then(|| {
+            let compared = rows.iter().filter(|r| r.2.is_some()).count();
+            let agreeing = rows.iter().filter(|r| r.2 == Some(true)).count();
+            view! {
+                <dt>"again at each size, on its input, before it is timed"</dt>
+                <dd data-testid=format!("checked-at-{name}") data-compared=compared data-agreeing=agreeing>
+                    {rows.into_iter().map(|(size, text, agrees)| view! {
+                        <div>"n = " {size} ": " <code>{text}</code>
+                            {match agrees { Some(true) => " ✓", Some(false) => " ✗ differs", None => "" }}</div>
+                    }).collect_view()}
+                </dd>
+            }
+        })
+    };
     // The variant every other is checked against: the naive port, first.
     let reference = exercise.variants[0].name;
     view! {
@@ -63,6 +95,7 @@ pub(super) fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
                                 {cases().into_iter().zip(check.outputs.clone()).skip(1).map(|(case, output)| view! {
                                     <dt>{case}</dt><dd><code>{output}</code></dd>
                                 }).collect_view()}
+                                {at_sizes(variant.name)}
                                 <dd class=if check.agrees { "agrees" } else { "disagrees" }>{verdict}</dd>
                             }
                         })}

@@ -150,6 +150,7 @@ async fn scrape_live(params: &Params, browser: Rc<dyn Browser>) -> Vec<FromWorke
     browser.post(FromWorker::Checked(CheckReport {
         cases: vec![format!("{urls} URLs, nothing failing, no latency")],
         variants: checks,
+        by_size: Vec::new(),
     }));
 
     // Timing: whole scrapes with nothing failing, the strategies taking

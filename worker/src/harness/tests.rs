@@ -137,6 +137,11 @@ fn slow_calls_are_timed_one_by_one_within_the_budget() {
 /// The fake kernels' names (they are never called: `FakeInput` fakes them).
 static FAKE_KERNELS: [(&str, ()); 3] = [("quadratic", ()), ("linear", ()), ("wrong", ())];
 
+thread_local! {
+    /// A size at which `linear` gives a wrong answer, if any.
+    static WRONG_AT: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
 /// A fake exercise: `quadratic` costs n² ns, `linear` 10·n ns, and `wrong`
 /// returns a different answer.
 struct FakeRunner;
@@ -177,7 +182,8 @@ impl Workload for FakeInput {
         self.1 = threads as f64;
     }
     fn check(&mut self, variant: usize) -> Output {
-        let answer = if variant == 2 { 4 } else { 3 };
+        let wrong_here = variant == 1 && WRONG_AT.get() == Some(self.0);
+        let answer = if variant == 2 || wrong_here { 4 } else { 3 };
         Output {
             text: format!("{answer}"),
             digest: answer,
@@ -451,4 +457,50 @@ fn the_thread_sweep_times_the_variant_with_each_pool_size() {
             "{k} threads: {ns} vs {truth}"
         );
     }
+}
+
+#[test]
+fn every_size_is_checked_before_it_is_timed_and_a_late_disagreement_stops_the_timing() {
+    let at = |messages: &[FromWorker]| -> Vec<exercises::protocol::SizeCheck> {
+        messages
+            .iter()
+            .filter_map(|m| match m {
+                FromWorker::SizeChecked(at) => Some(at.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let outcome = |at: &exercises::protocol::SizeCheck, name: &str| {
+        at.outputs.iter().find(|o| o.0 == name).map(|o| o.2)
+    };
+    let measured = |messages: &[FromWorker], name: &str| -> Vec<u64> {
+        messages
+            .iter()
+            .filter_map(|m| match m {
+                FromWorker::Measured(m) if m.variant == name => Some(m.size),
+                _ => None,
+            })
+            .collect()
+    };
+    // Every size timed was checked first; where the reference is over the
+    // budget nothing is compared (a check would have to run it).
+    let messages = run_fake("2000");
+    let checks = at(&messages);
+    assert_eq!(checks.iter().map(|c| c.size).collect::<Vec<_>>(), [100, 1000, 10000, 100000]);
+    for check in &checks {
+        let reference = outcome(check, "quadratic");
+        let linear = outcome(check, "linear").expect("linear is timed at every size");
+        assert_eq!(linear, reference.map(|_| true), "n = {}", check.size);
+        assert_eq!(outcome(check, "wrong"), None, "never timed, never checked again");
+    }
+    assert!(outcome(&checks[3], "quadratic").is_none(), "n² at 10⁵ is over the budget");
+    // A variant that disagrees at a later size is timed no more.
+    WRONG_AT.set(Some(1000));
+    let messages = run_fake("2000");
+    WRONG_AT.set(None);
+    let checks = at(&messages);
+    assert_eq!(outcome(&checks[0], "linear"), Some(Some(true)));
+    assert_eq!(outcome(&checks[1], "linear"), Some(Some(false)));
+    assert_eq!(outcome(&checks[2], "linear"), None);
+    assert_eq!(measured(&messages, "linear"), [100]);
 }
