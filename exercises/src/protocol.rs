@@ -17,6 +17,17 @@ pub enum ToWorker {
         /// Every parameter's value, the common settings included.
         values: ParamValues,
     },
+    /// Run every variant against the reference on `seeds` seeded inputs at
+    /// every size of `values` (the seed parameter replaced by each), and
+    /// time nothing: the learner's view of the property tests.
+    Equivalence {
+        /// The exercise's id.
+        exercise: String,
+        /// Every parameter's value, as for a run.
+        values: ParamValues,
+        /// How many seeds.
+        seeds: u32,
+    },
 }
 
 /// From the worker to the app.

@@ -220,3 +220,24 @@ async fn an_isolated_site_runs_the_threaded_build_and_a_thread_sweep() {
     assert_eq!(page.console_errors().await, Vec::<String>::new());
     page.close().await;
 }
+
+/// The randomized equivalence check: every variant against the naive one
+/// on many seeded inputs at each size, nothing timed, nothing kept.
+#[tokio::test]
+async fn the_equivalence_button_checks_every_variant_on_seeded_inputs() {
+    let page = Page::isolated().await;
+    page.open_exercise("duplicates", "sizes=50,200").await;
+    page.click("equivalence-run").await;
+    page.wait_state("done", Duration::from_secs(120)).await;
+    let table = page.demo_table("equivalence").await;
+    let variants = variant_names("duplicates");
+    assert_eq!(table.rows.len(), variants.len() - 1, "every variant but the reference: {:?}", table.rows);
+    for variant in &variants[1..] {
+        let rows = page.hooked(&format!("equivalence-{variant}")).await;
+        let (compared, agreed) = (&rows[0]["compared"], &rows[0]["agreed"]);
+        assert_eq!(compared, agreed, "{variant}: {:?}", table.rows);
+        assert_eq!(compared, "100", "{variant}: 50 seeds at each of 2 sizes");
+    }
+    assert_eq!(page.count("result-row").await, 0, "nothing is timed");
+    page.close().await;
+}

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use exercises::analysis::{per_call_point, predict_ns};
 use exercises::params::{self, FromValues, ParamValues};
 use exercises::protocol::{
-    CheckReport, FromWorker, Measurement, MemorySteps, SizeCheck, Skip, ToWorker, VariantCheck,
+    CheckReport, DemoTable, FromWorker, Measurement, MemorySteps, SizeCheck, Skip, ToWorker, VariantCheck,
 };
 use exercises::runner::{Host, Workload};
 use exercises::{Common, Exercise, Variant, find};
@@ -151,10 +151,18 @@ pub fn handle(
 /// Reads a request: the exercise and its validated parameters, or the
 /// `Failed` message that says what is wrong with it.
 pub fn request(text: &str) -> Result<(&'static Exercise, ParamValues), FromWorker> {
+    request_with_seeds(text).map(|(exercise, values, _)| (exercise, values))
+}
+
+/// Reads a request, and for an equivalence check its number of seeds.
+pub fn request_with_seeds(text: &str) -> Result<(&'static Exercise, ParamValues, Option<u32>), FromWorker> {
     let failed = |message: String| FromWorker::Failed { message };
     let request = serde_json::from_str::<ToWorker>(text)
         .map_err(|error| failed(format!("unreadable request: {error}")))?;
-    let ToWorker::Run { exercise, values } = request;
+    let (exercise, values, seeds) = match request {
+        ToWorker::Run { exercise, values } => (exercise, values, None),
+        ToWorker::Equivalence { exercise, values, seeds } => (exercise, values, Some(seeds.clamp(1, MAX_SEEDS))),
+    };
     let exercise =
         find(&exercise).ok_or_else(|| failed(format!("no exercise named {exercise:?}")))?;
     let values = exercise.validate(&values).map_err(|errors| {
@@ -162,7 +170,7 @@ pub fn request(text: &str) -> Result<(&'static Exercise, ParamValues), FromWorke
         failed(messages.join("; "))
     })?;
     // An exercise in sections runs the section its parameters name.
-    Ok((exercise.section(&values), values))
+    Ok((exercise.section(&values), values, seeds))
 }
 
 /// Checks, then times, every variant of `exercise`, and posts `Done`.
@@ -553,6 +561,92 @@ pub fn check(exercise: &Exercise, values: &ParamValues, host: &Host) -> CheckRep
             })
             .collect(),
     }
+}
+
+/// The most seeds an equivalence check runs.
+pub const MAX_SEEDS: u32 = 1000;
+
+/// Every variant against the reference on `seeds` inputs per size: the
+/// run's sizes, each with the seed parameter set to 1, 2, …, `seeds`
+/// (an exercise without a seed has one input per size). A size stops
+/// taking seeds once the reference's checks there have used the run's
+/// time budget; the table says how many ran. Times nothing.
+pub fn equivalence(
+    exercise: &Exercise,
+    values: &ParamValues,
+    host: &Host,
+    seeds: u32,
+    clock: &mut impl Clock,
+    post: &mut impl FnMut(FromWorker),
+) {
+    if exercise.runner.measured_live() {
+        // Its variants wait on the network: the live demonstration checks
+        // them on every run, and there is no input to seed.
+        post(FromWorker::Failed {
+            message: format!("{} checks its variants live, on every run; it has no seeded inputs to check", exercise.id),
+        });
+        return;
+    }
+    let seeded = matches!(values.0.get("seed"), Some(params::ParamValue::Int(_)));
+    let seeds = if seeded { seeds } else { 1 };
+    let budget_ns = budget_ns(&Common::from_values(values));
+    let sizes = exercise.runner.sizes(values, host, values.list(exercise.size_param));
+    let variants = exercise.variants.len();
+    // Per variant: inputs compared, inputs that agreed, the first that did not.
+    let mut agreed = vec![(0u32, 0u32, None::<String>); variants];
+    let mut per_size = Vec::new();
+    for (index, &size) in sizes.iter().enumerate() {
+        let start = clock.now_ns();
+        let mut ran = 0;
+        for seed in 1..=seeds {
+            let label = format!("n = {size}: seed {seed} of {seeds}");
+            post(FromWorker::Progress { done: index as u32, total: sizes.len() as u32, label });
+            let mut values = values.clone();
+            if seeded {
+                values.0.insert("seed".into(), params::ParamValue::Int(u64::from(seed)));
+            }
+            let mut workload = exercise.runner.workload(&values, host, size);
+            let reference = workload.check(0);
+            for (v, tally) in agreed.iter_mut().enumerate().skip(1) {
+                let output = workload.check(v);
+                tally.0 += 1;
+                if output.digest == reference.digest {
+                    tally.1 += 1;
+                } else if tally.2.is_none() {
+                    tally.2 = Some(format!("n = {size}, seed {seed}: {} where {} gives {}", output.text, exercise.variants[0].name, reference.text));
+                }
+            }
+            ran += 1;
+            if clock.now_ns() - start > budget_ns {
+                break;
+            }
+        }
+        per_size.push(format!("n = {size}: {ran}"));
+    }
+    let mut table = DemoTable {
+        id: "equivalence".into(),
+        title: "Randomized equivalence".into(),
+        caption: format!(
+            "Every variant against {} on {} at each size ({}), the way the property tests check them. \
+             A size takes seeds until its checks have used the time budget.",
+            exercise.variants[0].name,
+            if seeded { format!("up to {seeds} seeded inputs") } else { "the one input (this exercise has no seed)".into() },
+            per_size.join(", ")
+        ),
+        columns: ["variant", "inputs", "agreed", "first difference"].map(String::from).to_vec(),
+        rows: Vec::new(),
+        highlighted: 0,
+        hooks: Vec::new(),
+    };
+    for (v, (compared, same, first)) in agreed.into_iter().enumerate().skip(1) {
+        let name = exercise.variants[v].name;
+        table.hooks.push((table.rows.len(), exercises::protocol::RowHook {
+            testid: format!("equivalence-{name}"),
+            data: vec![("compared".into(), compared.to_string()), ("agreed".into(), same.to_string())],
+        }));
+        table.rows.push(vec![name.into(), compared.to_string(), same.to_string(), first.unwrap_or_else(|| "—".into())]);
+    }
+    post(FromWorker::Table(table));
 }
 
 #[cfg(test)]

@@ -104,10 +104,18 @@ pub fn start_worker(module_load_ms: f64) {
         };
         let host: Host = Rc::new(Timers::with_file(file));
         let scope = post_scope.clone();
-        let (exercise, values) = match harness::request(&text) {
+        let (exercise, values, seeds) = match harness::request_with_seeds(&text) {
             Ok(request) => request,
             Err(failed) => return post(&scope, &failed),
         };
+        if let Some(seeds) = seeds {
+            let mut post_here = |m: FromWorker| post(&scope, &m);
+            harness::equivalence(exercise, &values, &host, seeds, &mut PerformanceClock::new(), &mut post_here);
+            if !exercise.runner.measured_live() {
+                post_here(FromWorker::Done);
+            }
+            return;
+        }
         let live = exercise.runner.live(&values, &host);
         // A live demonstration awaits real timers, so the run goes on the
         // event loop; the page sends one request per worker.

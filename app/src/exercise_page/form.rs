@@ -48,12 +48,22 @@ pub(super) fn query_of(exercise: &'static Exercise, raw: &BTreeMap<String, Strin
 
 /// The request that starts a run: the exercise and the values the form
 /// parsed, sent as they are. The one place the run request is built.
-pub(super) fn run_request(exercise: &'static Exercise, values: ParamValues) -> ToWorker {
-    ToWorker::Run {
-        exercise: exercise.id.into(),
-        values,
+pub(super) fn run_request(exercise: &'static Exercise, values: ParamValues, seeds: Option<u32>) -> ToWorker {
+    match seeds {
+        None => ToWorker::Run {
+            exercise: exercise.id.into(),
+            values,
+        },
+        Some(seeds) => ToWorker::Equivalence {
+            exercise: exercise.id.into(),
+            values,
+            seeds,
+        },
     }
 }
+
+/// The seeds of the equivalence button.
+pub(super) const EQUIVALENCE_SEEDS: u32 = 50;
 
 /// The form's text parsed, once per edit: the values, or every error,
 /// including a thread count above this machine's cores.
@@ -103,7 +113,9 @@ pub(super) fn sync_url(exercise: &'static Exercise, raw: RwSignal<BTreeMap<Strin
 
 /// The form: a text field per parameter with its help and error, a file
 /// picker for exercises that read a local file (kept in `local_file`), and
-/// the Run and Cancel buttons, which call `start` and `cancel`.
+/// the Run, Check and Cancel buttons, which call `start`, `check` and
+/// `cancel`.
+#[allow(clippy::too_many_arguments, reason = "three buttons, each with its handler")]
 pub(super) fn param_form(
     exercise: &'static Exercise,
     run: Run,
@@ -111,6 +123,7 @@ pub(super) fn param_form(
     errors: Memo<Vec<ParamError>>,
     local_file: StoredValue<Option<web_sys::File>, LocalStorage>,
     start: impl FnMut(MouseEvent) + 'static,
+    check: impl FnMut(MouseEvent) + 'static,
     cancel: impl FnMut(MouseEvent) + 'static,
 ) -> impl IntoView {
     let local_name = RwSignal::new(None::<String>);
@@ -167,6 +180,10 @@ pub(super) fn param_form(
             <div class="buttons">
                 <button type="submit" data-testid="run" on:click=start
                     disabled=move || running() || !errors.read().is_empty()>"Run"</button>
+                <button type="button" data-testid="equivalence-run" on:click=check
+                    disabled=move || running() || !errors.read().is_empty()
+                    title=format!("every variant against the reference on up to {EQUIVALENCE_SEEDS} seeded inputs at each size; nothing is timed")>
+                    {format!("Check on {EQUIVALENCE_SEEDS} seeds")}</button>
                 <button type="button" data-testid="cancel" on:click=cancel disabled=move || !running()>"Cancel"</button>
             </div>
         </form>

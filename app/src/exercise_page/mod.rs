@@ -146,17 +146,19 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     // posted to the worker with the request, never read on this thread.
     let local_file = StoredValue::new_local(None::<web_sys::File>);
 
-    let start = move |_| {
+    // A run, or with seeds an equivalence check (nothing timed, not kept).
+    let start_with = move |seeds: Option<u32>| {
         let Ok(values) = parsed.get_untracked() else {
             return;
         };
         run.reset();
+        run.checking_only.set(seeds.is_some());
         run.state.set(RunState::Running);
         run.values.set(Some(values.clone()));
         run.query
             .set(form::query_of(exercise, &raw.read_untracked()));
         run.started_at.set(saved::now_iso());
-        let request = form::run_request(exercise, values);
+        let request = form::run_request(exercise, values, seeds);
         // The pool size is fixed when a worker starts: a new count needs a new worker.
         let threads = if run.build.get_untracked() == "threaded" {
             threads_now()
@@ -175,6 +177,8 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             bridge.send(request, local_file.get_value());
         });
     };
+    let start = move |_| start_with(None);
+    let check = move |_| start_with(Some(form::EQUIVALENCE_SEEDS));
     let cancel = move |_| {
         bridge.with_value(WorkerBridge::restart);
         run.state.set(RunState::Cancelled);
@@ -199,7 +203,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
 
             <section class="controls">
                 <h2>"Parameters"</h2>
-                {form::param_form(exercise, run, raw, errors, local_file, start, cancel)}
+                {form::param_form(exercise, run, raw, errors, local_file, start, check, cancel)}
                 <Status run />
                 {move || shared.get().map(|note| view! { <p data-testid="shared-run">{note}</p> })}
             </section>

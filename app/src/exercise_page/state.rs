@@ -39,6 +39,9 @@ impl RunState {
 #[derive(Clone, Copy)]
 pub(super) struct Run {
     pub(super) state: RwSignal<RunState>,
+    /// Whether this run is an equivalence check: nothing is timed, and it
+    /// is not kept in the history.
+    pub(super) checking_only: RwSignal<bool>,
     pub(super) message: RwSignal<String>,
     progress: RwSignal<(u32, u32, String)>,
     pub(super) check: RwSignal<Option<CheckReport>>,
@@ -86,6 +89,7 @@ impl Run {
     pub(super) fn new() -> Run {
         Run {
             state: RwSignal::new(RunState::Idle),
+            checking_only: RwSignal::new(false),
             message: RwSignal::new(String::new()),
             progress: RwSignal::new((0, 0, String::new())),
             check: RwSignal::new(None),

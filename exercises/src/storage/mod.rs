@@ -63,7 +63,7 @@ fn limits(values: &ParamValues) -> Vec<ParamError> {
             format!(
                 "{elements} elements ({} MiB of float64) do not fit: the array is kept three times \
                  (values, chunks, one blob) and a monolithic read decodes it whole; at most {MAX_ELEMENTS}",
-                elements * 8 >> 20
+                (elements * 8) >> 20
             ),
         ));
     }

@@ -105,7 +105,7 @@ fn blosc_encode(bytes: &[u8]) -> Vec<u8> {
             body.extend_from_slice(part);
         }
     }
-    let (flags, body) = if body.len() >= n || n % TYPESIZE != 0 || n == 0 {
+    let (flags, body) = if body.len() >= n || !n.is_multiple_of(TYPESIZE) || n == 0 {
         (MEMCPYED | LZ4, bytes.to_vec())
     } else {
         (SHUFFLE | LZ4, body)
@@ -140,7 +140,7 @@ fn blosc_decode(chunk: &[u8]) -> Result<Vec<u8>, CodecError> {
     if flags >> 5 != 1 || block != n || typesize == 0 {
         return Err(bad("only one LZ4 block per chunk is read here"));
     }
-    let split = flags & 0x10 == 0 && n % typesize == 0;
+    let split = flags & 0x10 == 0 && n.is_multiple_of(typesize);
     let planes = if split { typesize } else { 1 };
     let mut at = word(HEADER)?;
     let mut out = Vec::with_capacity(n);

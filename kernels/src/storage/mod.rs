@@ -131,7 +131,7 @@ pub fn generate(shape: &[usize], data: Data, seed: u64) -> Vec<f64> {
     match data {
         Data::Noisy => (0..len).map(|_| rng.random_range(-1.0..1.0)).collect(),
         Data::Smooth => {
-            let phases: Vec<f64> = shape.iter().map(|_| rng.random_range(0.0..6.28)).collect();
+            let phases: Vec<f64> = shape.iter().map(|_| rng.random_range(0.0..std::f64::consts::TAU)).collect();
             let mut index = vec![0usize; shape.len()];
             (0..len)
                 .map(|_| {

@@ -8,6 +8,9 @@
 //! GPU variants are measured too. An argument may carry parameters as a query string,
 //! e.g. `matmul?n=256,512&budget_ms=20000`. Where the exercise declares its
 //! work per call, each row also shows its rate (GFLOP/s, points/s).
+//! With `--equivalence` it times nothing: it presses each exercise's
+//! "Check on … seeds" button and prints how many seeded inputs every
+//! variant agreed with the reference on.
 
 use std::time::Duration;
 
@@ -18,8 +21,10 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() {
+    let equivalence = std::env::args().any(|arg| arg == "--equivalence");
     let chosen: Vec<(String, String)> = std::env::args()
         .skip(1)
+        .filter(|arg| arg != "--equivalence")
         .map(|arg| match arg.split_once('?') {
             Some((id, query)) => (id.to_string(), format!("&{query}")),
             None => (arg, String::new()),
@@ -27,6 +32,9 @@ async fn main() {
         .collect();
     let site = Site::isolated();
     let browser = Browser::start_with_webgpu().await;
+    if equivalence {
+        return check_equivalence(&site, &browser, &chosen).await;
+    }
     page_weight(&site, &browser).await;
     let runs = EXERCISES.iter().flat_map(|e| match chosen.is_empty() {
         true => vec![(e, String::new())],
@@ -285,5 +293,34 @@ async fn page_weight(site: &Site, browser: &Browser) {
         }
         let shown = paint.as_f64().map_or("not reported".into(), |ms| format!("{ms:.0} ms"));
         println!("  first contentful paint, {name}: {shown} (budget 1 s)");
+    }
+}
+
+/// Presses every chosen exercise's equivalence button and prints its
+/// table: per variant, the seeded inputs compared and how many agreed.
+async fn check_equivalence(site: &Site, browser: &Browser, chosen: &[(String, String)]) {
+    for exercise in EXERCISES {
+        let queries: Vec<&str> = match chosen.is_empty() {
+            true => vec![""],
+            false => chosen.iter().filter(|(id, _)| id == exercise.id).map(|(_, q)| q.as_str()).collect(),
+        };
+        for query in queries {
+            browser.open(&site.url(&format!("/exercises/{}?mode=quick{query}", exercise.id))).await;
+            browser.testid("equivalence-run").await.click().await.expect("equivalence");
+            let state = browser.wait_for_state(&["done", "error"], Duration::from_secs(1800)).await;
+            let rows = browser
+                .js("return [...document.querySelectorAll('[data-testid^=equivalence-]')].filter(r => r.dataset.compared).map(r => r.innerText.split('\\t'))")
+                .await;
+            println!("\n{} ({state})", exercise.id);
+            if state == "error" {
+                let status = browser.testid("status").await.text().await.unwrap_or_default();
+                println!("  {status}");
+                continue;
+            }
+            for row in rows.as_array().into_iter().flatten() {
+                let cells: Vec<&str> = row.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                println!("  {}", cells.join("  "));
+            }
+        }
     }
 }

@@ -504,3 +504,31 @@ fn every_size_is_checked_before_it_is_timed_and_a_late_disagreement_stops_the_ti
     assert_eq!(outcome(&checks[2], "linear"), None);
     assert_eq!(measured(&messages, "linear"), [100]);
 }
+
+#[test]
+fn the_equivalence_check_counts_agreeing_inputs_and_names_the_first_difference() {
+    let raw = params::from_query("sizes=100,1000&budget_ms=2000");
+    let values = params::parse(FAKE.all_params(), &raw).unwrap();
+    let mut messages = Vec::new();
+    WRONG_AT.set(Some(1000));
+    super::equivalence(&FAKE, &values, &Plain::host(), 20, &mut clock(), &mut |m| messages.push(m));
+    WRONG_AT.set(None);
+    let table = messages
+        .iter()
+        .find_map(|m| match m {
+            FromWorker::Table(t) if t.id == "equivalence" => Some(t.clone()),
+            _ => None,
+        })
+        .expect("the equivalence table");
+    let tally = |name: &str| {
+        let (row, hook) = table.hooks.iter().find(|(_, h)| h.testid == format!("equivalence-{name}")).unwrap();
+        (hook.data[0].1.clone(), hook.data[1].1.clone(), table.rows[*row][3].clone())
+    };
+    // The fake has no seed: one input per size, two sizes.
+    let (compared, agreed, first) = tally("linear");
+    assert_eq!((compared.as_str(), agreed.as_str()), ("2", "1"));
+    assert_eq!(first, "n = 1000, seed 1: 4 where quadratic gives 3");
+    let (compared, agreed, _) = tally("wrong");
+    assert_eq!((compared.as_str(), agreed.as_str()), ("2", "0"));
+    assert!(!messages.iter().any(|m| matches!(m, FromWorker::Measured(_))), "nothing is timed");
+}
