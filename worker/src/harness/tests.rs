@@ -532,3 +532,28 @@ fn the_equivalence_check_counts_agreeing_inputs_and_names_the_first_difference()
     assert_eq!((compared.as_str(), agreed.as_str()), ("2", "0"));
     assert!(!messages.iter().any(|m| matches!(m, FromWorker::Measured(_))), "nothing is timed");
 }
+
+/// The sweep measures the variant and the size the table shows: its
+/// 1-thread point is the table's figure for that variant on one thread
+/// (the fake's workloads run on one thread unless a sweep sets more).
+#[test]
+fn the_sweeps_one_thread_point_is_the_tables_single_threaded_figure() {
+    let messages = run_fake("2000");
+    let one_thread = messages
+        .iter()
+        .find_map(|m| match m {
+            FromWorker::ThreadPoint { threads: 1, measurement } => Some(measurement.clone()),
+            _ => None,
+        })
+        .expect("a 1-thread point");
+    let table = messages
+        .iter()
+        .find_map(|m| match m {
+            FromWorker::Measured(m) if m.variant == "linear" && m.size == one_thread.size => Some(m.clone()),
+            _ => None,
+        })
+        .expect("the table's row at the sweep's size");
+    assert_eq!(one_thread.variant, "linear", "the sweep times the table's variant");
+    let (sweep, row) = (per_call_point(&one_thread).unwrap(), per_call_point(&table).unwrap());
+    assert!((sweep / row - 1.0).abs() < 0.02, "1 thread: {sweep} ns in the sweep, {row} ns in the table");
+}
