@@ -47,6 +47,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/history") view=history::History />
                 </Routes>
             </main>
+            <footer class="site" data-testid="footer">
+                "Perflab, build " {option_env!("PERFLAB_VERSION").unwrap_or("unversioned")}
+                " · MIT OR Apache-2.0 · cite it with CITATION.cff"
+            </footer>
         </Router>
     }
 }
