@@ -140,3 +140,74 @@ fn the_published_store_is_the_default_array_and_reads_fail_plainly_off_the_web()
     assert_eq!(remote.rows.len(), 3);
     assert!(remote.rows.iter().all(|r| r[4].contains("no network")), "{:?}", remote.rows);
 }
+
+/// Files whose writes fail after the first `allowed` (a quota running
+/// out), over files in memory.
+struct Filling {
+    files: crate::runner::MemoryFiles,
+    allowed: std::cell::Cell<usize>,
+}
+
+impl crate::runner::Files for Filling {
+    fn kept(&self) -> Result<String, String> {
+        Ok("in a folder that fills up".into())
+    }
+    fn read(&self, path: &str) -> crate::runner::Later<Option<Vec<u8>>> {
+        self.files.read(path)
+    }
+    fn write(&self, path: &str, bytes: Vec<u8>) -> crate::runner::Later<()> {
+        match self.allowed.get() {
+            0 => Box::pin(std::future::ready(Err(format!("writing {path}: QuotaExceededError")))),
+            left => {
+                self.allowed.set(left - 1);
+                self.files.write(path, bytes)
+            }
+        }
+    }
+    fn remove_all(&self, path: &str) -> crate::runner::Later<()> {
+        self.files.remove_all(path)
+    }
+}
+
+/// A browser stand-in whose files are `Filling`.
+struct FillingHost {
+    plain: crate::runner::Plain,
+    files: std::rc::Rc<Filling>,
+}
+
+impl crate::runner::Browser for FillingHost {
+    fn now_ms(&self) -> f64 {
+        self.plain.now_ms()
+    }
+    fn sleep(&self, ms: u32) -> std::pin::Pin<Box<dyn Future<Output = ()>>> {
+        self.plain.sleep(ms)
+    }
+    fn files(&self) -> std::rc::Rc<dyn crate::runner::Files> {
+        self.files.clone()
+    }
+}
+
+#[test]
+fn a_full_quota_is_a_clear_error_and_the_previous_version_stays_readable() {
+    let files = std::rc::Rc::new(Filling {
+        files: crate::runner::MemoryFiles::new("unused"),
+        allowed: std::cell::Cell::new(usize::MAX),
+    });
+    let host: crate::runner::Host = std::rc::Rc::new(FillingHost { plain: Default::default(), files: files.clone() });
+    let query = "shape=64,64&chunk=16,16&window=4:20,4:12&n=128";
+    let first = tables(&live(query, &host));
+    assert_eq!(hook(&first["versions"], "version-1", "written"), "16");
+    // The second version's first chunk fits, its second does not.
+    files.allowed.set(1);
+    let failed = tables(&live(query, &host));
+    let error = &failed["versions"].rows[0][0];
+    assert!(error.contains("QuotaExceededError"), "{error}");
+    assert!(failed["versions"].caption.contains("untouched"), "{}", failed["versions"].caption);
+    // Room again: HEAD still names version 1, read back whole and equal, and
+    // the next commit is version 2 again.
+    files.allowed.set(usize::MAX);
+    let after = tables(&live(query, &host));
+    assert_eq!(hook(&after["files"], "files-chunked", "equal"), "true");
+    assert_eq!(hook(&after["versions"], "version-2", "written"), "2");
+    assert_eq!(after["versions"].hooks.len(), 2, "no half-written version is listed");
+}
