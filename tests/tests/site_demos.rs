@@ -336,6 +336,12 @@ async fn pipeline_times_each_stage_and_measures_the_checklist() {
         checklist[0]
     );
     assert!(checklist.iter().all(|row| !row[2].is_empty()));
+    // Items measured in the same stage say their figure is a combined one:
+    // iterrows, query() and groupby all change the filter and aggregate.
+    for item in [0, 5, 7] {
+        assert!(checklist[item][2].contains("the combined effect of the 3 items"), "{:?}", checklist[item]);
+    }
+    assert!(!checklist[6][2].contains("combined"), "the parallel apply is measured alone: {:?}", checklist[6]);
     let flames = page.flames().await;
     let stages_chart = flames
         .iter()
