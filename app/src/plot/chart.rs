@@ -43,6 +43,7 @@ pub fn chart<DB: DrawingBackend>(
             styled_mesh(&mut c, scale, 0.1)
                 .x_desc(&chart.x_label)
                 .y_desc(&chart.y_label)
+                .x_label_formatter(&|x| short_number(*x))
                 .draw()?;
             for (index, line) in chart.lines.iter().enumerate() {
                 let (color, stroke) = style(index);
@@ -51,7 +52,8 @@ pub fn chart<DB: DrawingBackend>(
                     .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), color.filled()));
                 c.draw_series(line.points.iter().map(|&p| Circle::new(p, px(3.0), color.filled())))?;
             }
-            draw_legend(&mut c, scale, &[])?;
+            let drawn: Vec<(f64, f64)> = points().collect();
+            draw_legend(&mut c, scale, &drawn)?;
         }};
     }
     if chart.log_x && x_low > 0.0 {
@@ -61,4 +63,15 @@ pub fn chart<DB: DrawingBackend>(
         draw_lines!(builder.build_cartesian_2d(x_low - pad..x_high + pad, y_range)?);
     }
     area.present()
+}
+
+/// An axis label without trailing zeros: 200, 0.5, 1.2e6.
+fn short_number(x: f64) -> String {
+    if x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-3) {
+        format!("{x:.1e}")
+    } else if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{}", (x * 1000.0).round() / 1000.0)
+    }
 }

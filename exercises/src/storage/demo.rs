@@ -12,7 +12,7 @@ use kernels::storage::{
 };
 
 use super::Params;
-use crate::protocol::{DemoTable, Download, FromWorker, RowHook};
+use crate::protocol::{Chart, ChartLine, DemoTable, Download, FromWorker, RowHook};
 use crate::runner::Host;
 
 /// Where the array lives in the browser's file system.
@@ -64,10 +64,9 @@ pub(super) fn tables(params: &Params, clock: fn() -> f64) -> Vec<DemoTable> {
     tables
 }
 
-/// Bytes and reads per variant for the learner's window and its pan.
+/// Bytes and reads per variant for every window of the sweep and its pan.
 fn bytes_read(params: &Params) -> DemoTable {
     let array = params.array();
-    let window = params.whole_window();
     let mut out = table(
         "bytes",
         "What one read costs: the window and its pan",
@@ -78,26 +77,32 @@ fn bytes_read(params: &Params) -> DemoTable {
             params.window.iter().map(|(a, b)| format!("{a}:{b}")).collect::<Vec<_>>().join(","),
             params.codec
         ),
-        &["variant", "bytes read", "files read", "bytes vs monolithic"],
+        &["n", "variant", "bytes read", "files read", "bytes vs monolithic"],
     );
     array.store.take_counts();
-    let mut monolithic = 0;
-    for (name, kernel) in VARIANTS {
-        kernel(&array, &window);
-        let (bytes, reads) = array.store.take_counts();
-        if name == "naive" {
-            monolithic = bytes;
+    let mut sizes: Vec<u64> = params.n.iter().map(|&n| super::run::elements(&params.window_for(n))).collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    for &size in sizes.iter().rev() {
+        let window = params.window_of(size);
+        let mut monolithic = 0;
+        for (name, kernel) in VARIANTS {
+            kernel(&array, &window);
+            let (bytes, reads) = array.store.take_counts();
+            if name == "naive" {
+                monolithic = bytes;
+            }
+            // The learner's whole window is the row tests read.
+            let testid = if window == params.whole_window() { format!("bytes-{name}") } else { format!("bytes-{name}-{size}") };
+            out.hooks.push((out.rows.len(), hook(testid, &[("bytes", bytes.to_string()), ("reads", reads.to_string())])));
+            out.rows.push(vec![
+                size.to_string(),
+                name.into(),
+                mib(bytes),
+                reads.to_string(),
+                format!("{:.3}×", bytes as f64 / monolithic.max(1) as f64),
+            ]);
         }
-        out.hooks.push((
-            out.rows.len(),
-            hook(format!("bytes-{name}"), &[("bytes", bytes.to_string()), ("reads", reads.to_string())]),
-        ));
-        out.rows.push(vec![
-            name.into(),
-            mib(bytes),
-            reads.to_string(),
-            format!("{:.3}×", bytes as f64 / monolithic.max(1) as f64),
-        ]);
     }
     out
 }
@@ -155,6 +160,50 @@ fn chunk_shapes(params: &Params, clock: fn() -> f64) -> DemoTable {
     out
 }
 
+/// Bytes read for one row and one column as the chunks go from rows to
+/// columns, the same number of elements each: the chunk-shape plot.
+pub(super) fn chunk_shape_chart(params: &Params) -> Chart {
+    let geometry = params.geometry();
+    let (rows, cols) = (geometry.shape[0], geometry.shape[1]);
+    let elements = geometry.chunk_len().min(rows * cols);
+    let values = generate(&geometry.shape, params.data(), params.seed);
+    let mut heights: Vec<usize> = (0..)
+        .map(|k| 1usize << k)
+        .take_while(|&h| h <= rows)
+        .filter(|&h| elements / h >= 1 && elements / h <= cols)
+        .collect();
+    heights.dedup();
+    let (mut row_line, mut column_line) = (Vec::new(), Vec::new());
+    for h in heights {
+        let chunk = vec![h, elements / h];
+        let array = Array::write(Geometry { shape: geometry.shape.clone(), chunk }, Codec::None, &values);
+        for (line, window) in [
+            (&mut row_line, vec![(rows / 2, rows / 2 + 1), (0, cols)]),
+            (&mut column_line, vec![(0, rows), (cols / 2, cols / 2 + 1)]),
+        ] {
+            array.store.take_counts();
+            read_window(&array, &window);
+            line.push((h as f64, array.store.take_counts().0 as f64 / 1048576.0));
+        }
+    }
+    Chart {
+        id: "chunk-shape".into(),
+        title: "Bytes read for one row and one column, by chunk shape".into(),
+        caption: format!(
+            "Chunks of {elements} elements, from one row high ({cols} wide) to tall and narrow. A row read is \
+             cheapest with wide chunks, a column read with tall ones; square chunks cost both the same, a \
+             compromise. Choose the shape for the reads you make most."
+        ),
+        x_label: "chunk height (rows; its width is elements / height)".into(),
+        y_label: "MiB read".into(),
+        log_x: true,
+        lines: vec![
+            ChartLine { name: "one row".into(), points: row_line },
+            ChartLine { name: "one column".into(), points: column_line },
+        ],
+    }
+}
+
 /// Every codec on smooth and on noisy data: ratio, encode and decode speed.
 fn codecs(params: &Params, clock: fn() -> f64) -> DemoTable {
     let geometry = params.geometry();
@@ -165,11 +214,12 @@ fn codecs(params: &Params, clock: fn() -> f64) -> DemoTable {
         format!(
             "The array ({}) chunked as {}, every chunk encoded then decoded (median of 3). MB/s count the raw \
              float64 bytes. A codec makes reads faster when decoding at its speed beats moving the bytes it \
-             saves: from a network at 50 MB/s a 5× ratio reads 5× faster, in memory never.",
+             saves: \"pays below\" is the bandwidth under which a codec reads faster than the raw bytes (a disk, \
+             a network), while in memory it never does.",
             params.shape.iter().map(u64::to_string).collect::<Vec<_>>().join("×"),
             params.chunk.iter().map(u64::to_string).collect::<Vec<_>>().join("×"),
         ),
-        &["data", "codec", "stored", "ratio", "encode MB/s", "decode MB/s", "read at 50 MB/s: ms"],
+        &["data", "codec", "stored", "ratio", "encode MB/s", "decode MB/s", "read at 50 MB/s: ms", "pays below"],
     );
     let grid: Vec<Vec<usize>> = (0..geometry.grid().iter().product::<usize>())
         .map(|i| unflatten(i, &geometry.grid()))
@@ -192,6 +242,16 @@ fn codecs(params: &Params, clock: fn() -> f64) -> DemoTable {
             let rate = |ms: f64| if ms > 0.0 { format!("{:.0}", raw / 1e6 / (ms / 1e3)) } else { "—".into() };
             // Moving the stored bytes at 50 MB/s, then decoding them.
             let remote_ms = stored as f64 / 50e6 * 1e3 + decode_ms;
+            // The bandwidth below which moving fewer bytes saves more than
+            // decoding costs: raw / B = stored / B + decode.
+            let saved = raw - stored as f64;
+            let pays = if codec == Codec::None {
+                "—".to_string()
+            } else if saved <= 0.0 || decode_ms <= 0.0 {
+                "never".to_string()
+            } else {
+                format!("{:.0} MB/s", saved / 1e6 / (decode_ms / 1e3))
+            };
             out.hooks.push((
                 out.rows.len(),
                 hook(format!("codec-{data_name}-{name}"), &[("ratio", format!("{ratio:.4}"))]),
@@ -204,6 +264,7 @@ fn codecs(params: &Params, clock: fn() -> f64) -> DemoTable {
                 rate(encode_ms),
                 rate(decode_ms),
                 format!("{remote_ms:.1}"),
+                pays,
             ]);
         }
     }

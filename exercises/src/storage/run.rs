@@ -91,7 +91,7 @@ impl Params {
 }
 
 /// The elements of a window.
-fn elements(window: &Window) -> u64 {
+pub(super) fn elements(window: &Window) -> u64 {
     window.iter().map(|(a, b)| (b - a) as u64).product()
 }
 
@@ -128,7 +128,7 @@ impl Runner for Storage {
         self.sizes(params, host, &params.n)
             .into_iter()
             .map(|size| {
-                let window = window_of(params, size);
+                let window = params.window_of(size);
                 let text: Vec<String> = window.iter().map(|(a, b)| format!("{a}:{b}")).collect();
                 (format!("window {} and its pan", text.join(",")), self.workload(params, host, size))
             })
@@ -138,7 +138,7 @@ impl Runner for Storage {
     fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
         Box::new(Read {
             array: params.array(),
-            window: window_of(params, size),
+            window: params.window_of(size),
         })
     }
 
@@ -160,6 +160,9 @@ impl Runner for Storage {
         Some(Box::pin(async move {
             let mut messages = super::demo::in_files(&params, &host).await;
             messages.push(crate::protocol::FromWorker::Table(super::remote::remote(&params, &host).await));
+            if params.shape.len() == 2 {
+                messages.push(crate::protocol::FromWorker::Chart(super::demo::chunk_shape_chart(&params)));
+            }
             messages
         }))
     }
@@ -169,12 +172,13 @@ impl Runner for Storage {
     }
 }
 
-/// The window of the sweep whose elements are `size`.
-fn window_of(params: &Params, size: u64) -> Window {
-    params
-        .n
-        .iter()
-        .map(|&n| params.window_for(n))
-        .find(|w| elements(w) == size)
-        .unwrap_or_else(|| params.whole_window())
+impl Params {
+    /// The window of the sweep whose elements are `size`.
+    pub(super) fn window_of(&self, size: u64) -> Window {
+        self.n
+            .iter()
+            .map(|&n| self.window_for(n))
+            .find(|w| elements(w) == size)
+            .unwrap_or_else(|| self.whole_window())
+    }
 }

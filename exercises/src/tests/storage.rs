@@ -84,6 +84,18 @@ fn each_run_commits_a_version_that_writes_only_the_changed_chunks() {
     assert_eq!(hook(&first["files"], "files-chunked", "equal"), "true");
     let messages = live(query, &host);
     let second = tables(&messages);
+    // The chunk-shape plot: wide chunks favour a row, tall ones a column.
+    let chart = messages
+        .iter()
+        .find_map(|m| match m {
+            FromWorker::Chart(c) if c.id == "chunk-shape" => Some(c.clone()),
+            _ => None,
+        })
+        .expect("the chunk-shape chart");
+    let (row, column) = (&chart.lines[0].points, &chart.lines[1].points);
+    assert_eq!(row.iter().map(|p| p.0).collect::<Vec<_>>(), [4.0, 8.0, 16.0, 32.0, 64.0]);
+    assert!(row[0].1 < column[0].1 && row[4].1 > column[4].1, "{row:?} {column:?}");
+    assert_eq!(row[2].1, column[2].1, "square chunks cost both the same");
     // The window 4:20,4:12 touches chunks (0,0) and (1,0).
     assert_eq!(hook(&second["versions"], "version-2", "written"), "2");
     assert_eq!(hook(&second["files"], "files-chunked", "equal"), "true");
