@@ -8,7 +8,11 @@
 //! GPU variants are measured too. An argument may carry parameters as a query string,
 //! e.g. `matmul?n=256,512&budget_ms=20000`. Where the exercise declares its
 //! work per call, each row also shows its rate (GFLOP/s, points/s).
-//! With `--equivalence` it times nothing: it presses each exercise's
+//! With `--native` it also runs the same variants natively on this machine
+//! with the same harness, inputs, sizes and sampling (the worker's
+//! `native_bench`), and prints each row's WebAssembly/native ratio with its
+//! 95% interval, then the median over the single-threaded optimized
+//! variants. With `--equivalence` it times nothing: it presses each exercise's
 //! "Check on … seeds" button and prints how many seeded inputs every
 //! variant agreed with the reference on.
 
@@ -17,14 +21,16 @@ use std::time::Duration;
 use e2e::{Browser, Site};
 use exercises::EXERCISES;
 use exercises::analysis::{format_bytes, format_ns};
+use exercises::protocol::Measurement;
 use serde_json::Value;
 
 #[tokio::main]
 async fn main() {
     let equivalence = std::env::args().any(|arg| arg == "--equivalence");
+    let native = std::env::args().any(|arg| arg == "--native");
     let chosen: Vec<(String, String)> = std::env::args()
         .skip(1)
-        .filter(|arg| arg != "--equivalence")
+        .filter(|arg| !arg.starts_with("--"))
         .map(|arg| match arg.split_once('?') {
             Some((id, query)) => (id.to_string(), format!("&{query}")),
             None => (arg, String::new()),
@@ -44,6 +50,7 @@ async fn main() {
             .map(|(_, query)| (e, query.clone()))
             .collect(),
     });
+    let mut single_threaded_ratios = Vec::new();
     for (exercise, extra) in runs {
         let query = format!("mode=thorough{extra}");
         let values = exercises::params::parse(
@@ -114,6 +121,10 @@ async fn main() {
             "rate"
         );
         let measurements = json["measurements"].as_array().cloned().unwrap_or_default();
+        if native {
+            let wasm: Vec<Measurement> = serde_json::from_value(json["measurements"].clone()).unwrap_or_default();
+            single_threaded_ratios.extend(against_native(exercise, described, &query, &wasm, &threads));
+        }
         for row in json["rows"].as_array().into_iter().flatten() {
             let (variant, size) = (
                 row["variant"].as_str().unwrap_or_default(),
@@ -237,7 +248,60 @@ async fn main() {
                 .map_or(String::new(), |max| format!(", the longest {max:.0} ms"))
         );
     }
+    if native && !single_threaded_ratios.is_empty() {
+        single_threaded_ratios.sort_by(f64::total_cmp);
+        let n = single_threaded_ratios.len();
+        let median = (single_threaded_ratios[(n - 1) / 2] + single_threaded_ratios[n / 2]) / 2.0;
+        println!("\nmedian wasm/native ratio: {median:.2} (over {n} rows of single-threaded optimized variants)");
+    }
     browser.close().await;
+}
+
+/// Runs `exercise` natively with `query` (the worker's `native_bench`,
+/// built in release) and prints, per variant and size measured on both,
+/// the WebAssembly and native times and their ratio with a 95% interval.
+/// Returns the ratios of the single-threaded optimized variants: not the
+/// reference, not the thread-sweep variant (native rayon and the page's
+/// pool may differ in threads).
+fn against_native(
+    exercise: &exercises::Exercise,
+    described: &exercises::Exercise,
+    query: &str,
+    wasm: &[Measurement],
+    page_threads: &str,
+) -> Vec<f64> {
+    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["run", "--release", "-q", "-p", "worker", "--bin", "native_bench", "--"])
+        .arg(format!("{}?{query}", exercise.id))
+        .output()
+        .expect("cargo runs");
+    let line: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    let native: Vec<Measurement> = serde_json::from_value(line["measurements"].clone()).unwrap_or_default();
+    if native.is_empty() {
+        println!("native: nothing measured ({})", String::from_utf8_lossy(&output.stderr).trim());
+        return Vec::new();
+    }
+    println!(
+        "native vs wasm (native: rayon with {} threads; the page: {page_threads} pool threads)",
+        line["pool_threads"]
+    );
+    println!("{:<12} {:>8} {:>12} {:>12} {:>28}", "variant", "size", "wasm", "native", "wasm/native [95%]");
+    let mut ratios = Vec::new();
+    for w in wasm {
+        let Some(n) = native.iter().find(|n| n.variant == w.variant && n.size == w.size) else {
+            continue;
+        };
+        let per_call = |m: &Measurement| exercises::analysis::per_call_point(m).unwrap_or(f64::NAN);
+        let ratio = exercises::analysis::speedup(w, n, 1000);
+        let text = ratio.map_or("—".into(), |r| format!("{:.2} [{:.2}, {:.2}]", r.point, r.low, r.high));
+        println!("{:<12} {:>8} {:>12} {:>12} {:>28}", w.variant, w.size, format_ns(per_call(w)), format_ns(per_call(n)), text);
+        let single = described.variants.iter().skip(1).any(|v| v.name == w.variant)
+            && described.thread_sweep != Some(w.variant.as_str());
+        if let (true, Some(r)) = (single, ratio) {
+            ratios.push(r.point);
+        }
+    }
+    ratios
 }
 
 /// Collects the main thread's long tasks from now on into
