@@ -121,7 +121,7 @@ async fn main() {
             "rate"
         );
         let measurements = json["measurements"].as_array().cloned().unwrap_or_default();
-        if native {
+        if native && !NO_NATIVE_TWIN.contains(&exercise.id) {
             let wasm: Vec<Measurement> = serde_json::from_value(json["measurements"].clone()).unwrap_or_default();
             single_threaded_ratios.extend(against_native(exercise, described, &query, &wasm, &threads));
         }
@@ -256,6 +256,10 @@ async fn main() {
     }
     browser.close().await;
 }
+
+/// Exercises whose variants cross into JavaScript or wait on the network:
+/// natively a Rust stand-in would run instead, so no ratio is printed.
+const NO_NATIVE_TWIN: [&str; 2] = ["zerocopy", "scraper"];
 
 /// Runs `exercise` natively with `query` (the worker's `native_bench`,
 /// built in release) and prints, per variant and size measured on both,
