@@ -405,5 +405,44 @@ pub fn diagnose(
     found
 }
 
+/// Diagnostics of one kind, as the page lists them: the kind, one line
+/// that names every row it affects (for several, the first row's sentence
+/// as an example), and every full sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiagnosticGroup {
+    /// The kind, as [`Diagnostic::kind`].
+    pub kind: &'static str,
+    /// The line shown.
+    pub summary: String,
+    /// Every sentence of the kind, in order.
+    pub messages: Vec<String>,
+}
+
+/// Groups `diagnostics` by kind, in the order each kind first appears:
+/// thirteen "the samples disagree" sentences read as one line naming
+/// thirteen rows.
+pub fn group(diagnostics: Vec<Diagnostic>) -> Vec<DiagnosticGroup> {
+    let mut groups: Vec<DiagnosticGroup> = Vec::new();
+    for d in diagnostics {
+        match groups.iter_mut().find(|g| g.kind == d.kind) {
+            Some(group) => group.messages.push(d.message),
+            None => groups.push(DiagnosticGroup { kind: d.kind, summary: String::new(), messages: vec![d.message] }),
+        }
+    }
+    for group in &mut groups {
+        group.summary = match &group.messages[..] {
+            [one] => one.clone(),
+            many => {
+                // "naive at n = 100: the samples disagree …": the rows are
+                // before the first colon, the sentence after it.
+                let rows: Vec<&str> = many.iter().map(|m| m.split_once(": ").map_or(m.as_str(), |(at, _)| at)).collect();
+                let sentence = many[0].split_once(": ").map_or(many[0].as_str(), |(_, rest)| rest);
+                format!("{} rows ({}). The first: {sentence}", many.len(), rows.join(", "))
+            }
+        };
+    }
+    groups
+}
+
 #[cfg(test)]
 mod tests;

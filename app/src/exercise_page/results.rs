@@ -200,12 +200,28 @@ pub(super) fn Results(
         } else {
             Vec::new()
         };
-        analysis::diagnose(&measurements, &rows.read(), environment)
+        // One line per kind: a kind seen on several rows names them once,
+        // with the full sentences one click away.
+        analysis::group(analysis::diagnose(&measurements, &rows.read(), environment))
             .into_iter()
-            .map(|d| {
-                view! {
-                    <li data-testid="diagnostic" data-kind=d.kind>{d.message}</li>
+            .map(|group| {
+                let kind = group.kind;
+                if group.messages.len() == 1 {
+                    return view! { <li data-testid="diagnostic" data-kind=kind>{group.summary}</li> }.into_any();
                 }
+                let count = group.messages.len();
+                view! {
+                    <li data-testid="diagnostic-group" data-kind=kind data-count=count>
+                        {group.summary}
+                        <details>
+                            <summary>{format!("each of the {count}")}</summary>
+                            <ul>{group.messages.into_iter().map(|m| view! {
+                                <li data-testid="diagnostic" data-kind=kind>{m}</li>
+                            }).collect_view()}</ul>
+                        </details>
+                    </li>
+                }
+                .into_any()
             })
             .collect_view()
     };

@@ -69,11 +69,12 @@ fn bytes_read(params: &Params) -> DemoTable {
     let array = params.array();
     let mut out = table(
         "bytes",
-        "What one read costs: the window and its pan",
+        "What one read costs: each window and its pan",
         format!(
-            "Bytes read from the store (encoded, as they sit in the files) and files read, for the window {} \
-             and the same window panned by half its width, with the codec {}. The chunked reads touch only \
-             the chunks the windows intersect; the cache reads a chunk the two windows share once.",
+            "Bytes read from the store (encoded, as they sit in the files) and files read, for each window of \
+             the sweep (n elements, cut from the start of {}) and the same window panned by half its width, \
+             with the codec {}. The chunked reads touch only the chunks the windows intersect, so their bytes \
+             follow the window down to one chunk; the cache reads a chunk the two windows share once.",
             params.window.iter().map(|(a, b)| format!("{a}:{b}")).collect::<Vec<_>>().join(","),
             params.codec
         ),
