@@ -143,6 +143,16 @@ pub fn legend(series: &Series) -> String {
     }
 }
 
+/// The x axis's ticks: the sizes measured, so a sweep that spans less than
+/// a decade (widths 200–800) is labelled at every point, not at one power
+/// of ten or none.
+fn measured_sizes(sizes: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut sizes: Vec<f64> = sizes.filter(|s| s.is_finite() && *s > 0.0).collect();
+    sizes.sort_by(f64::total_cmp);
+    sizes.dedup();
+    sizes
+}
+
 /// The legend, in the same style on every plot, in the corner of the
 /// plotting area with the fewest of `data`'s points (upper left when
 /// none is freer), so it covers as little data as it can.
@@ -238,7 +248,7 @@ fn variant_lines<DB: DrawingBackend>(
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(76.0))
         .build_cartesian_2d(
-            (x0 / mx..x1 * mx).log_scale(),
+            (x0 / mx..x1 * mx).log_scale().with_key_points(measured_sizes(rows.iter().map(|r| point(r).0))),
             (y0 / my..y1 * my).log_scale(),
         )?;
     styled_mesh(&mut chart, scale, 0.12)

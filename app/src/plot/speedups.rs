@@ -4,7 +4,7 @@ use exercises::Exercise;
 use exercises::analysis::Row;
 use exercises::stats::Estimate;
 
-use super::{PALETTE, draw_legend, log_bounds, styled_mesh};
+use super::{PALETTE, draw_legend, log_bounds, measured_sizes, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -60,7 +60,10 @@ pub fn speedups<DB: DrawingBackend>(
         )
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(60.0))
-        .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())?;
+        .build_cartesian_2d(
+            (x0..x1).log_scale().with_key_points(measured_sizes(with_speedup.iter().map(|(r, _)| r.size as f64))),
+            (y0..y1).log_scale(),
+        )?;
     styled_mesh(&mut chart, scale, 0.12)
         .x_desc("n")
         .y_desc("speedup (×)")

@@ -2,7 +2,7 @@
 
 use exercises::analysis::format_ns;
 
-use super::{PALETTE, Series, draw_legend, legend, styled_mesh};
+use super::{PALETTE, Series, draw_legend, legend, measured_sizes, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -42,7 +42,7 @@ pub fn time_vs_size<DB: DrawingBackend>(
         .x_label_area_size(px(44.0))
         .y_label_area_size(px(76.0))
         .build_cartesian_2d(
-            (x0 / 1.5..x1 * 1.5).log_scale(),
+            (x0 / 1.5..x1 * 1.5).log_scale().with_key_points(measured_sizes(series.iter().chain(overlay).flat_map(|s| s.points.iter().map(|p| p.size)))),
             (y0 / 2.0..y1 * 2.0).log_scale(),
         )?;
     styled_mesh(&mut chart, scale, 0.12)
