@@ -12,6 +12,8 @@ pub mod history;
 pub mod params;
 pub mod protocol;
 pub mod source;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod code;
 pub mod stats;
 
 #[cfg(feature = "runner")]
@@ -79,7 +81,9 @@ pub struct Exercise {
     pub size_param: &'static str,
     /// Variants, the naive port first.
     pub variants: &'static [Variant],
-    /// The source file of the kernels; each variant's code is cut from it.
+    /// The source file of the kernels, relative to the repository's root;
+    /// each variant's code is cut from it when the site is built
+    /// (`code::variant_code`), so the page's module carries no source text.
     pub source: &'static str,
     /// The speedup the exercise is expected to show.
     pub target: Target,
@@ -314,14 +318,6 @@ impl Exercise {
         self.all_variants().find(|variant| variant.name == name)
     }
 
-    /// The source code of one variant: a CPU variant's function, cut from
-    /// the kernels' source file, or a GPU variant's shader.
-    pub fn variant_source(&self, name: &str) -> Option<&'static str> {
-        match self.gpu_variant(name) {
-            Some(gpu) => Some(gpu.shader),
-            None => source::function(self.source, name),
-        }
-    }
 }
 
 #[cfg(test)]

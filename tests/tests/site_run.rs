@@ -90,6 +90,20 @@ async fn duplicates_checks_times_and_keeps_its_parameters_in_the_url() {
         }
     }
     assert!(page.inked_pixels(None).await > 2000, "the plot is blank");
+    // Each variant's code, fetched as published and highlighted at build time.
+    for variant in variant_names("duplicates") {
+        let code = page
+            .js_with(
+                "const code = document.querySelector(`[data-testid=\"variant-${arguments[0]}\"] code.highlighted`);
+                 return code && [code.textContent, code.querySelectorAll('.hl-keyword').length,
+                                 code.querySelectorAll('.hl-function').length];",
+                vec![variant.into()],
+            )
+            .await;
+        let text = code[0].as_str().unwrap_or_default();
+        assert!(text.contains(&format!("pub fn {variant}(")), "{variant}: {code}");
+        assert!(code[1].as_u64() > Some(0) && code[2].as_u64() > Some(0), "{variant}: {code}");
+    }
     let url = page.current_url().await;
     assert!(
         url.query().unwrap_or_default().contains("sizes=100,1000"),

@@ -12,6 +12,7 @@
 //! (drawing a plot on a canvas).
 
 mod canvas;
+mod code;
 mod demos;
 mod export;
 mod form;

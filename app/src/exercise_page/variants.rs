@@ -4,6 +4,7 @@
 use exercises::Exercise;
 use leptos::prelude::*;
 
+use super::code::Code;
 use super::state::Run;
 
 #[component]
@@ -63,6 +64,7 @@ pub(super) fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
             }
         })
     };
+    let code = Code::new(exercise);
     // The variant every other is checked against: the naive port, first.
     let reference = exercise.variants[0].name;
     view! {
@@ -102,7 +104,7 @@ pub(super) fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
                     </dl>
                     <details>
                         <summary>"code"</summary>
-                        <pre><code>{exercise.variant_source(variant.name).unwrap_or("source not found")}</code></pre>
+                        {code.view(variant.name)}
                     </details>
                 </div>
             }).collect_view()}

@@ -77,7 +77,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/caching/mod.rs"),
+    source: "kernels/src/caching/mod.rs",
     target: Target {
         variant: "memoized",
         baseline: "naive",

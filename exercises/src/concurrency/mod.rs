@@ -71,7 +71,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Quadratic,
         },
     ],
-    source: include_str!("../../../kernels/src/concurrency/mod.rs"),
+    source: "kernels/src/concurrency/mod.rs",
     target: Target {
         variant: "split",
         baseline: "naive",

@@ -65,7 +65,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/csv_stream/mod.rs"),
+    source: "kernels/src/csv_stream/mod.rs",
     target: Target {
         variant: "streamed",
         baseline: "naive",

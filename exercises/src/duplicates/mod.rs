@@ -74,7 +74,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/duplicates/mod.rs"),
+    source: "kernels/src/duplicates/mod.rs",
     target: Target {
         variant: "hash_set",
         baseline: "naive",

@@ -73,7 +73,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/mandelbrot/mod.rs"),
+    source: "kernels/src/mandelbrot/mod.rs",
     target: Target {
         variant: "simd",
         baseline: "naive",

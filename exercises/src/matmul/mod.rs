@@ -91,7 +91,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Cubic,
         },
     ],
-    source: include_str!("../../../kernels/src/matmul/mod.rs"),
+    source: "kernels/src/matmul/mod.rs",
     target: Target {
         variant: "simd",
         baseline: "naive",

@@ -106,7 +106,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/memory/mod.rs"),
+    source: "kernels/src/memory/mod.rs",
     target: Target {
         variant: "bounded",
         baseline: "naive",

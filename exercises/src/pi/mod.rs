@@ -68,7 +68,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/pi/mod.rs"),
+    source: "kernels/src/pi/mod.rs",
     target: Target {
         variant: "in_wasm",
         baseline: "naive",

@@ -77,7 +77,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/pipeline/mod.rs"),
+    source: "kernels/src/pipeline/mod.rs",
     target: Target {
         variant: "columnar",
         baseline: "naive",

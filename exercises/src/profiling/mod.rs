@@ -83,7 +83,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/profiling/mod.rs"),
+    source: "kernels/src/profiling/mod.rs",
     target: Target {
         variant: "closed_form",
         baseline: "naive",

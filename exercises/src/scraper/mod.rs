@@ -84,7 +84,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/scraper/mod.rs"),
+    source: "kernels/src/scraper/mod.rs",
     target: Target {
         variant: "concurrent",
         baseline: "naive",

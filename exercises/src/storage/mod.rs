@@ -158,7 +158,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/storage/mod.rs"),
+    source: "kernels/src/storage/mod.rs",
     target: Target {
         variant: "chunked",
         baseline: "naive",

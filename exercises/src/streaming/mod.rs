@@ -62,7 +62,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/streaming/mod.rs"),
+    source: "kernels/src/streaming/mod.rs",
     target: Target {
         variant: "iterator",
         baseline: "naive",

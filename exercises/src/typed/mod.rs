@@ -68,7 +68,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/typed/mod.rs"),
+    source: "kernels/src/typed/mod.rs",
     target: Target {
         variant: "simd",
         baseline: "naive",

@@ -103,7 +103,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("../../../kernels/src/vectorize/mod.rs"),
+    source: "kernels/src/vectorize/mod.rs",
     target: Target {
         variant: "simd",
         baseline: "naive",

@@ -83,7 +83,7 @@ pub static EXERCISE: Exercise = Exercise {
             growth: Growth::Linear,
         },
     ],
-    source: include_str!("run.rs"),
+    source: "exercises/src/zerocopy/run.rs",
     target: Target {
         variant: "view",
         baseline: "naive",
