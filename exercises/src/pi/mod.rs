@@ -30,7 +30,8 @@ pub static EXERCISE: Exercise = Exercise {
          branch. The seed calls np.random.random() per coordinate; here each coordinate is a call from \
          WebAssembly to JavaScript's Math.random and back, injected by the worker, and the crossing is \
          most of the cost, as a call into the Python interpreter is in Numba's object mode.",
-        "in_wasm runs the same loop with a PCG-64 generator compiled into the module. batched draws \
+        "in_wasm runs the same loop with a PCG-32 generator compiled into the module (64-bit state: \
+         PCG-64's 128-bit multiply has no WebAssembly instruction and would cost 2× here). batched draws \
          2048 numbers into a buffer, then counts the points inside with a comparison that is 0 or 1 \
          instead of a branch: a random point is inside 79% of the time, so the branch is mispredicted \
          often, and the branch-free loop vectorizes. parallel cuts the points into chunks of 65 536, \

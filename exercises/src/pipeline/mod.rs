@@ -43,8 +43,9 @@ pub static EXERCISE: Exercise = Exercise {
          copied list per column (tolist()), one pass each for sum, max, min and std; a row-by-row \
          filter that copies every row it looks at (iterrows makes a Series per row); and a group-by \
          keyed by the category string.",
-        "columnar applies the seed's checklist: the file is read in chunks by a streaming parser into \
-         columns; categories are dictionary-encoded (a u32 code per row, each name stored once: \
+        "columnar applies the seed's checklist: the file is streamed through a 64 KiB buffer by a \
+         parser that reuses one record, straight into columns, where naive reads the whole file into \
+         memory before parsing it, as read_csv of the file does; categories are dictionary-encoded (a u32 code per row, each name stored once: \
          pandas' category type); value and quantity are f32, safe for two-decimal prices under 1000 \
          and small counts, while every sum is added in f64; duplicates are found by hashing a \
          fixed-size key and every column is filled in the same pass (fillna with a dictionary); \
@@ -55,8 +56,10 @@ pub static EXERCISE: Exercise = Exercise {
          sums are added in another order. The stage chart and table below time each stage of one run \
          of every variant at the largest size; the checklist table maps each item of the seed's \
          checklist to the change that implements it and the stage where its effect is measured. The \
-         memory column shows the table's footprint: a row struct with a string per category against \
-         20 bytes per row.",
+         memory column is each variant's peak: naive holds a copy of the whole file, then a row \
+         struct with a string per category for every row; columnar never holds more than 64 KiB of \
+         the file, and its peak is its columns (20 bytes per row) while cleaning makes their \
+         deduplicated copies.",
     ],
     params: PARAMS,
     size_param: "rows",

@@ -14,15 +14,19 @@ use crate::runner::{Case, Host, KernelList, Kernels, Live, Output, Runner, Workl
 
 pub struct Pipeline;
 
-/// The variants without their stage marks: timing ignores them.
+/// The variants without their stage marks: timing ignores them. The file
+/// is generated before anything is timed and read from memory, as from a
+/// warm disk cache: each variant reads it through `Read` and holds what it
+/// chooses to (the memory column: naive a copy of the whole file, the
+/// columnar ones their read buffer).
 static KERNELS: Kernels<[u8], Analysis> = Kernels {
     variants: &[
-        (VARIANTS[0].0, |file| (VARIANTS[0].1)(file, &mut |_| {})),
-        (VARIANTS[1].0, |file| (VARIANTS[1].1)(file, &mut |_| {})),
-        (VARIANTS[2].0, |file| (VARIANTS[2].1)(file, &mut |_| {})),
+        (VARIANTS[0].0, |file| (VARIANTS[0].1)(&mut &file[..], &mut |_| {})),
+        (VARIANTS[1].0, |file| (VARIANTS[1].1)(&mut &file[..], &mut |_| {})),
+        (VARIANTS[2].0, |file| (VARIANTS[2].1)(&mut &file[..], &mut |_| {})),
     ],
     threaded: Some(("parallel", |file, threads| {
-        parallel_in(file, threads, &mut |_| {})
+        parallel_in(&mut &file[..], threads, &mut |_| {})
     })),
 };
 
@@ -64,7 +68,8 @@ const CHECKLIST: [(&str, &str, Effect); 8] = [
     ),
     (
         "Implement chunked reading for large files",
-        "a streaming parser and one reused record; columns appended as it reads",
+        "the file streamed through a 64 KiB buffer and one reused record, never held whole; \
+         columns appended as it reads",
         Some((Stage::Load, "naive", "columnar")),
     ),
     (
@@ -113,7 +118,7 @@ impl Runner for Pipeline {
             for (_, kernel) in VARIANTS {
                 let start = browser.now_ms();
                 let mut marks = Vec::new();
-                black_box(kernel(&file, &mut |_| marks.push(browser.now_ms() - start)));
+                black_box(kernel(&mut &file[..], &mut |_| marks.push(browser.now_ms() - start)));
                 ends.push(marks);
             }
             let variant = |name: &str| {

@@ -5,10 +5,14 @@
 //! over columns.
 //!
 //! The file has a header and rows `id,category,value,quantity`; an empty
-//! field is a missing value. Each variant reports when it finishes a stage
-//! (`mark`), so a caller can time the stages.
+//! field is a missing value. Every variant reads it through `std::io::Read`,
+//! as from a file: the naive one reads it whole before parsing, the
+//! columnar ones stream it through a [`READ_BUFFER`] and never hold more of
+//! it. Each variant reports when it finishes a stage (`mark`), so a caller
+//! can time the stages.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
@@ -75,9 +79,13 @@ pub struct Analysis {
 /// The numeric columns, in the order of [`Analysis::statistics`].
 pub const NUMERIC_COLUMNS: [&str; 3] = ["id", "value", "quantity"];
 
-/// A kernel: the whole pipeline over a CSV file, calling `mark` after
-/// each stage.
-pub type Kernel = fn(&[u8], &mut dyn FnMut(Stage)) -> Analysis;
+/// A kernel: the whole pipeline over a CSV file read from `source`,
+/// calling `mark` after each stage. A read that fails ends the file, as a
+/// row that does not parse does.
+pub type Kernel = fn(&mut dyn Read, &mut dyn FnMut(Stage)) -> Analysis;
+
+/// The bytes of the file the streaming variants hold at once.
+pub const READ_BUFFER: usize = 64 * 1024;
 
 /// Every variant by name, the naive port first.
 pub const VARIANTS: [(&str, Kernel); 3] = [
@@ -96,8 +104,11 @@ fn number(bytes: Option<&[u8]>) -> Option<f64> {
     std::str::from_utf8(bytes?).ok()?.parse().ok()
 }
 
-fn csv_reader(file: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().flexible(true).from_reader(file)
+fn csv_reader<R: Read>(source: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .buffer_capacity(READ_BUFFER)
+        .from_reader(source)
 }
 
 /// Relative tolerance of [`agrees`]: values are `f32` in the columnar
@@ -153,8 +164,8 @@ pub struct Row {
 }
 
 /// The seed's pipeline, stage by stage, over a `Vec` of row structs.
-pub fn naive(file: &[u8], mark: &mut dyn FnMut(Stage)) -> Analysis {
-    let rows = load_rows(file);
+pub fn naive(source: &mut dyn Read, mark: &mut dyn FnMut(Stage)) -> Analysis {
+    let rows = load_rows(source);
     mark(Stage::Load);
     let rows = clean_rows(rows);
     mark(Stage::Clean);
@@ -169,10 +180,15 @@ pub fn naive(file: &[u8], mark: &mut dyn FnMut(Stage)) -> Analysis {
     }
 }
 
-/// `pd.read_csv`: every row parsed into a struct, every category a new
-/// string.
-fn load_rows(file: &[u8]) -> Vec<Row> {
-    csv_reader(file)
+/// `pd.read_csv` of the whole file: its text read into memory first, then
+/// every row parsed into a struct, every category a new string. At its
+/// peak the load holds the whole file and every row.
+fn load_rows(source: &mut dyn Read) -> Vec<Row> {
+    let mut file = Vec::new();
+    if source.read_to_end(&mut file).is_err() {
+        file.clear();
+    }
+    csv_reader(&file[..])
         .byte_records()
         .map_while(Result::ok)
         .map(|record| Row {
@@ -317,23 +333,23 @@ impl Table {
 }
 
 /// The pipeline over columns, on one thread.
-pub fn columnar(file: &[u8], mark: &mut dyn FnMut(Stage)) -> Analysis {
-    columnar_in(file, 1, mark)
+pub fn columnar(source: &mut dyn Read, mark: &mut dyn FnMut(Stage)) -> Analysis {
+    columnar_in(source, 1, mark)
 }
 
 /// The pipeline over columns, statistics and group-by on every thread.
-pub fn parallel(file: &[u8], mark: &mut dyn FnMut(Stage)) -> Analysis {
-    parallel_in(file, rayon::current_num_threads(), mark)
+pub fn parallel(source: &mut dyn Read, mark: &mut dyn FnMut(Stage)) -> Analysis {
+    parallel_in(source, rayon::current_num_threads(), mark)
 }
 
 /// [`parallel`] as `parts` tasks, so at most `parts` threads work (the
 /// thread sweep's knob).
-pub fn parallel_in(file: &[u8], parts: usize, mark: &mut dyn FnMut(Stage)) -> Analysis {
-    columnar_in(file, parts.max(1), mark)
+pub fn parallel_in(source: &mut dyn Read, parts: usize, mark: &mut dyn FnMut(Stage)) -> Analysis {
+    columnar_in(source, parts.max(1), mark)
 }
 
-fn columnar_in(file: &[u8], parts: usize, mark: &mut dyn FnMut(Stage)) -> Analysis {
-    let table = load_columns(file);
+fn columnar_in(source: &mut dyn Read, parts: usize, mark: &mut dyn FnMut(Stage)) -> Analysis {
+    let table = load_columns(source);
     mark(Stage::Load);
     let table = clean_columns(table);
     mark(Stage::Clean);
@@ -352,13 +368,14 @@ fn columnar_in(file: &[u8], parts: usize, mark: &mut dyn FnMut(Stage)) -> Analys
     }
 }
 
-/// Chunked loading: one record reused for every row of a streaming
-/// parser, each field appended to its column; a category costs a lookup,
-/// and a string only the first time it is seen.
-fn load_columns(file: &[u8]) -> Table {
+/// Chunked reading: the parser reads [`READ_BUFFER`] bytes of the file at
+/// a time and reuses one record for every row, each field appended to its
+/// column; a category costs a lookup, and a string only the first time it
+/// is seen. No more of the file than the buffer is ever held.
+fn load_columns(source: &mut dyn Read) -> Table {
     let mut table = Table::default();
     let mut lookup = FxHashMap::default();
-    let mut reader = csv_reader(file);
+    let mut reader = csv_reader(source);
     let mut record = csv::ByteRecord::new();
     while let Ok(true) = reader.read_byte_record(&mut record) {
         table
