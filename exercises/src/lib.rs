@@ -302,6 +302,23 @@ impl Exercise {
         self.variants.iter().chain(gpu.iter().map(|g| &g.variant))
     }
 
+    /// What a size of the sweep is, for axis titles and column headers:
+    /// the size parameter's name (`width`, `rows`), or the short name its
+    /// label gives in parentheses ("sizes (n)" → `n`); a list of shapes
+    /// is sized by count × length.
+    pub fn size_name(&self) -> String {
+        let Some(spec) = self.all_params().find(|p| p.name == self.size_param) else {
+            return self.size_param.to_string();
+        };
+        if matches!(spec.kind, params::ParamKind::ShapeList { .. }) {
+            return "count × length".to_string();
+        }
+        match spec.label.split_once('(') {
+            Some((_, short)) => short.trim_end_matches(')').to_string(),
+            None => spec.name.to_string(),
+        }
+    }
+
     /// The GPU variant named `name`, if it is one.
     pub fn gpu_variant(&self, name: &str) -> Option<&'static GpuVariant> {
         self.gpu.iter().find(|g| g.variant.name == name)

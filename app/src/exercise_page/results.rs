@@ -55,7 +55,7 @@ pub(super) fn Results(
         let compared = plot::series(exercise, &overlay.read());
         if let Some(canvas) = time_plot.get() {
             draw(&canvas, 0.55, |area, scale| {
-                plot::time_vs_size(area, &series, &compared, "n", scale)
+                plot::time_vs_size(area, &series, &compared, &exercise.size_name(), scale)
             });
         }
         if let Some(canvas) = speedup_plot.get() {
@@ -255,7 +255,7 @@ pub(super) fn Results(
                 data-overlay=move || overlay.read().len()></canvas>
             <table class="results-table">
                 <thead><tr>
-                    <th>"variant"</th><th>"n"</th><th>"time per call"</th><th>"95% interval"</th><th>"R²"</th>
+                    <th>"variant"</th><th>{exercise.size_name()}</th><th>"time per call"</th><th>"95% interval"</th><th>"R²"</th>
                     <th>"median ± MAD"</th><th>"outliers"</th><th>"samples"</th><th>"throughput"</th><th>"allocations"</th><th>"peak memory"</th><th>"speedup vs " {target.baseline}</th>
                 </tr></thead>
                 <tbody>{table}</tbody>

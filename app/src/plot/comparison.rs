@@ -47,7 +47,7 @@ pub fn comparison<DB: DrawingBackend>(
         .y_label_area_size(px(60.0))
         .build_cartesian_2d((x0..x1).log_scale(), (r0..r1).log_scale())?;
     styled_mesh(&mut chart, scale, 0.12)
-        .x_desc("size")
+        .x_desc(exercise.size_name())
         .y_desc("ratio (above 1: slower)")
         .x_label_formatter(&|x| format!("{x}"))
         .y_label_formatter(&|y| format!("{y:.2}"))

@@ -65,7 +65,7 @@ pub fn speedups<DB: DrawingBackend>(
             (y0..y1).log_scale(),
         )?;
     styled_mesh(&mut chart, scale, 0.12)
-        .x_desc("n")
+        .x_desc(exercise.size_name())
         .y_desc("speedup (×)")
         .x_label_formatter(&|x| format!("{x}"))
         .y_label_formatter(&|y| format!("{y}×"))

@@ -19,7 +19,7 @@ pub fn throughput_vs_size<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let axes = LogAxes {
         caption: format!("throughput vs size ({unit}/s, log-log)"),
-        x_desc: exercise.size_param.into(),
+        x_desc: exercise.size_name(),
         y_desc: format!("{unit}/s"),
         x_label: &|x| format!("{x:.0}"),
         y_label: &format_rate,

@@ -96,6 +96,18 @@ fn every_default_parses_and_the_size_parameter_is_a_list() {
 /// A target is decided by the default run: its size is one the defaults
 /// measure.
 #[test]
+fn axes_name_the_size_parameter() {
+    let name = |id: &str| crate::find(id).unwrap().size_name();
+    assert_eq!(name("mandelbrot"), "width");
+    assert_eq!(name("pipeline"), "rows");
+    assert_eq!(name("duplicates"), "n");
+    assert_eq!(name("strings"), "count × length");
+    for exercise in crate::EXERCISES {
+        assert!(!exercise.size_name().is_empty(), "{}", exercise.id);
+    }
+}
+
+#[test]
 fn every_target_size_is_a_default_size() {
     for exercise in descriptors() {
         let values = params::parse(exercise.all_params(), &BTreeMap::new()).unwrap();
