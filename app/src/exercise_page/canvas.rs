@@ -16,6 +16,7 @@ pub(super) fn draw<E: std::fmt::Debug>(
     ) -> Result<(), E>,
 ) {
     let scale = window().device_pixel_ratio().max(1.0);
+    crate::plot::theme::set(page_theme());
     let css_width = match canvas.client_width() {
         0 => 800,
         width => width,
@@ -30,4 +31,20 @@ pub(super) fn draw<E: std::fmt::Debug>(
     if let Err(error) = plot(&backend.into_drawing_area(), scale) {
         web_sys::console::error_1(&format!("plot failed: {error:?}").into());
     }
+}
+
+/// The plots' colours of the page's theme (light or dark, as the system
+/// prefers): the CSS custom properties `--plot-paper` and `--plot-ink`.
+fn page_theme() -> crate::plot::Theme {
+    let style = document()
+        .document_element()
+        .and_then(|root| window().get_computed_style(&root).ok().flatten());
+    let property = |name: &str| {
+        style
+            .as_ref()
+            .and_then(|style| style.get_property_value(name).ok())
+            .unwrap_or_default()
+    };
+    crate::plot::Theme::parse(&property("--plot-paper"), &property("--plot-ink"))
+        .unwrap_or(crate::plot::Theme::LIGHT)
 }

@@ -2,7 +2,7 @@
 
 use exercises::protocol::Chart;
 
-use super::{PALETTE, draw_legend, styled_mesh};
+use super::{theme, PALETTE, draw_legend, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -14,8 +14,8 @@ pub fn chart<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     let points = || chart.lines.iter().flat_map(|l| l.points.iter().copied());
     let finite = |v: &f64| v.is_finite();
     let x_low = points().map(|p| p.0).filter(finite).fold(f64::INFINITY, f64::min);

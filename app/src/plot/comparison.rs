@@ -5,7 +5,7 @@
 use exercises::Exercise;
 use exercises::history::compare::{CompareRow, NOISE};
 
-use super::{PALETTE, log_bounds, styled_mesh};
+use super::{theme, PALETTE, log_bounds, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -17,8 +17,8 @@ pub fn comparison<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     let xs = log_bounds(rows.iter().map(|r| r.size as f64), 1.5);
     let ratios = log_bounds(
         rows.iter()
@@ -54,7 +54,7 @@ pub fn comparison<DB: DrawingBackend>(
         .draw()?;
     chart.draw_series(std::iter::once(Rectangle::new(
         [(x0, 1.0 - NOISE), (x1, 1.0 + NOISE)],
-        BLACK.mix(0.08).filled(),
+        theme::ink().mix(0.08).filled(),
     )))?;
     let count = exercise.all_variants().count().max(1) as f64;
     for row in rows {

@@ -2,7 +2,7 @@
 
 use exercises::analysis::format_ns;
 
-use super::{PALETTE, log_bounds, styled_mesh};
+use super::{theme, PALETTE, log_bounds, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -15,8 +15,8 @@ pub fn distribution<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     let Some((x0, x1)) = log_bounds(
         strips
             .iter()

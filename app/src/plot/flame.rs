@@ -2,7 +2,7 @@
 
 use exercises::protocol::Flame;
 
-use super::{PALETTE, styled_mesh};
+use super::{theme, PALETTE, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -14,8 +14,8 @@ pub fn flame<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     let depth = flame.spans.iter().map(|s| s.depth + 1).max().unwrap_or(1) as f64;
     let end = flame
         .spans
@@ -71,7 +71,7 @@ pub fn flame<DB: DrawingBackend>(
             None
         };
         if let Some(text) = fits {
-            let style = TextStyle::from(font(12.0)).color(&WHITE).pos(
+            let style = font(12.0).color(&WHITE).pos(
                 plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Left,
                     plotters::style::text_anchor::VPos::Center,

@@ -4,7 +4,7 @@ use exercises::Exercise;
 use exercises::analysis::format_bytes;
 use exercises::protocol::MemorySteps;
 
-use super::{PALETTE, draw_legend, styled_mesh};
+use super::{theme, PALETTE, draw_legend, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -17,8 +17,8 @@ pub fn memory_steps<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     let last_step = steps
         .iter()
         .map(|s| s.live_bytes.len())

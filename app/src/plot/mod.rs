@@ -20,6 +20,7 @@ mod speedups;
 mod throughput;
 mod time_vs_memory;
 mod time_vs_size;
+pub mod theme;
 mod timeline;
 
 #[cfg(test)]
@@ -36,6 +37,7 @@ pub use speedups::speedups;
 pub use throughput::throughput_vs_size;
 pub use time_vs_memory::time_vs_memory;
 pub use time_vs_size::time_vs_size;
+pub use theme::Theme;
 pub use timeline::timeline;
 
 use exercises::Exercise;
@@ -109,16 +111,17 @@ where
     X: Ranged<ValueType = XT> + ValueFormatter<XT>,
     Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
 {
-    let font = |size: f64| ("sans-serif", size * scale);
+    let font = |size: f64| theme::text(size * scale);
     let mut mesh = chart.configure_mesh();
     mesh.label_style(font(12.0))
         .axis_desc_style(font(13.0))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(grid));
+        .light_line_style(theme::paper().mix(0.0))
+        .bold_line_style(theme::ink().mix(grid));
     mesh
 }
 
-/// Colours that stay apart for the colour-blind (Okabe–Ito).
+/// Colours that stay apart for the colour-blind (Okabe–Ito), with grey for
+/// its black, which would vanish on the dark theme's paper.
 const PALETTE: [RGBColor; 7] = [
     RGBColor(213, 94, 0),
     RGBColor(0, 114, 178),
@@ -126,7 +129,7 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(204, 121, 167),
     RGBColor(230, 159, 0),
     RGBColor(86, 180, 233),
-    RGBColor(0, 0, 0),
+    RGBColor(128, 128, 128),
 ];
 
 /// The legend entry: name, fitted slope and expected class.
@@ -187,9 +190,9 @@ where
         .configure_series_labels()
         .position(position)
         .margin((8.0 * scale).round() as i32)
-        .label_font(("sans-serif", 13.0 * scale))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
+        .label_font(theme::text(13.0 * scale))
+        .background_style(theme::paper().mix(0.85))
+        .border_style(theme::ink().mix(0.3))
         .draw()
 }
 
@@ -225,8 +228,8 @@ fn variant_lines<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     if rows.is_empty() {
         area.draw(&Text::new(
             "no measurements yet",

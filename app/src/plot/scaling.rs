@@ -2,7 +2,7 @@
 
 use exercises::analysis::{ScalingPoint, amdahl_speedup};
 
-use super::{PALETTE, draw_legend, styled_mesh};
+use super::{theme, PALETTE, draw_legend, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -16,8 +16,8 @@ pub fn scaling<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     let Some(max_threads) = points.iter().map(|p| p.threads).max() else {
         area.draw(&Text::new(
             "no thread sweep yet",
@@ -50,7 +50,7 @@ pub fn scaling<DB: DrawingBackend>(
         .x_labels(max_threads.min(16))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()?;
-    let gray = BLACK.mix(0.45).stroke_width(px(1.0).max(1) as u32);
+    let gray = theme::ink().mix(0.45).stroke_width(px(1.0).max(1) as u32);
     chart
         .draw_series(DashedLineSeries::new(
             [(1.0, 1.0), (max_threads as f64, max_threads as f64)],

@@ -4,7 +4,7 @@ use exercises::Exercise;
 use exercises::analysis::Row;
 use exercises::stats::Estimate;
 
-use super::{PALETTE, draw_legend, log_bounds, measured_sizes, styled_mesh};
+use super::{theme, PALETTE, draw_legend, log_bounds, measured_sizes, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -18,8 +18,8 @@ pub fn speedups<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     let speedups_of = |rows: &'_ [Row]| -> Vec<(Row, Estimate)> {
         rows.iter()
             .filter(|r| r.variant != exercise.target.baseline)
@@ -70,7 +70,7 @@ pub fn speedups<DB: DrawingBackend>(
         .x_label_formatter(&|x| format!("{x}"))
         .y_label_formatter(&|y| format!("{y}×"))
         .draw()?;
-    let gray = BLACK.mix(0.5).stroke_width(px(1.0).max(1) as u32);
+    let gray = theme::ink().mix(0.5).stroke_width(px(1.0).max(1) as u32);
     chart
         .draw_series(DashedLineSeries::new(
             [(x0, target), (x1, target)],

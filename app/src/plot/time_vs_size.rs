@@ -2,7 +2,7 @@
 
 use exercises::analysis::format_ns;
 
-use super::{PALETTE, Series, draw_legend, legend, measured_sizes, styled_mesh};
+use super::{theme, PALETTE, Series, draw_legend, legend, measured_sizes, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -18,8 +18,8 @@ pub fn time_vs_size<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     let points = series.iter().chain(overlay).flat_map(|s| &s.points);
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for p in points {
@@ -102,7 +102,7 @@ pub fn time_vs_size<DB: DrawingBackend>(
         let line = s.points.iter().map(|p| (p.size, p.median));
         let drawn = chart.draw_series(DashedLineSeries::new(line, px(2.0), px(3.0), thin))?;
         if std::ptr::eq(s, &overlay[0]) {
-            let grey = BLACK.mix(0.6).stroke_width(px(1.5).max(1) as u32);
+            let grey = theme::ink().mix(0.6).stroke_width(px(1.5).max(1) as u32);
             drawn
                 .label("compared run: hollow, dotted")
                 .legend(move |(x, y)| Circle::new((x + px(11.0), y), px(4.0), grey));

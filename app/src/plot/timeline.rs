@@ -2,7 +2,7 @@
 
 use exercises::protocol::Timeline;
 
-use super::{PALETTE, draw_legend, styled_mesh};
+use super::{theme, PALETTE, draw_legend, styled_mesh};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -13,8 +13,8 @@ pub fn timeline<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
-    let font = |size: f64| ("sans-serif", size * scale);
-    area.fill(&WHITE)?;
+    let font = |size: f64| theme::text(size * scale);
+    area.fill(&theme::paper())?;
     let mut lanes: Vec<&str> = Vec::new();
     let mut kinds: Vec<&str> = Vec::new();
     for event in &timeline.events {
