@@ -199,7 +199,7 @@ pub fn History() -> impl IntoView {
                         let outcome = if r.message.is_empty() { r.outcome.as_str().to_string() } else { format!("{}: {}", r.outcome.as_str(), r.message) };
                         view! {
                             <tr data-testid="history-row" data-run-id=id data-exercise=r.exercise.clone() data-state=r.outcome.as_str()>
-                                <td><input type="checkbox" data-testid="history-pick"
+                                <td><input type="checkbox" data-testid="history-pick" aria-label=format!("pick run {id} to compare")
                                     prop:checked=move || picked.read().contains(&id)
                                     on:change=move |_| picked.update(|p| if p.contains(&id) { p.retain(|x| *x != id) } else { p.push(id) }) /></td>
                                 <td>"#" {id} {r.imported.then_some(" (imported)")}</td>
@@ -254,7 +254,7 @@ pub fn History() -> impl IntoView {
             <section class="sql">
                 <h2>"Ask your runs in SQL"</h2>
                 <p>"Read-only SQL (SQLite) over two tables: " {SCHEMA_HELP} " Ctrl+Enter runs it."</p>
-                <textarea data-testid="sql" rows="5" cols="100" prop:value=move || sql.get()
+                <textarea data-testid="sql" aria-label="SQL query over the runs" rows="5" cols="100" prop:value=move || sql.get()
                     on:input=move |e| sql.set(target_value(&e))
                     on:keydown=move |e: leptos::ev::KeyboardEvent| if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
                         e.prevent_default();

@@ -377,6 +377,7 @@ fn test() -> Result {
             .args(["test", "-p", "e2e", "--", "--test-threads=1"])
             .env("PERFLAB_DIST", root().join("dist"))
             .env("PERFLAB_DIST_PAGES", root().join("target/dist-pages"))
+            .env("AXE_CORE", &tools.axe_core)
             .env("CHROMEDRIVER", &tools.chromedriver)
             .env("CHROMIUM", &tools.chromium),
     )?;

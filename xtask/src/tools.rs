@@ -19,6 +19,9 @@ pub const NIGHTLY: &str = "nightly-2026-05-20";
 /// Binaryen from npm. Debian's binaryen (108) breaks wasm-bindgen's
 /// externref table, so it is never used.
 pub const BINARYEN_VERSION: &str = "132";
+/// axe-core from npm: the accessibility rules the end-to-end tests run on
+/// every page.
+pub const AXE_CORE_VERSION: &str = "4.14.1";
 
 /// Where the installed tools are.
 pub struct Tools {
@@ -28,6 +31,8 @@ pub struct Tools {
     pub chromium: PathBuf,
     /// The ChromeDriver binary (for tests).
     pub chromedriver: PathBuf,
+    /// axe-core's script, `axe.min.js` (for tests).
+    pub axe_core: PathBuf,
 }
 
 impl Tools {
@@ -119,16 +124,26 @@ pub fn ensure(browser: bool) -> Result<Tools> {
             .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
     }
 
+    let axe_core = tools_dir.join("node_modules/axe-core");
     if browser {
         ensure_debian_packages(&[
             ("chromium", "chromium"),
             ("chromedriver", "chromium-driver"),
         ])?;
+        let installed = std::fs::read_to_string(axe_core.join("package.json")).unwrap_or_default();
+        if !installed.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")) {
+            ensure_debian_packages(&[("npm", "npm")])?;
+            run(Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&tools_dir)
+                .arg(format!("axe-core@{AXE_CORE_VERSION}")))?;
+        }
     }
     Ok(Tools {
         wasm_opt_dir,
         chromium: which("chromium").unwrap_or_default(),
         chromedriver: which("chromedriver").unwrap_or_default(),
+        axe_core: axe_core.join("axe.min.js"),
     })
 }
 

@@ -99,7 +99,8 @@ pub(super) fn MemoryOverSteps(exercise: &'static Exercise, run: Run) -> impl Int
                      WebAssembly memory only grows, so its size shows the largest heap so far, not what is in use.",
                     exercise.size_param, size()
                 )}</p>
-                <canvas node_ref=canvas data-testid="plot" data-plot="memory-steps" class="plot"></canvas>
+                <canvas node_ref=canvas data-testid="plot" data-plot="memory-steps" class="plot" role="img"
+                    aria-label="Plot: live bytes after each step of one call, per variant; the values at the end are in the table below."></canvas>
                 <table data-testid="demo-table" data-table="memory-steps">
                     <thead><tr>
                         <th>"variant"</th><th>"live at the end"</th><th>"peak live"</th>
@@ -131,6 +132,7 @@ pub(super) fn Images(run: Run) -> impl IntoView {
         run.images.get().into_iter().map(|image| {
             let canvas = NodeRef::<leptos::html::Canvas>::new();
             let (id, title, caption) = (image.id.clone(), image.title.clone(), image.caption.clone());
+            let title_label = title.clone();
             Effect::new(move |_| {
                 if let Some(canvas) = canvas.get()
                     && let Err(error) = put_image(&canvas, &image)
@@ -142,7 +144,8 @@ pub(super) fn Images(run: Run) -> impl IntoView {
                 <section class="image">
                     <h2>{title}</h2>
                     <p>{caption}</p>
-                    <canvas node_ref=canvas data-testid="image" data-image=id class="counts"></canvas>
+                    <canvas node_ref=canvas data-testid="image" data-image=id class="counts" role="img"
+                        aria-label=format!("Image: {title_label}")></canvas>
                 </section>
             }
         }).collect_view()
@@ -236,7 +239,8 @@ pub(super) fn FlameGraphs(run: Run) -> impl IntoView {
                 }
             });
             view! {
-                <canvas node_ref=canvas data-testid="flame" data-flame=id data-spans=spans class="plot"></canvas>
+                <canvas node_ref=canvas data-testid="flame" data-flame=id data-spans=spans class="plot" role="img"
+                    aria-label=format!("Flame graph of one run, {spans} spans, each bar's width its time; the times are in this demonstration's tables.")></canvas>
             }
         }).collect_view()
     }
@@ -248,6 +252,7 @@ pub(super) fn Charts(run: Run) -> impl IntoView {
         run.charts.get().into_iter().map(|chart| {
             let canvas = NodeRef::<leptos::html::Canvas>::new();
             let (id, title, caption) = (chart.id.clone(), chart.title.clone(), chart.caption.clone());
+            let label = if caption.is_empty() { title.clone() } else { format!("{title}. {caption}") };
             let lines = chart.lines.len();
             Effect::new(move |_| {
                 if let Some(canvas) = canvas.get() {
@@ -258,7 +263,8 @@ pub(super) fn Charts(run: Run) -> impl IntoView {
                 <section class="demo-table">
                     <h2>{title}</h2>
                     <Show when={let empty = caption.is_empty(); move || !empty}><p>{caption.clone()}</p></Show>
-                    <canvas node_ref=canvas data-testid="chart" data-chart=id data-lines=lines class="plot"></canvas>
+                    <canvas node_ref=canvas data-testid="chart" data-chart=id data-lines=lines class="plot" role="img"
+                        aria-label=format!("Chart: {label}")></canvas>
                 </section>
             }
         }).collect_view()
@@ -288,7 +294,8 @@ pub(super) fn TimelineView(run: Run) -> impl IntoView {
                 data-expired=move || count("expired")>
                 {move || format!("{} hits, {} misses, {} expired", count("hit"), count("miss"), count("expired"))}
             </p>
-            <canvas node_ref=canvas data-testid="plot" class="plot"></canvas>
+            <canvas node_ref=canvas data-testid="plot" class="plot" role="img"
+                aria-label="Plot: each request to the cache over time, as a hit, a miss or an expired entry; their counts are in the line above."></canvas>
         </section>
     }
 }
@@ -341,7 +348,8 @@ pub(super) fn ThreadSweep(exercise: &'static Exercise, run: Run) -> impl IntoVie
                 }).collect_view()}
             </tbody>
         </table>
-        <canvas node_ref=canvas data-testid="plot" class="plot"></canvas>
+        <canvas node_ref=canvas data-testid="plot" class="plot" role="img"
+            aria-label="Plot: speedup and efficiency against the number of threads; the numbers are in the table above."></canvas>
     }
     .into_any()
 }

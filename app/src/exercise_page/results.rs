@@ -240,6 +240,7 @@ pub(super) fn Results(
             </Show>
             <ul class="diagnostics">{diagnostics}</ul>
             <canvas node_ref=time_plot data-testid="plot" class="plot" data-plot="time"
+                role="img" aria-label=format!("Plot: time per call against {} for each variant, log-log, with 95% intervals; the numbers are in the results table.", exercise.size_name())
                 data-overlay=move || overlay.read().len()></canvas>
             <ul class="fits">{fits}</ul>
             <ul class="skips">
@@ -252,6 +253,7 @@ pub(super) fn Results(
                 }).collect_view()}
             </ul>
             <canvas node_ref=speedup_plot data-testid="plot" class="plot" data-plot="speedups"
+                role="img" aria-label=format!("Plot: each variant's speedup over {} against {}, with 95% intervals and the target; the numbers are in the results table's last column.", target.baseline, exercise.size_name())
                 data-overlay=move || overlay.read().len()></canvas>
             <table class="results-table">
                 <thead><tr>
@@ -261,7 +263,8 @@ pub(super) fn Results(
                 <tbody>{table}</tbody>
             </table>
             {exercise.work.is_some().then(|| view! {
-                <canvas node_ref=throughput_plot data-testid="plot" data-plot="throughput" class="plot"></canvas>
+                <canvas node_ref=throughput_plot data-testid="plot" data-plot="throughput" class="plot"
+                    role="img" aria-label="Plot: each variant's throughput against the size, log-log; the numbers are in the results table's throughput column."></canvas>
             })}
             <Show when=allocates>
                 <p class="memory-note" data-testid="memory-note">
@@ -270,7 +273,8 @@ pub(super) fn Results(
                     {move || run.measurements.read().iter().map(|m| m.memory.wasm_memory_bytes).max().map(format_bytes)}
                     ") says how big the heap once was, not what is in use."
                 </p>
-                <canvas node_ref=memory_plot data-testid="plot" class="plot"></canvas>
+                <canvas node_ref=memory_plot data-testid="plot" class="plot"
+                    role="img" aria-label="Plot: time per call against peak memory per call, log-log; the numbers are in the results table's peak memory column."></canvas>
             </Show>
             <p class="distribution-controls">
                 <label>"samples at n = "
@@ -281,7 +285,8 @@ pub(super) fn Results(
                     </select>
                 </label>
             </p>
-            <canvas node_ref=distribution_plot data-testid="plot" class="plot"></canvas>
+            <canvas node_ref=distribution_plot data-testid="plot" class="plot"
+                role="img" aria-label="Plot: every sample's time per call at the chosen size, one row per variant; the medians and their spread are in the results table."></canvas>
             <ThreadSweep exercise run />
             <Export exercise run rows />
         </section>

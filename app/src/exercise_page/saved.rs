@@ -312,7 +312,8 @@ pub(super) fn Comparison(
                     <tbody>{rows}</tbody>
                 </table>
                 {unmatched}
-                <canvas class="plot" data-testid="plot" data-plot="comparison" node_ref=canvas></canvas>
+                <canvas class="plot" data-testid="plot" data-plot="comparison" node_ref=canvas role="img"
+                    aria-label="Plot: this run's time over the other run's, per variant and size, with 95% intervals; the numbers are in the table above."></canvas>
             }
         })
     };

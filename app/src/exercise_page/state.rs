@@ -266,8 +266,9 @@ pub(super) fn Status(run: Run) -> impl IntoView {
     let capabilities = run.capabilities;
     view! {
         <div class="status">
-            <p data-testid="status" data-state=move || run.state.get().as_str()>{text}</p>
-            <progress data-testid="progress"
+            // A live region: screen readers announce each new state.
+            <p data-testid="status" role="status" aria-live="polite" data-state=move || run.state.get().as_str()>{text}</p>
+            <progress data-testid="progress" aria-label="the run's progress"
                 max=move || run.progress.read().1.max(1)
                 value=move || run.progress.read().0 />
             {move || {
