@@ -49,7 +49,10 @@ pub fn App() -> impl IntoView {
             </main>
             <footer class="site" data-testid="footer">
                 "Perflab, build " {option_env!("PERFLAB_VERSION").unwrap_or("unversioned")}
-                " · MIT OR Apache-2.0 · cite it with CITATION.cff"
+                " · MIT OR Apache-2.0 · cite it with CITATION.cff · API documentation: "
+                <a href=format!("{base}/doc/kernels/index.html") rel="external" data-testid="docs-kernels">"kernels"</a>
+                ", "
+                <a href=format!("{base}/doc/exercises/index.html") rel="external" data-testid="docs-exercises">"exercises"</a>
             </footer>
         </Router>
     }

@@ -98,6 +98,7 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
         "/perflab/",
         "/perflab/worker/threaded/worker_bg.wasm",
         "/perflab/boot.js",
+        "/perflab/code/duplicates.json",
     ] {
         assert!(
             cached.iter().any(|path| path == wanted),
@@ -117,6 +118,18 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
             "return caches.open('perflab-v1').then(c => Promise.all(['worker/single/worker_bg.wasm', 'worker/single/bootstrap.js'].map(f => c.match('/perflab/' + f)))).then(found => found.map(r => r !== undefined && r.ok))",
             json!([true, true]),
             Duration::from_secs(60),
+        )
+        .await;
+
+    // The footer links the API documentation, built with the site.
+    page.browser()
+        .js("document.querySelector('[data-testid=\"docs-kernels\"]').click(); return true;")
+        .await;
+    page.browser()
+        .wait_until(
+            "return [location.pathname, document.title.startsWith('kernels')]",
+            json!(["/perflab/doc/kernels/index.html", true]),
+            Duration::from_secs(30),
         )
         .await;
     page.close().await;

@@ -164,6 +164,11 @@ fn post_build() -> Result {
     run(cargo()
         .args(["run", "-q", "-p", "exercises", "--bin", "publish", "--"])
         .arg(&staging))?;
+    // The API documentation of the kernels and the exercises, linked from
+    // the page's footer; left out of `precache.json` (the site works
+    // offline without it).
+    run(cargo().args(["doc", "-q", "--no-deps", "-p", "kernels", "-p", "exercises"]))?;
+    copy_folder(&root().join("target/doc"), &staging.join(DOCS))?;
     let files = precache_list(&staging)?;
     // Rust's quoting of a plain path is also JSON's.
     let quoted: Vec<String> = files.iter().map(|file| format!("{file:?}")).collect();
@@ -177,10 +182,29 @@ fn post_build() -> Result {
 /// The folder of the files exercises publish (`Runner::published`).
 const PUBLISHED: &str = "files";
 
+/// The folder of the API documentation (rustdoc).
+const DOCS: &str = "doc";
+
+/// Copies the folder `from` into `to`, recursively.
+fn copy_folder(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_folder(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// What the service worker fetches into its cache when it activates, so a
 /// visited site works offline with either worker build: every file of the
 /// site, relative to its root, and the root itself. The exercises' published
-/// files are left out: they stand for a remote store, read on demand.
+/// files are left out (they stand for a remote store, read on demand), and
+/// so is the API documentation.
 fn precache_list(staging: &Path) -> Result<Vec<String>> {
     let mut files = vec!["./".to_string()];
     let mut folders = vec![staging.to_path_buf()];
@@ -192,7 +216,7 @@ fn precache_list(staging: &Path) -> Result<Vec<String>> {
             let relative = path.strip_prefix(staging).map_err(|e| e.to_string())?;
             let name = relative.to_string_lossy().replace('\\', "/");
             if path.is_dir() {
-                if name != PUBLISHED {
+                if name != PUBLISHED && name != DOCS {
                     folders.push(path);
                 }
             } else if !["_headers", "sw.js", "precache.json"].contains(&name.as_str()) {
