@@ -20,6 +20,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::wd::{self, WebDriverCompatibleCommand};
@@ -30,7 +31,15 @@ use serde_json::{Value, json};
 pub struct Site {
     /// `http://127.0.0.1:<port>`.
     pub origin: String,
-    server: Arc<tiny_http::Server>,
+    server: Server,
+}
+
+/// What serves a [`Site`].
+enum Server {
+    /// tiny_http, keeping connections alive.
+    Kept(Arc<tiny_http::Server>),
+    /// One connection per request, and a port that closes on `stop`.
+    Stoppable(Arc<AtomicBool>),
 }
 
 impl Site {
@@ -101,7 +110,48 @@ impl Site {
                 });
             }
         });
-        Site { origin, server }
+        Site {
+            origin,
+            server: Server::Kept(server),
+        }
+    }
+
+    /// Serves `PERFLAB_DIST` at the root with COOP/COEP from a server that
+    /// [`Site::stop`] can stop for good: every response closes its
+    /// connection, and stopping closes the port, so the browser's next
+    /// request is refused at once, as when the network is gone.
+    pub fn stoppable() -> Site {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let origin = format!("http://{}", listener.local_addr().expect("an address"));
+        listener.set_nonblocking(true).expect("a non-blocking socket");
+        let stopped = Arc::new(AtomicBool::new(false));
+        let stop = stopped.clone();
+        let root = dist();
+        std::thread::spawn(move || {
+            // The listener, and with it the port, is dropped when this ends.
+            while !stop.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let root = root.clone();
+                        std::thread::spawn(move || serve_one(stream, &root));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Site {
+            origin,
+            server: Server::Stoppable(stopped),
+        }
+    }
+
+    /// Stops serving: the port closes within milliseconds.
+    pub fn stop(&self) {
+        match &self.server {
+            Server::Kept(server) => server.unblock(),
+            Server::Stoppable(stopped) => stopped.store(true, Ordering::SeqCst),
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 
     /// The absolute URL of `path` (which starts with `/`).
@@ -112,15 +162,44 @@ impl Site {
 
 impl Drop for Site {
     fn drop(&mut self) {
-        self.server.unblock();
+        match &self.server {
+            Server::Kept(server) => server.unblock(),
+            Server::Stoppable(stopped) => stopped.store(true, Ordering::SeqCst),
+        }
     }
 }
 
-fn respond(
-    root: &Path,
-    url: &str,
-    isolated: bool,
-) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+/// Answers one request on `stream` as the isolated dev server does, then
+/// closes the connection.
+fn serve_one(mut stream: std::net::TcpStream, root: &Path) {
+    use std::io::{Read, Write};
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 65536 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let url = head.split(' ').nth(1).unwrap_or("/");
+    let (body, content_type) = file_for(root, url);
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n\
+         Connection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(&body);
+    let _ = stream.write_all(&response);
+}
+
+/// The file `url` names under `root` (or `index.html`, as the dev server
+/// falls back), and its content type.
+fn file_for(root: &Path, url: &str) -> (Vec<u8>, &'static str) {
     let path = url
         .split(['?', '#'])
         .next()
@@ -139,6 +218,15 @@ fn respond(
         Some("json") => "application/json",
         _ => "application/octet-stream",
     };
+    (body, content_type)
+}
+
+fn respond(
+    root: &Path,
+    url: &str,
+    isolated: bool,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let (body, content_type) = file_for(root, url);
     let mut response =
         tiny_http::Response::from_data(body).with_header(header("Content-Type", content_type));
     if isolated {

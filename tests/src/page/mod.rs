@@ -64,6 +64,11 @@ impl Page {
         self.site.url(path)
     }
 
+    /// The site the page is served from.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
     // --- Going places -----------------------------------------------------
 
     /// Opens `path` on the site and waits for the app's header.
