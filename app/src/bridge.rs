@@ -3,13 +3,20 @@
 //! messages, and cancels a run by terminating the worker and starting a
 //! fresh one (a busy worker cannot read a "stop" message; see Squoosh's
 //! worker bridge for the same design).
+//!
+//! It also ends a worker that cannot say it failed: a panic on a thread of
+//! the worker's pool arrives on a `BroadcastChannel` named after the
+//! worker (the pool thread cannot reach the page otherwise), and a run
+//! that stops reporting for longer than its budget allows is ended by a
+//! watchdog.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use exercises::params::ParamValue;
 use exercises::protocol::{FromWorker, ToWorker};
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, File, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{BroadcastChannel, ErrorEvent, File, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 /// What the worker reports.
 #[derive(Debug)]
@@ -17,7 +24,8 @@ pub enum BridgeEvent {
     /// A message from the worker.
     Message(FromWorker),
     /// The worker stopped: it failed to load, or a kernel aborted it (a
-    /// panic or running out of memory). A fresh worker has been started.
+    /// panic, a trap or running out of memory), or it stopped reporting
+    /// and the watchdog ended it. A fresh worker has been started.
     Crashed(String),
 }
 
@@ -28,7 +36,12 @@ pub struct WorkerBridge(Rc<RefCell<State>>);
 struct State {
     url: String,
     worker: Option<Worker>,
+    /// Where the worker's pool threads report a panic.
+    faults: Option<BroadcastChannel>,
     ready: bool,
+    /// While a request runs: when the worker was last heard from, and how
+    /// long a silence the request allows (`silence_limit_ms`).
+    watched: Option<(f64, f64)>,
     pending: Option<(ToWorker, Option<File>)>,
     on_event: Rc<dyn Fn(BridgeEvent)>,
     // Kept alive as long as the worker they are attached to.
@@ -44,20 +57,54 @@ impl WorkerBridge {
         let bridge = WorkerBridge(Rc::new(RefCell::new(State {
             url,
             worker: None,
+            faults: None,
             ready: false,
+            watched: None,
             pending: None,
             on_event: Rc::new(on_event),
             closures: Vec::new(),
             retired: Vec::new(),
         })));
         bridge.spawn();
+        bridge.watch();
         bridge
+    }
+
+    /// Checks once a second that a running request's worker still speaks.
+    fn watch(&self) {
+        let weak = Rc::downgrade(&self.0);
+        let tick = Closure::<dyn FnMut()>::new(move || {
+            let Some(state) = weak.upgrade() else { return };
+            let Some((heard, limit)) = state.borrow().watched else { return };
+            let silent = now_ms() - heard;
+            if silent > limit {
+                let bridge = WorkerBridge(state.clone());
+                bridge.restart();
+                let on_event = state.borrow().on_event.clone();
+                on_event(BridgeEvent::Crashed(format!(
+                    "the worker stopped reporting: nothing for {:.0} s, more than this run's budget allows \
+                     ({:.0} s); it was ended and a fresh worker was started (a kernel that never returns, \
+                     or a thread of its pool that died; if one call is really that slow, raise budget_ms)",
+                    silent / 1000.0,
+                    limit / 1000.0
+                )));
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                1000,
+            );
+        }
+        // The page keeps one bridge for its life: the tick lives as long.
+        tick.forget();
     }
 
     /// Sends a request, with the local file the learner picked if any, as
     /// soon as the worker is ready.
     pub fn send(&self, request: ToWorker, file: Option<File>) {
         let mut state = self.0.borrow_mut();
+        state.watched = Some((now_ms(), silence_limit_ms(&request)));
         match (&state.worker, state.ready) {
             (Some(worker), true) => post(worker, &request, file.as_ref()),
             _ => state.pending = Some((request, file)),
@@ -87,6 +134,11 @@ impl WorkerBridge {
             worker.set_onerror(None);
             worker.terminate();
         }
+        if let Some(faults) = state.faults.take() {
+            faults.set_onmessage(None);
+            faults.close();
+        }
+        state.watched = None;
         state.retired = std::mem::take(&mut state.closures);
         state.ready = false;
         state.pending = None;
@@ -95,6 +147,9 @@ impl WorkerBridge {
     fn spawn(&self) {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
+        // A name of its own: the channel its pool threads report panics on.
+        let name = format!("perflab-worker-{:016x}", (js_sys::Math::random() * 2f64.powi(53)) as u64);
+        options.set_name(&name);
         let url = self.0.borrow().url.clone();
         let worker = match Worker::new_with_options(&url, &options) {
             Ok(worker) => worker,
@@ -120,6 +175,14 @@ impl WorkerBridge {
                     message: format!("unreadable message from the worker: {error}"),
                 },
             };
+            {
+                let mut state = state.borrow_mut();
+                state.watched = match (&message, state.watched) {
+                    (FromWorker::Done | FromWorker::Failed { .. }, _) => None,
+                    (_, Some((_, limit))) => Some((now_ms(), limit)),
+                    (_, None) => None,
+                };
+            }
             if matches!(message, FromWorker::Ready(_)) {
                 let mut state = state.borrow_mut();
                 state.ready = true;
@@ -149,12 +212,33 @@ impl WorkerBridge {
             };
             on_event(BridgeEvent::Crashed(detail));
         });
+        let weak = Rc::downgrade(&self.0);
+        let on_fault = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(state) = weak.upgrade() else { return };
+            let data = event
+                .unchecked_into::<MessageEvent>()
+                .data()
+                .as_string()
+                .unwrap_or_default();
+            let detail = match serde_json::from_str::<FromWorker>(&data) {
+                Ok(FromWorker::Failed { message }) => message,
+                _ => "a thread of the worker's pool failed".into(),
+            };
+            WorkerBridge(state.clone()).restart();
+            let on_event = state.borrow().on_event.clone();
+            on_event(BridgeEvent::Crashed(detail));
+        });
+        let faults = BroadcastChannel::new(&name).ok();
+        if let Some(faults) = &faults {
+            faults.set_onmessage(Some(on_fault.as_ref().unchecked_ref()));
+        }
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let mut state = self.0.borrow_mut();
         state.worker = Some(worker);
+        state.faults = faults;
         state.ready = false;
-        state.closures = vec![on_message, on_error];
+        state.closures = vec![on_message, on_error, on_fault];
     }
 }
 
@@ -173,4 +257,28 @@ fn post(worker: &Worker, request: &ToWorker, file: Option<&File>) {
     if let Err(error) = worker.post_message(&message) {
         web_sys::console::error_1(&error);
     }
+}
+
+/// The page's clock, in milliseconds.
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or(0.0, |performance| performance.now())
+}
+
+/// How long a request may go without a word from the worker: one
+/// measurement takes about `budget_ms`, and a single call may take
+/// several budgets before the harness can predict it; plus 15 s for
+/// starting up, compiling shaders and checking.
+fn silence_limit_ms(request: &ToWorker) -> f64 {
+    let values = match request {
+        ToWorker::Run { values, .. } | ToWorker::Equivalence { values, .. } => Some(values),
+        ToWorker::Fault(_) => None,
+    };
+    let budget_ms = match values.and_then(|values| values.0.get("budget_ms")) {
+        Some(ParamValue::Int(budget)) => *budget as f64,
+        Some(_) => 2000.0,
+        None => 0.0,
+    };
+    15_000.0 + 5.0 * budget_ms
 }

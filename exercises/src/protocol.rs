@@ -28,6 +28,38 @@ pub enum ToWorker {
         /// How many seeds.
         seeds: u32,
     },
+    /// Fail on purpose, as a broken kernel would, to test that the page
+    /// recovers: the page sends it instead of a run when its address ends
+    /// in `#fault=<name>` (`Fault::named`).
+    Fault(Fault),
+}
+
+/// A failure the worker injects on request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Fault {
+    /// A panic on the worker's own thread.
+    Panic,
+    /// A panic on a thread of the rayon pool (in the single build, the
+    /// pool is the worker's thread).
+    PoolPanic,
+    /// A WebAssembly trap (`unreachable`), not a panic.
+    Trap,
+    /// A kernel that never returns: the page's watchdog must end it.
+    Hang,
+}
+
+impl Fault {
+    /// The fault named `name` in the page's address (`panic`,
+    /// `pool-panic`, `trap`, `hang`).
+    pub fn named(name: &str) -> Option<Fault> {
+        match name {
+            "panic" => Some(Fault::Panic),
+            "pool-panic" => Some(Fault::PoolPanic),
+            "trap" => Some(Fault::Trap),
+            "hang" => Some(Fault::Hang),
+            _ => None,
+        }
+    }
 }
 
 /// From the worker to the app.

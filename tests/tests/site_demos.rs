@@ -274,7 +274,7 @@ async fn streaming_sums_without_a_list_and_streams_a_damaged_csv_in_bounded_memo
 
     page.open_exercise(
         "csv_stream",
-        "rows=1000,200000&bad_every=100&budget_ms=2000",
+        "rows=1000,200000&bad_every=100&budget_ms=5000",
     )
     .await;
     page.run().await;

@@ -58,3 +58,81 @@ async fn running_out_of_memory_stops_the_worker_not_the_page() {
     assert!(naive.starts_with("3 rows, 6 malformed"), "{naive}");
     page.close().await;
 }
+
+/// Waits until the page's worker has said it is ready (its pool size is
+/// in the status panel).
+async fn wait_for_worker(page: &Page) {
+    page.browser()
+        .wait_until(
+            "return document.querySelector('[data-testid=capabilities]')?.dataset.poolThreads != null",
+            serde_json::Value::Bool(true),
+            Duration::from_secs(30),
+        )
+        .await;
+}
+
+/// Clicks Run and returns how long, on the page's clock, the status took
+/// to reach `error`, and the status then.
+async fn run_until_error(page: &Page, timeout: Duration) -> (f64, String) {
+    page.js(
+        "const status = document.querySelector('[data-testid=status]');
+         window.__ended = null;
+         new MutationObserver((_, observer) => {
+             if (status.dataset.state === 'error') { window.__ended = performance.now(); observer.disconnect(); }
+         }).observe(status, { attributes: true });
+         window.__started = performance.now();
+         document.querySelector('[data-testid=run]').click();
+         return true;",
+    )
+    .await;
+    page.browser()
+        .wait_until(
+            "return window.__ended !== null",
+            serde_json::Value::Bool(true),
+            timeout,
+        )
+        .await;
+    let ms = page.js("return window.__ended - window.__started").await;
+    (ms.as_f64().unwrap_or(f64::NAN), page.status_text().await)
+}
+
+#[tokio::test]
+async fn injected_faults_end_the_run_with_their_message_and_the_next_run_is_correct() {
+    let page = Page::isolated().await;
+    let query = "sizes=100,1000&budget_ms=300";
+    for (fault, said) in [
+        ("panic", "injected fault: a panic on the worker's thread"),
+        ("pool-panic", "injected fault: a panic on a pool thread"),
+        ("trap", "unreachable"),
+    ] {
+        page.open(&format!("/exercises/duplicates?{query}#fault={fault}"))
+            .await;
+        wait_for_worker(&page).await;
+        let (ms, status) = run_until_error(&page, Duration::from_secs(10)).await;
+        assert!(status.contains(said), "{fault}: {status}");
+        assert!(ms < 1000.0, "{fault}: the error took {ms:.0} ms");
+        // The page goes on: the same page, without the fault, runs right.
+        page.js("history.replaceState(null, '', location.pathname + location.search); return true;")
+            .await;
+        page.run().await;
+        page.wait_state("done", Duration::from_secs(120)).await;
+        for variant in variant_names("duplicates") {
+            assert_eq!(page.checked(variant).await, "[1, 3, 5]", "{fault}: {variant}");
+        }
+    }
+    // A kernel that never returns says nothing: the watchdog ends it.
+    page.open(&format!("/exercises/duplicates?{query}#fault=hang")).await;
+    wait_for_worker(&page).await;
+    let (ms, status) = run_until_error(&page, Duration::from_secs(40)).await;
+    assert!(status.contains("the worker stopped reporting"), "{status}");
+    assert!((14_000.0..25_000.0).contains(&ms), "the watchdog took {ms:.0} ms");
+    page.js("history.replaceState(null, '', location.pathname + location.search); return true;")
+        .await;
+    page.run().await;
+    page.wait_state("done", Duration::from_secs(120)).await;
+    assert_eq!(
+        page.result_rows().await.len(),
+        2 * variant_names("duplicates").len()
+    );
+    page.close().await;
+}

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use exercises::analysis::{per_call_point, predict_ns};
 use exercises::params::{self, FromValues, ParamValues};
 use exercises::protocol::{
+    Fault,
     FromWorker, Measurement, MemorySteps, Skip, ToWorker,
 };
 use exercises::runner::{Host, Workload};
@@ -162,6 +163,7 @@ pub fn request_with_seeds(text: &str) -> Result<(&'static Exercise, ParamValues,
     let (exercise, values, seeds) = match request {
         ToWorker::Run { exercise, values } => (exercise, values, None),
         ToWorker::Equivalence { exercise, values, seeds } => (exercise, values, Some(seeds.clamp(1, MAX_SEEDS))),
+        ToWorker::Fault(fault) => inject(fault),
     };
     let exercise =
         find(&exercise).ok_or_else(|| failed(format!("no exercise named {exercise:?}")))?;
@@ -171,6 +173,25 @@ pub fn request_with_seeds(text: &str) -> Result<(&'static Exercise, ParamValues,
     })?;
     // An exercise in sections runs the section its parameters name.
     Ok((exercise.section(&values), values, seeds))
+}
+
+/// Fails as `fault` says, as a broken kernel would; never returns.
+fn inject(fault: Fault) -> ! {
+    match fault {
+        Fault::Panic => panic!("injected fault: a panic on the worker's thread"),
+        Fault::PoolPanic => {
+            // Called from outside the pool, `join` runs on a pool thread.
+            rayon::join(|| panic!("injected fault: a panic on a pool thread"), || ());
+            unreachable!("the pool thread panicked")
+        }
+        #[cfg(target_arch = "wasm32")]
+        Fault::Trap => core::arch::wasm32::unreachable(),
+        #[cfg(not(target_arch = "wasm32"))]
+        Fault::Trap => std::process::abort(),
+        Fault::Hang => loop {
+            std::hint::black_box(());
+        },
+    }
 }
 
 /// Checks, then times, every variant of `exercise`, and posts `Done`.

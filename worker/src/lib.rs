@@ -78,6 +78,7 @@ pub const BUILD: &str = if cfg!(target_feature = "atomics") {
 #[wasm_bindgen]
 pub fn start_worker(module_load_ms: f64) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = FAULT_CHANNEL.set(scope.name());
     install_panic_hook();
     let mut clock = PerformanceClock::new();
     let resolution_ns = harness::timer_resolution_ns(&mut clock);
@@ -180,21 +181,28 @@ thread_local! {
     static PAGE_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// The name the page gave this worker, which is also the name of the
+/// `BroadcastChannel` the page listens on for panics on pool threads.
+static FAULT_CHANNEL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// A panic in a kernel aborts the wasm instance; before it does, tell the
 /// page what happened so it can report it and start a fresh worker. The
 /// scope is looked up, not captured: JavaScript objects are not `Send`.
+/// A pool thread cannot post to the page (its messages go to the worker's
+/// thread, which is blocked waiting for it), so it broadcasts on the
+/// channel the page named.
 fn install_panic_hook() {
     PAGE_THREAD.with(|flag| flag.set(true));
     std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&format!("worker panicked: {info}").into());
+        let message = format!("a kernel panicked: {info}");
         if PAGE_THREAD.with(|flag| flag.get()) {
             let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-            post(
-                &scope,
-                &FromWorker::Failed {
-                    message: format!("a kernel panicked: {info}"),
-                },
-            );
+            post(&scope, &FromWorker::Failed { message });
+        } else if let Some(name) = FAULT_CHANNEL.get().filter(|name| !name.is_empty())
+            && let Ok(channel) = web_sys::BroadcastChannel::new(name)
+        {
+            let _ = channel.post_message(&FromWorker::Failed { message }.to_json().into());
         }
     }));
 }

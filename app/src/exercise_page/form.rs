@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use exercises::Exercise;
 use exercises::params::{self, ParamError, ParamValues};
-use exercises::protocol::ToWorker;
+use exercises::protocol::{Fault, ToWorker};
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -49,6 +49,12 @@ pub(super) fn query_of(exercise: &'static Exercise, raw: &BTreeMap<String, Strin
 /// The request that starts a run: the exercise and the values the form
 /// parsed, sent as they are. The one place the run request is built.
 pub(super) fn run_request(exercise: &'static Exercise, values: ParamValues, seeds: Option<u32>) -> ToWorker {
+    // `#fault=<name>` at the end of the address: a failure on purpose
+    // instead of the run, to see (and test) that the page recovers.
+    let hash = window().location().hash().unwrap_or_default();
+    if let Some(fault) = hash.strip_prefix("#fault=").and_then(Fault::named) {
+        return ToWorker::Fault(fault);
+    }
     match seeds {
         None => ToWorker::Run {
             exercise: exercise.id.into(),
@@ -105,8 +111,11 @@ pub(super) fn sync_url(exercise: &'static Exercise, raw: RwSignal<BTreeMap<Strin
     Effect::new(move |_| {
         let query = query_of(exercise, &raw.read());
         let path = window().location().pathname().unwrap_or_default();
+        // A fault asked for in the address stays there (see `run_request`).
+        let hash = window().location().hash().unwrap_or_default();
+        let kept = if hash.starts_with("#fault=") { hash.as_str() } else { "" };
         let _ = window().history().map(|history| {
-            history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?{query}")))
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}?{query}{kept}")))
         });
     });
 }
