@@ -54,6 +54,14 @@ impl Site {
         Site::start(move |url| respond(&root, url, isolated))
     }
 
+    /// Serves `PERFLAB_DIST` at the root without the isolation headers and
+    /// without its service worker (which would add them): a browser gets
+    /// no SharedArrayBuffer there, and the page runs the single build.
+    /// One connection per request, as [`Site::stoppable`].
+    pub fn not_isolated() -> Site {
+        Site::one_per_connection(false)
+    }
+
     /// Serves `PERFLAB_DIST_PAGES` (built for `/perflab/`) the way GitHub
     /// Pages serves a project site: under the sub-path, without any custom
     /// headers, and unknown paths get `404.html` with status 404.
@@ -119,8 +127,16 @@ impl Site {
     /// Serves `PERFLAB_DIST` at the root with COOP/COEP from a server that
     /// [`Site::stop`] can stop for good: every response closes its
     /// connection, and stopping closes the port, so the browser's next
-    /// request is refused at once, as when the network is gone.
+    /// request is refused at once, as when the network is gone. Firefox
+    /// needs it too: its page loads never finish against tiny_http's
+    /// kept-alive connections.
     pub fn stoppable() -> Site {
+        Site::one_per_connection(true)
+    }
+
+    /// A server that answers one request per connection; `isolated` adds
+    /// COOP/COEP, and without it the service worker is not served.
+    fn one_per_connection(isolated: bool) -> Site {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let origin = format!("http://{}", listener.local_addr().expect("an address"));
         listener.set_nonblocking(true).expect("a non-blocking socket");
@@ -133,7 +149,7 @@ impl Site {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         let root = root.clone();
-                        std::thread::spawn(move || serve_one(stream, &root));
+                        std::thread::spawn(move || serve_one(stream, &root, isolated));
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
@@ -169,9 +185,10 @@ impl Drop for Site {
     }
 }
 
-/// Answers one request on `stream` as the isolated dev server does, then
-/// closes the connection.
-fn serve_one(mut stream: std::net::TcpStream, root: &Path) {
+/// Answers one request on `stream` as the dev server does (with COOP/COEP
+/// if `isolated`; else without the service worker), then closes the
+/// connection.
+fn serve_one(mut stream: std::net::TcpStream, root: &Path, isolated: bool) {
     use std::io::{Read, Write};
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
@@ -185,10 +202,18 @@ fn serve_one(mut stream: std::net::TcpStream, root: &Path) {
     }
     let head = String::from_utf8_lossy(&head);
     let url = head.split(' ').nth(1).unwrap_or("/");
-    let (body, content_type) = file_for(root, url);
+    let (status, (body, content_type)) = if !isolated && url.starts_with("/sw.js") {
+        ("404 Not Found", (b"not found".to_vec(), "text/plain"))
+    } else {
+        ("200 OK", file_for(root, url))
+    };
+    let isolation = if isolated {
+        "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n"
+    } else {
+        ""
+    };
     let mut response = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n\
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{isolation}\
          Connection: close\r\n\r\n",
         body.len()
     )
@@ -287,11 +312,14 @@ fn dist_of(variable: &str, default: &str) -> PathBuf {
     dist
 }
 
-/// A headless Chromium session; ChromeDriver is stopped on drop.
+/// A headless browser session (Chromium through ChromeDriver, or Firefox
+/// through geckodriver); the driver is stopped on drop.
 pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
     driver: Child,
+    /// Whether it is Firefox, whose WebDriver has no console log.
+    firefox: bool,
 }
 
 impl Browser {
@@ -346,6 +374,54 @@ impl Browser {
         let mut capabilities = wd::Capabilities::new();
         capabilities.insert("goog:chromeOptions".into(), options);
         capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+        Browser::connect(driver, port, capabilities, false).await
+    }
+
+    /// Starts geckodriver and a fresh headless Firefox (`GECKODRIVER` and
+    /// `FIREFOX` name them; `cargo xtask test` installs both).
+    pub async fn firefox() -> Browser {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let geckodriver = std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into());
+        let driver = std::os::unix::process::CommandExt::process_group(
+            Command::new(geckodriver)
+                .args(["--port", &port.to_string(), "--log", "error"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+            0,
+        )
+        .spawn()
+        .expect("geckodriver starts");
+        // A fresh profile that asks nothing of the network.
+        let mut options = json!({
+            "args": ["-headless", "--width=1280", "--height=1000"],
+            "prefs": {
+                "app.update.disabledForTesting": true,
+                "browser.shell.checkDefaultBrowser": false,
+                "datareporting.policy.dataSubmissionEnabled": false,
+                "network.captive-portal-service.enabled": false,
+                "network.connectivity-service.enabled": false,
+                "toolkit.telemetry.enabled": false,
+            },
+        });
+        if let Ok(binary) = std::env::var("FIREFOX") {
+            options["binary"] = binary.into();
+        }
+        let mut capabilities = wd::Capabilities::new();
+        capabilities.insert("moz:firefoxOptions".into(), options);
+        Browser::connect(driver, port, capabilities, true).await
+    }
+
+    /// A session with the driver listening on `port`, retried while it
+    /// starts (30 s at most).
+    async fn connect(
+        driver: Child,
+        port: u16,
+        capabilities: wd::Capabilities,
+        firefox: bool,
+    ) -> Browser {
         let started = Instant::now();
         loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -362,13 +438,17 @@ impl Browser {
                         None,
                     );
                     client.update_timeouts(timeouts).await.expect("timeouts");
-                    return Browser { client, driver };
+                    return Browser {
+                        client,
+                        driver,
+                        firefox,
+                    };
                 }
                 Err(error) if started.elapsed() < Duration::from_secs(30) => {
                     let _ = error;
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
-                Err(error) => panic!("no ChromeDriver session: {error}"),
+                Err(error) => panic!("no WebDriver session: {error}"),
             }
         }
     }
@@ -470,8 +550,12 @@ impl Browser {
             .unwrap_or_else(|error| panic!("{script}: {error}"))
     }
 
-    /// Console messages of level SEVERE since the last call.
+    /// Console messages of level SEVERE since the last call (always none
+    /// in Firefox: its WebDriver has no log endpoint).
     pub async fn console_errors(&self) -> Vec<String> {
+        if self.firefox {
+            return Vec::new();
+        }
         let logs = self
             .client
             .issue_cmd(BrowserLog)

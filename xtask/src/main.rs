@@ -402,6 +402,8 @@ fn test() -> Result {
             .env("PERFLAB_DIST", root().join("dist"))
             .env("PERFLAB_DIST_PAGES", root().join("target/dist-pages"))
             .env("AXE_CORE", &tools.axe_core)
+            .env("FIREFOX", &tools.firefox)
+            .env("GECKODRIVER", &tools.geckodriver)
             .env("CHROMEDRIVER", &tools.chromedriver)
             .env("CHROMIUM", &tools.chromium),
     )?;

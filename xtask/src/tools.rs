@@ -22,6 +22,8 @@ pub const BINARYEN_VERSION: &str = "132";
 /// axe-core from npm: the accessibility rules the end-to-end tests run on
 /// every page.
 pub const AXE_CORE_VERSION: &str = "4.14.1";
+/// geckodriver from crates.io, for the Firefox ESR end-to-end tests.
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// Where the installed tools are.
 pub struct Tools {
@@ -33,6 +35,10 @@ pub struct Tools {
     pub chromedriver: PathBuf,
     /// axe-core's script, `axe.min.js` (for tests).
     pub axe_core: PathBuf,
+    /// Firefox ESR (for tests).
+    pub firefox: PathBuf,
+    /// geckodriver (for tests).
+    pub geckodriver: PathBuf,
 }
 
 impl Tools {
@@ -56,8 +62,9 @@ fn version_of(program: &str, args: &[&str]) -> Option<String> {
         .then(|| text.lines().next().unwrap_or_default().trim().to_string())
 }
 
-/// Makes sure every tool is installed; with `browser`, Chromium and
-/// ChromeDriver too.
+/// Makes sure every tool is installed; with `browser`, the browsers and
+/// their drivers too (Chromium and ChromeDriver, Firefox ESR and
+/// geckodriver) and axe-core.
 pub fn ensure(browser: bool) -> Result<Tools> {
     // SQLite's C source, compiled for wasm32 by the results worker's build
     // (`sqlite-wasm-rs`): clang, and LLVM's archiver.
@@ -129,7 +136,19 @@ pub fn ensure(browser: bool) -> Result<Tools> {
         ensure_debian_packages(&[
             ("chromium", "chromium"),
             ("chromedriver", "chromium-driver"),
+            ("firefox-esr", "firefox-esr"),
         ])?;
+        let wanted = format!("geckodriver {GECKODRIVER_VERSION}");
+        if !version_of("geckodriver", &["--version"]).is_some_and(|v| v.starts_with(&wanted)) {
+            run(cargo().args([
+                "install",
+                "--force",
+                "--locked",
+                "geckodriver",
+                "--version",
+                GECKODRIVER_VERSION,
+            ]))?;
+        }
         let installed = std::fs::read_to_string(axe_core.join("package.json")).unwrap_or_default();
         if !installed.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")) {
             ensure_debian_packages(&[("npm", "npm")])?;
@@ -144,6 +163,8 @@ pub fn ensure(browser: bool) -> Result<Tools> {
         chromium: which("chromium").unwrap_or_default(),
         chromedriver: which("chromedriver").unwrap_or_default(),
         axe_core: axe_core.join("axe.min.js"),
+        firefox: which("firefox-esr").unwrap_or_default(),
+        geckodriver: which("geckodriver").unwrap_or_default(),
     })
 }
 

@@ -11,6 +11,7 @@
 mod history;
 mod reads;
 mod records;
+mod smoke;
 
 pub use history::{CompareRow, HistoryRow};
 pub use records::{
