@@ -136,7 +136,7 @@ async fn mangled_links_to_every_exercise_get_inline_errors_by_field_and_never_an
                 let value = MANGLED[(next(&mut state) % MANGLED.len() as u64) as usize];
                 pairs.push(format!("{name}={value}"));
                 // A repeated key: the last one counts, on the page and here.
-                if next(&mut state) % 4 == 0 {
+                if next(&mut state).is_multiple_of(4) {
                     pairs.push(format!("{name}={}", MANGLED[(next(&mut state) % 8) as usize]));
                 }
             }
