@@ -282,6 +282,9 @@ pub struct Diagnostic {
     pub kind: &'static str,
     /// What was seen and what it means, in a sentence.
     pub message: String,
+    /// How bad, against others of its kind (larger is worse): the rows of
+    /// a kind are listed worst first.
+    pub severity: f64,
 }
 
 /// What the environment was like during a run.
@@ -302,7 +305,7 @@ pub fn diagnose(
     environment: Environment,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let mut add = |kind, message: String| found.push(Diagnostic { kind, message });
+    let mut add = |kind, message: String, severity: f64| found.push(Diagnostic { kind, message, severity });
     if environment.timer_resolution_ns > 20_000.0 {
         add(
             "coarse-timer",
@@ -311,6 +314,7 @@ pub fn diagnose(
              performance.now(). Samples are made long to compensate, but short kernels get fewer of them.",
                 format_ns(environment.timer_resolution_ns)
             ),
+            1.0,
         );
     }
     if environment.hidden_during_run {
@@ -319,6 +323,7 @@ pub fn diagnose(
             "The tab was hidden during the run: browsers slow down background tabs, so \
              some samples may be too slow. Run again with the tab visible."
                 .into(),
+            1.0,
         );
     }
     for m in measurements {
@@ -338,6 +343,8 @@ pub fn diagnose(
                     "{at}: most samples read the same few timer values, so the timer, not the kernel, \
                  decides the numbers. Raise the sizes or the budget."
                 ),
+                // The fewer distinct readings, the worse.
+                1.0 - distinct.len() as f64 / m.times_ns.len().max(1) as f64,
             );
         }
     }
@@ -347,6 +354,7 @@ pub fn diagnose(
             .iter()
             .any(|row| row.variant == m.variant && row.size == m.size)
         {
+            let usable = m.times_ns.iter().filter(|t| t.is_finite() && **t > 0.0).count();
             add(
                 "too-few-samples",
                 format!(
@@ -354,11 +362,9 @@ pub fn diagnose(
                  out of the table. Raise the budget.",
                     m.variant,
                     m.size,
-                    m.times_ns
-                        .iter()
-                        .filter(|t| t.is_finite() && **t > 0.0)
-                        .count()
+                    usable
                 ),
+                1.0 / (usable + 1) as f64,
             );
         }
     }
@@ -376,6 +382,8 @@ pub fn diagnose(
                  was running. The interval is wide for a reason; run again for a cleaner figure.",
                     row.summary.count
                 ),
+                // The fit's shortfall plus the share of severe outliers.
+                (1.0 - row.r2.unwrap_or(1.0)) + severe as f64 / row.summary.count.max(1) as f64,
             );
         }
         if row.per_call.point <= 2.0 * environment.empty_kernel_ns.max(0.5) {
@@ -386,6 +394,7 @@ pub fn diagnose(
                  the work. Make sure the result is used (black_box).",
                     format_ns(row.per_call.point)
                 ),
+                environment.empty_kernel_ns.max(0.5) / row.per_call.point.max(1e-3),
             );
         }
         if row.first_call_ns > 10.0 * row.per_call.point
@@ -399,6 +408,7 @@ pub fn diagnose(
                     format_ns(row.first_call_ns),
                     row.first_call_ns / row.per_call.point
                 ),
+                row.first_call_ns / row.per_call.point,
             );
         }
     }
@@ -420,8 +430,20 @@ pub struct DiagnosticGroup {
 
 /// Groups `diagnostics` by kind, in the order each kind first appears:
 /// thirteen "the samples disagree" sentences read as one line naming
-/// thirteen rows.
-pub fn group(diagnostics: Vec<Diagnostic>) -> Vec<DiagnosticGroup> {
+/// thirteen rows, worst first.
+pub fn group(mut diagnostics: Vec<Diagnostic>) -> Vec<DiagnosticGroup> {
+    let kinds: Vec<&'static str> = diagnostics.iter().fold(Vec::new(), |mut kinds, d| {
+        if !kinds.contains(&d.kind) {
+            kinds.push(d.kind);
+        }
+        kinds
+    });
+    // Kinds in order of first appearance; within a kind, worst first
+    // (a stable sort keeps equal ones in measurement order).
+    diagnostics.sort_by(|a, b| {
+        let kind = |d: &Diagnostic| kinds.iter().position(|k| *k == d.kind);
+        kind(a).cmp(&kind(b)).then(b.severity.total_cmp(&a.severity))
+    });
     let mut groups: Vec<DiagnosticGroup> = Vec::new();
     for d in diagnostics {
         match groups.iter_mut().find(|g| g.kind == d.kind) {
@@ -437,7 +459,7 @@ pub fn group(diagnostics: Vec<Diagnostic>) -> Vec<DiagnosticGroup> {
                 // before the first colon, the sentence after it.
                 let rows: Vec<&str> = many.iter().map(|m| m.split_once(": ").map_or(m.as_str(), |(at, _)| at)).collect();
                 let sentence = many[0].split_once(": ").map_or(many[0].as_str(), |(_, rest)| rest);
-                format!("{} rows ({}). The first: {sentence}", many.len(), rows.join(", "))
+                format!("{} rows ({}). The worst: {sentence}", many.len(), rows.join(", "))
             }
         };
     }

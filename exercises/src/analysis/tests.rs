@@ -234,18 +234,19 @@ fn durations_read_well() {
 
 #[test]
 fn diagnostics_of_one_kind_read_as_one_line_naming_their_rows() {
-    let d = |kind, message: &str| Diagnostic { kind, message: message.to_string() };
+    let d = |kind, message: &str, severity| Diagnostic { kind, message: message.to_string(), severity };
     let groups = group(vec![
-        d("noisy", "naive at n = 100: the samples disagree (R² = 0.89): run again."),
-        d("slow-first-call", "sort at n = 10: the first call took 2 ms."),
-        d("noisy", "sort at n = 1000: the samples disagree (R² = 0.95): run again."),
-        d("noisy", "naive at n = 1000: the samples disagree (R² = 0.97): run again."),
+        d("noisy", "sort at n = 1000: the samples disagree (R² = 0.95): run again.", 0.05),
+        d("slow-first-call", "sort at n = 10: the first call took 2 ms.", 40.0),
+        d("noisy", "naive at n = 100: the samples disagree (R² = 0.89): run again.", 0.11),
+        d("noisy", "naive at n = 1000: the samples disagree (R² = 0.97): run again.", 0.03),
     ]);
     assert_eq!(groups.len(), 2, "{groups:?}");
     assert_eq!((groups[0].kind, groups[0].messages.len()), ("noisy", 3));
+    // Worst first: the lowest R² leads, whatever the order measured.
     assert_eq!(
         groups[0].summary,
-        "3 rows (naive at n = 100, sort at n = 1000, naive at n = 1000). The first: the samples disagree (R² = 0.89): run again."
+        "3 rows (naive at n = 100, sort at n = 1000, naive at n = 1000). The worst: the samples disagree (R² = 0.89): run again."
     );
     assert_eq!(groups[1].summary, "sort at n = 10: the first call took 2 ms.", "one of a kind reads as it is");
 }
