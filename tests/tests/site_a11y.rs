@@ -89,3 +89,54 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_theme() {
         page.close().await;
     }
 }
+
+/// Presses and releases `key` on the keyboard, wherever the focus is.
+async fn press(page: &Page, key: fantoccini::key::Key) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key.into() })
+        .then(KeyAction::Up { value: key.into() });
+    page.browser()
+        .client
+        .perform_actions(actions)
+        .await
+        .expect("key pressed");
+}
+
+#[tokio::test]
+async fn the_keyboard_reaches_every_control_with_a_visible_focus_and_runs() {
+    let page = Page::isolated().await;
+    page.open_exercise("duplicates", "sizes=100,1000&budget_ms=300")
+        .await;
+    page.js("document.activeElement.blur(); return true;").await;
+    // Tab from the top: every stop is a control with a visible focus ring,
+    // and the fields and Run come in the page's order.
+    let mut stops = Vec::new();
+    for _ in 0..80 {
+        press(&page, fantoccini::key::Key::Tab).await;
+        let focused = page
+            .js("const e = document.activeElement;
+                 return [e.dataset.testid || e.tagName.toLowerCase(),
+                         e.matches(':focus-visible') && getComputedStyle(e).outlineStyle !== 'none'];")
+            .await;
+        let name = focused[0].as_str().unwrap_or_default().to_string();
+        assert_eq!(focused[1], true, "{name}: no visible focus");
+        let done = name == "run";
+        stops.push(name);
+        if done {
+            break;
+        }
+    }
+    assert_eq!(stops.last().map(String::as_str), Some("run"), "{stops:?}");
+    for field in ["param-sizes", "param-budget_ms"] {
+        assert!(stops.iter().any(|stop| stop == field), "{field} not reached: {stops:?}");
+    }
+    // Enter on Run runs.
+    press(&page, fantoccini::key::Key::Enter).await;
+    page.wait_state("done", std::time::Duration::from_secs(120)).await;
+    assert_eq!(
+        page.result_rows().await.len(),
+        2 * e2e::variant_names("duplicates").len()
+    );
+    page.close().await;
+}
