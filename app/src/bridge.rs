@@ -164,11 +164,7 @@ impl WorkerBridge {
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             let Some(state) = weak.upgrade() else { return };
-            let data = event
-                .unchecked_into::<MessageEvent>()
-                .data()
-                .as_string()
-                .unwrap_or_default();
+            let data = text_of(event);
             let message = match serde_json::from_str::<FromWorker>(&data) {
                 Ok(message) => message,
                 Err(error) => FromWorker::Failed {
@@ -215,11 +211,7 @@ impl WorkerBridge {
         let weak = Rc::downgrade(&self.0);
         let on_fault = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             let Some(state) = weak.upgrade() else { return };
-            let data = event
-                .unchecked_into::<MessageEvent>()
-                .data()
-                .as_string()
-                .unwrap_or_default();
+            let data = text_of(event);
             let detail = match serde_json::from_str::<FromWorker>(&data) {
                 Ok(FromWorker::Failed { message }) => message,
                 _ => "a thread of the worker's pool failed".into(),
@@ -281,4 +273,13 @@ fn silence_limit_ms(request: &ToWorker) -> f64 {
         None => 0.0,
     };
     15_000.0 + 5.0 * budget_ms
+}
+
+/// A message event's data as text (the worker and its pool send JSON text).
+fn text_of(event: web_sys::Event) -> String {
+    event
+        .unchecked_into::<MessageEvent>()
+        .data()
+        .as_string()
+        .unwrap_or_default()
 }

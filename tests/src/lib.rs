@@ -312,6 +312,14 @@ fn dist_of(variable: &str, default: &str) -> PathBuf {
     dist
 }
 
+/// A port nothing listens on now, for a WebDriver server.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
 /// A headless browser session (Chromium through ChromeDriver, or Firefox
 /// through geckodriver); the driver is stopped on drop.
 pub struct Browser {
@@ -337,10 +345,7 @@ impl Browser {
     /// Starts ChromeDriver and a fresh headless Chromium with `extra`
     /// command-line switches.
     pub async fn start_with(extra: &[&str]) -> Browser {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = free_port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         // Its own process group, which Chromium joins: a test that fails
         // midway can end the browser too, so no page of it keeps running
@@ -380,10 +385,7 @@ impl Browser {
     /// Starts geckodriver and a fresh headless Firefox (`GECKODRIVER` and
     /// `FIREFOX` name them; `cargo xtask test` installs both).
     pub async fn firefox() -> Browser {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = free_port();
         let geckodriver = std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into());
         let driver = std::os::unix::process::CommandExt::process_group(
             Command::new(geckodriver)

@@ -59,18 +59,6 @@ async fn running_out_of_memory_stops_the_worker_not_the_page() {
     page.close().await;
 }
 
-/// Waits until the page's worker has said it is ready (its pool size is
-/// in the status panel).
-async fn wait_for_worker(page: &Page) {
-    page.browser()
-        .wait_until(
-            "return document.querySelector('[data-testid=capabilities]')?.dataset.poolThreads != null",
-            serde_json::Value::Bool(true),
-            Duration::from_secs(30),
-        )
-        .await;
-}
-
 /// Clicks Run and returns how long, on the page's clock, the status took
 /// to reach `error`, and the status then.
 async fn run_until_error(page: &Page, timeout: Duration) -> (f64, String) {
@@ -107,7 +95,7 @@ async fn injected_faults_end_the_run_with_their_message_and_the_next_run_is_corr
     ] {
         page.open(&format!("/exercises/duplicates?{query}#fault={fault}"))
             .await;
-        wait_for_worker(&page).await;
+        page.wait_for_worker().await;
         let (ms, status) = run_until_error(&page, Duration::from_secs(10)).await;
         assert!(status.contains(said), "{fault}: {status}");
         assert!(ms < 1000.0, "{fault}: the error took {ms:.0} ms");
@@ -122,7 +110,7 @@ async fn injected_faults_end_the_run_with_their_message_and_the_next_run_is_corr
     }
     // A kernel that never returns says nothing: the watchdog ends it.
     page.open(&format!("/exercises/duplicates?{query}#fault=hang")).await;
-    wait_for_worker(&page).await;
+    page.wait_for_worker().await;
     let (ms, status) = run_until_error(&page, Duration::from_secs(40)).await;
     assert!(status.contains("the worker stopped reporting"), "{status}");
     assert!((14_000.0..25_000.0).contains(&ms), "the watchdog took {ms:.0} ms");

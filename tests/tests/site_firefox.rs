@@ -8,13 +8,7 @@ use e2e::{Browser, Page, Site};
 
 /// The status panel's build and pool, once the worker is ready.
 async fn build_of(page: &Page) -> (String, u64) {
-    page.browser()
-        .wait_until(
-            "return document.querySelector('[data-testid=capabilities]')?.dataset.poolThreads != null",
-            serde_json::Value::Bool(true),
-            std::time::Duration::from_secs(60),
-        )
-        .await;
+    page.wait_for_worker().await;
     let panel = page
         .js("const d = document.querySelector('[data-testid=capabilities]').dataset; return [d.build, Number(d.poolThreads)];")
         .await;

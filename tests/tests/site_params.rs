@@ -169,13 +169,7 @@ async fn mangled_links_to_every_exercise_get_inline_errors_by_field_and_never_an
             // under ChromeDriver, a few dozen pages left while their worker
             // threads were starting crashed the headless tab (not seen
             // through DevTools; an open question, not the page's errors).
-            page.browser()
-                .wait_until(
-                    "return document.querySelector('[data-testid=capabilities]')?.dataset.poolThreads != null",
-                    serde_json::Value::Bool(true),
-                    Duration::from_secs(30),
-                )
-                .await;
+            page.wait_for_worker().await;
             links += 1;
         }
     }

@@ -122,6 +122,18 @@ impl Page {
             .unwrap_or_else(|error| fail("the page", "current URL", error))
     }
 
+    /// Waits (up to 30 s) until the page's benchmark worker has said it is
+    /// ready (its pool size is in the status panel).
+    pub async fn wait_for_worker(&self) {
+        self.browser
+            .wait_until(
+                "return document.querySelector('[data-testid=capabilities]')?.dataset.poolThreads != null",
+                json!(true),
+                Duration::from_secs(30),
+            )
+            .await;
+    }
+
     /// Waits (up to 30 s) until the site's service worker controls the page.
     pub async fn wait_for_service_worker(&self) {
         self.browser
