@@ -97,6 +97,7 @@ async fn injected_faults_end_the_run_with_their_message_and_the_next_run_is_corr
             .await;
         page.wait_for_worker().await;
         let (ms, status) = run_until_error(&page, Duration::from_secs(10)).await;
+        eprintln!("{fault}: the error state after {ms:.0} ms");
         assert!(status.contains(said), "{fault}: {status}");
         assert!(ms < 1000.0, "{fault}: the error took {ms:.0} ms");
         // The page goes on: the same page, without the fault, runs right.
@@ -112,6 +113,7 @@ async fn injected_faults_end_the_run_with_their_message_and_the_next_run_is_corr
     page.open(&format!("/exercises/duplicates?{query}#fault=hang")).await;
     page.wait_for_worker().await;
     let (ms, status) = run_until_error(&page, Duration::from_secs(40)).await;
+    eprintln!("hang: the watchdog's error after {ms:.0} ms");
     assert!(status.contains("the worker stopped reporting"), "{status}");
     assert!((14_000.0..25_000.0).contains(&ms), "the watchdog took {ms:.0} ms");
     page.js("history.replaceState(null, '', location.pathname + location.search); return true;")
