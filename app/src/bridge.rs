@@ -49,6 +49,16 @@ struct State {
     // The previous worker's closures: one of them may be the caller of
     // `restart`, and a closure must not be freed while it runs.
     retired: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+    /// The watchdog's interval and its tick, cleared when the bridge goes.
+    watchdog: Option<(i32, Closure<dyn FnMut()>)>,
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        if let (Some((interval, _)), Some(window)) = (&self.watchdog, web_sys::window()) {
+            window.clear_interval_with_handle(*interval);
+        }
+    }
 }
 
 impl WorkerBridge {
@@ -64,6 +74,7 @@ impl WorkerBridge {
             on_event: Rc::new(on_event),
             closures: Vec::new(),
             retired: Vec::new(),
+            watchdog: None,
         })));
         bridge.spawn();
         bridge.watch();
@@ -90,14 +101,13 @@ impl WorkerBridge {
                 )));
             }
         });
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
-                tick.as_ref().unchecked_ref(),
-                1000,
-            );
-        }
-        // The page keeps one bridge for its life: the tick lives as long.
-        tick.forget();
+        let interval = web_sys::window().and_then(|window| {
+            window
+                .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 1000)
+                .ok()
+        });
+        // The tick lives as long as the bridge; `Drop` clears the interval.
+        self.0.borrow_mut().watchdog = interval.map(|interval| (interval, tick));
     }
 
     /// Sends a request, with the local file the learner picked if any, as
