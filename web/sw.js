@@ -63,8 +63,10 @@ async function respond(request) {
     }
     return isolated(response);
   } catch (error) {
+    // Without its query: a worker's script is fetched ahead as
+    // `bootstrap.js` and asked for as `bootstrap.js?threads=N`.
     const cached =
-      (await cache.match(request, { ignoreSearch: request.mode === "navigate" })) ??
+      (await cache.match(request, { ignoreSearch: true })) ??
       (request.mode === "navigate" ? await cache.match(new URL("./", self.registration.scope)) : undefined);
     if (cached) return isolated(cached);
     throw error;

@@ -23,10 +23,14 @@ use web_sys::{BroadcastChannel, ErrorEvent, File, MessageEvent, Worker, WorkerOp
 pub enum BridgeEvent {
     /// A message from the worker.
     Message(FromWorker),
-    /// The worker stopped: it failed to load, or a kernel aborted it (a
-    /// panic, a trap or running out of memory), or it stopped reporting
-    /// and the watchdog ended it. A fresh worker has been started.
+    /// The worker stopped: a kernel aborted it (a panic, a trap or running
+    /// out of memory), or it stopped reporting and the watchdog ended it. A
+    /// fresh worker has been started.
     Crashed(String),
+    /// The worker never started (its script or module did not load: say
+    /// the site is unreachable). None is started again until the next
+    /// request, so a missing script is not retried in a loop.
+    FailedToLoad(String),
 }
 
 /// A handle on the current worker; cloning shares it.
@@ -113,6 +117,9 @@ impl WorkerBridge {
     /// Sends a request, with the local file the learner picked if any, as
     /// soon as the worker is ready.
     pub fn send(&self, request: ToWorker, file: Option<File>) {
+        if self.0.borrow().worker.is_none() {
+            self.spawn();
+        }
         let mut state = self.0.borrow_mut();
         state.watched = Some((now_ms(), silence_limit_ms(&request)));
         match (&state.worker, state.ready) {
@@ -165,7 +172,7 @@ impl WorkerBridge {
             Ok(worker) => worker,
             Err(error) => {
                 let on_event = self.0.borrow().on_event.clone();
-                on_event(BridgeEvent::Crashed(format!(
+                on_event(BridgeEvent::FailedToLoad(format!(
                     "the worker could not start: {error:?}"
                 )));
                 return;
@@ -208,15 +215,21 @@ impl WorkerBridge {
                 .dyn_ref::<ErrorEvent>()
                 .map(ErrorEvent::message)
                 .unwrap_or_default();
+            // A worker that was never ready did not load: starting another
+            // at once would fail the same way, over and over.
+            let loaded = state.borrow().ready;
             let bridge = WorkerBridge(state.clone());
-            bridge.restart();
             let on_event = state.borrow().on_event.clone();
-            let detail = if detail.is_empty() {
-                "the worker script failed to load".into()
+            if loaded {
+                bridge.restart();
+                on_event(BridgeEvent::Crashed(detail));
             } else {
-                detail
-            };
-            on_event(BridgeEvent::Crashed(detail));
+                bridge.terminate();
+                on_event(BridgeEvent::FailedToLoad(match detail.is_empty() {
+                    true => "the worker script failed to load".into(),
+                    false => detail,
+                }));
+            }
         });
         let weak = Rc::downgrade(&self.0);
         let on_fault = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {

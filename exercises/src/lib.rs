@@ -25,42 +25,81 @@ mod compiled;
 
 use params::ParamSpec;
 
-/// Declares each exercise's module (its folder) and lists it in
-/// [`EXERCISES`], so an exercise is one line here.
+/// Declares each exercise's module (its folder), lists it in
+/// [`EXERCISES`] and names the worker module that runs it, so an exercise is
+/// one line here: `id in "module"`.
+///
+/// The workers are built once per module (`xtask`'s `WORKER_MODULES`, each
+/// a feature of this crate and of the worker): a page loads only the kernels
+/// of its module. [`RUNNABLE`] holds the exercises of the modules this build
+/// enables, and is the only list the worker looks runners up in, so the
+/// linker drops every other exercise's runner and kernels.
 macro_rules! registry {
-    ($($id:ident,)*) => {
+    ($($id:ident in $module:literal,)*) => {
         $(mod $id;)*
 
         /// The registry: one line per exercise, in the home page's order.
         pub static EXERCISES: &[&Exercise] = &[$(&$id::EXERCISE),*];
+
+        /// The exercises whose worker module this build is (or all of them,
+        /// with every module's feature on, as in the tests).
+        #[cfg(feature = "runner")]
+        pub static RUNNABLE: &[&Exercise] = &[$(#[cfg(feature = $module)] &$id::EXERCISE),*];
+
+        /// The worker module that runs exercise `id`.
+        pub fn worker_module(id: &str) -> Option<&'static str> {
+            match id {
+                $(stringify!($id) => Some($module),)*
+                _ => None,
+            }
+        }
     };
 }
 
 registry! {
-    profiling,
-    duplicates,
-    memory,
-    concurrency,
-    streaming,
-    csv_stream,
-    pipeline,
-    scraper,
-    caching,
-    vectorize,
-    typed,
-    strings,
-    zerocopy,
-    matmul,
-    pi,
-    mandelbrot,
-    patterns,
-    framework,
-    storage,
+    profiling in "algorithms",
+    duplicates in "algorithms",
+    memory in "systems",
+    concurrency in "systems",
+    streaming in "systems",
+    csv_stream in "data",
+    pipeline in "data",
+    scraper in "data",
+    caching in "algorithms",
+    vectorize in "systems",
+    typed in "algorithms",
+    strings in "algorithms",
+    zerocopy in "systems",
+    matmul in "compiled",
+    pi in "compiled",
+    mandelbrot in "compiled",
+    patterns in "design",
+    framework in "analysis",
+    storage in "arrays",
 }
 
 /// Looks an exercise up by its id.
 pub fn find(id: &str) -> Option<&'static Exercise> {
     EXERCISES.iter().copied().find(|exercise| exercise.id == id)
+}
+
+/// Looks up an exercise this build can run: one of its worker module's.
+#[cfg(feature = "runner")]
+pub fn find_runnable(id: &str) -> Option<&'static Exercise> {
+    RUNNABLE.iter().copied().find(|exercise| exercise.id == id)
+}
+
+/// The worker module this build is: the module of [`RUNNABLE`]'s
+/// exercises, or "all" when they come from several.
+#[cfg(feature = "runner")]
+pub fn runnable_module() -> &'static str {
+    let modules: std::collections::BTreeSet<_> =
+        RUNNABLE.iter().filter_map(|exercise| worker_module(exercise.id)).collect();
+    match modules.into_iter().collect::<Vec<_>>()[..] {
+        [one] => one,
+        [] => "none",
+        _ => "all",
+    }
 }
 
 /// One exercise: a computation with a naive port and optimized variants.

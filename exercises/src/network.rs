@@ -97,11 +97,11 @@ impl Endpoint {
         }
     }
 
-    /// The endpoint's URL, relative to the worker's script
-    /// (`<site>/worker/<build>/bootstrap.js`).
+    /// The endpoint's URL, relative to the worker's script.
     fn url(behaviour: Behaviour, id: usize) -> String {
         format!(
-            "../../net/endpoint?latency_ms={}&jitter_ms={}&fail={}&id={id}",
+            "{}net/endpoint?latency_ms={}&jitter_ms={}&fail={}&id={id}",
+            crate::runner::SITE_ROOT,
             behaviour.latency_ms, behaviour.jitter_ms, behaviour.fail_rate
         )
     }

@@ -134,6 +134,10 @@ pub enum FromWorker {
 pub struct WorkerInfo {
     /// "single" or "threaded".
     pub build: String,
+    /// The worker module: the registry's group of exercises whose kernels
+    /// it carries ("all" in a build with every module, as in the tests).
+    #[serde(default)]
+    pub module: String,
     /// The build's version (the git commit it was built from).
     pub version: String,
     /// Threads in the worker's pool (1 in the single-threaded build).

@@ -96,7 +96,7 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
         .unwrap_or_else(|error| panic!("the cache's keys: {error}: {cached}"));
     for wanted in [
         "/perflab/",
-        "/perflab/worker/threaded/worker_bg.wasm",
+        "/perflab/worker/threaded/algorithms/worker_bg.wasm",
         "/perflab/boot.js",
         "/perflab/code/duplicates.json",
     ] {
@@ -112,10 +112,10 @@ async fn pages_become_isolated_through_the_service_worker_and_run_threaded() {
         "{cached:?}"
     );
     // The whole site was fetched ahead for offline use, including the
-    // build this visit never loaded.
+    // build and the module this visit never loaded.
     page.browser()
         .wait_until(
-            "return caches.open('perflab-v1').then(c => Promise.all(['worker/single/worker_bg.wasm', 'worker/single/bootstrap.js'].map(f => c.match('/perflab/' + f)))).then(found => found.map(r => r !== undefined && r.ok))",
+            "return caches.open('perflab-v1').then(c => Promise.all(['worker/single/arrays/worker_bg.wasm', 'worker/single/arrays/bootstrap.js'].map(f => c.match('/perflab/' + f)))).then(found => found.map(r => r !== undefined && r.ok))",
             json!([true, true]),
             Duration::from_secs(60),
         )

@@ -1,6 +1,7 @@
 //! The built site in headless Chromium, from a server that can be stopped:
 //! once visited, the site works with the server gone, from the service
-//! worker's cache, a page never visited included.
+//! worker's cache, a page never visited included; a worker module missing
+//! from the cache is an error that says so.
 
 use std::time::Duration;
 
@@ -57,5 +58,29 @@ async fn with_the_server_gone_a_reload_runs_exercises_from_the_cache() {
     page.run().await;
     page.wait_state("done", Duration::from_secs(120)).await;
     assert_eq!(page.result_rows().await.len(), variant_names("pi").len());
+
+    // A worker module missing from the cache, with no server: the run ends
+    // with an error that says so, once, and no worker is started in a loop.
+    let module = exercises::worker_module("typed").unwrap();
+    page.js(&format!(
+        "caches.open('perflab-v1').then(c => c.keys().then(keys => Promise.all(keys \
+            .filter(k => new URL(k.url).pathname.startsWith('/worker/') && k.url.includes('/{module}/')) \
+            .map(k => c.delete(k)))))"
+    ))
+    .await;
+    page.browser()
+        .wait_until(
+            &format!("return caches.open('perflab-v1').then(c => c.keys()).then(keys => keys.some(k => k.url.includes('/{module}/')))"),
+            json!(false),
+            Duration::from_secs(10),
+        )
+        .await;
+    page.open_exercise("typed", "budget_ms=300").await;
+    page.run().await;
+    page.wait_state("error", Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let status = page.status_text().await;
+    assert!(status.contains("did not load") && !status.contains("fresh worker"), "{status}");
+    assert_eq!(page.status_state().await, "error");
     page.close().await;
 }

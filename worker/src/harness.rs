@@ -26,7 +26,7 @@ use exercises::protocol::{
     FromWorker, Measurement, MemorySteps, Skip, ToWorker,
 };
 use exercises::runner::{Host, Workload};
-use exercises::{Common, Exercise, Variant, find};
+use exercises::{Common, Exercise, Variant, find_runnable};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_pcg::Pcg64;
@@ -165,8 +165,12 @@ pub fn request_with_seeds(text: &str) -> Result<(&'static Exercise, ParamValues,
         ToWorker::Equivalence { exercise, values, seeds } => (exercise, values, Some(seeds.clamp(1, MAX_SEEDS))),
         ToWorker::Fault(fault) => inject(fault),
     };
-    let exercise =
-        find(&exercise).ok_or_else(|| failed(format!("no exercise named {exercise:?}")))?;
+    let exercise = find_runnable(&exercise).ok_or_else(|| {
+        failed(match exercises::worker_module(&exercise) {
+            Some(module) => format!("{exercise:?} runs in the worker module {module:?}, not this one"),
+            None => format!("no exercise named {exercise:?}"),
+        })
+    })?;
     let values = exercise.validate(&values).map_err(|errors| {
         let messages: Vec<_> = errors.into_iter().map(|error| error.message).collect();
         failed(messages.join("; "))

@@ -13,9 +13,9 @@
 
 mod browser;
 mod files;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "gpu"))]
 pub mod gpu;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "gpu"))]
 mod gpu_lane;
 pub mod harness;
 pub mod memory;
@@ -147,7 +147,7 @@ pub fn start_worker(module_load_ms: f64) {
                 bench,
                 &mut post_here,
             );
-            #[cfg(target_arch = "wasm32")]
+            #[cfg(all(target_arch = "wasm32", feature = "gpu"))]
             gpu_lane::run(exercise, &values, &mut post_here).await;
             post_here(FromWorker::Done);
         });
@@ -160,6 +160,7 @@ pub fn start_worker(module_load_ms: f64) {
         .into();
     let info = WorkerInfo {
         build: BUILD.into(),
+        module: exercises::runnable_module().into(),
         version,
         pool_threads,
         timer_resolution_ns: resolution_ns,

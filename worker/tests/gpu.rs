@@ -6,7 +6,7 @@
 //! `Err` with a reason (no panic). `PERFLAB_EXPECT_GPU` (read at compile time)
 //! makes the mode strict: `1` fails every test if `Gpu::new()` errs, `0` fails
 //! them if it succeeds; unset accepts either.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "gpu"))]
 
 use exercises::runner::{Dispatch, GpuInput};
 use exercises::{EXERCISES, Exercise, find, params};

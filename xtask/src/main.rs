@@ -273,32 +273,36 @@ fn simd_rustflags() -> String {
         .to_string()
 }
 
-/// Builds both workers and writes each, with its bootstrap script, to
-/// `$TRUNK_STAGING_DIR/worker/{single,threaded}` (or `dist/worker/…` when
-/// run by hand). Always optimised: the workers' kernels are what the page
-/// measures, and the release profile is the one the tests exercise.
+/// The worker's modules, one per feature of the worker crate (its `all`
+/// lists them; the registry names each exercise's): a page loads only its
+/// exercise's module, so none carries every exercise's kernels.
+const WORKER_MODULES: &[&str] = &["algorithms", "systems", "data", "compiled", "design", "analysis", "arrays"];
+
+/// Builds every worker module twice (single, threaded) and writes each, with
+/// its bootstrap script, to `$TRUNK_STAGING_DIR/worker/<build>/<module>` (or
+/// `dist/worker/…` when run by hand); then the results worker. Always
+/// optimised: the workers' kernels are what the page measures, and the
+/// release profile is the one the tests exercise.
 fn build_worker() -> Result {
     let out = match std::env::var_os("TRUNK_STAGING_DIR") {
         Some(staging) => PathBuf::from(staging),
         None => root().join("dist"),
     }
     .join("worker");
-    let build = [
-        "build",
-        "--release",
-        "--lib",
-        "-p",
-        "worker",
-        "--target",
-        "wasm32-unknown-unknown",
-    ];
+    let build = |module: &str| {
+        let args = ["build", "--release", "--lib", "-p", "worker", "--target", "wasm32-unknown-unknown"];
+        let features = ["--no-default-features", "--features", module];
+        args.into_iter().chain(features).map(str::to_string).collect::<Vec<_>>()
+    };
 
-    run(cargo().args(build).env("RUSTFLAGS", simd_rustflags()))?;
-    bindgen(
-        &root().join("target/wasm32-unknown-unknown/release/worker.wasm"),
-        &out.join("single"),
-        "worker",
-    )?;
+    for module in WORKER_MODULES {
+        run(cargo().args(build(module)).env("RUSTFLAGS", simd_rustflags()))?;
+        bindgen(
+            &root().join("target/wasm32-unknown-unknown/release/worker.wasm"),
+            &out.join("single").join(module),
+            "worker",
+        )?;
+    }
 
     // The results database's worker: stable, single-threaded (SQLite here
     // is), beside the benchmark workers.
@@ -317,24 +321,22 @@ fn build_worker() -> Result {
     // Only these flags: the nightly warns that `atomics` is unstable, which
     // CI's `-D warnings` would turn into an error; the single build, from
     // the same code, is the one checked for warnings.
-    run(Command::new("rustup")
-        .args(["run", tools::NIGHTLY, "cargo"])
-        .args(build)
-        .args([
-            "-Z",
-            "build-std=panic_abort,std",
-            "--target-dir",
-            "target/threaded",
-        ])
-        .env("RUSTFLAGS", THREADED_RUSTFLAGS)
-        .env_remove("CARGO")
-        .env_remove("RUSTC")
-        .env_remove("RUSTUP_TOOLCHAIN"))?;
-    bindgen(
-        &root().join("target/threaded/wasm32-unknown-unknown/release/worker.wasm"),
-        &out.join("threaded"),
-        "worker",
-    )
+    for module in WORKER_MODULES {
+        run(Command::new("rustup")
+            .args(["run", tools::NIGHTLY, "cargo"])
+            .args(build(module))
+            .args(["-Z", "build-std=panic_abort,std", "--target-dir", "target/threaded"])
+            .env("RUSTFLAGS", THREADED_RUSTFLAGS)
+            .env_remove("CARGO")
+            .env_remove("RUSTC")
+            .env_remove("RUSTUP_TOOLCHAIN"))?;
+        bindgen(
+            &root().join("target/threaded/wasm32-unknown-unknown/release/worker.wasm"),
+            &out.join("threaded").join(module),
+            "worker",
+        )?;
+    }
+    Ok(())
 }
 
 /// `wasm-bindgen --target web` of crate `name` into `out`, plus the
@@ -523,5 +525,25 @@ mod tests {
             ),
             2
         );
+    }
+
+    /// Every module the registry names is built, and is a feature of the
+    /// worker that its `all` enables: an exercise whose module were not
+    /// built would have no worker on the site.
+    #[test]
+    fn every_registry_module_is_built() {
+        let read = |path: &str| std::fs::read_to_string(super::root().join(path)).unwrap();
+        let registry = read("exercises/src/lib.rs");
+        let named: std::collections::BTreeSet<&str> = registry
+            .lines()
+            .filter_map(|line| line.trim().strip_suffix("\",")?.split_once(" in \""))
+            .map(|(_, module)| module)
+            .collect();
+        let built: std::collections::BTreeSet<&str> = super::WORKER_MODULES.iter().copied().collect();
+        assert_eq!(named, built);
+        let worker = read("worker/Cargo.toml");
+        let all = worker.lines().find(|line| line.starts_with("all = [")).unwrap();
+        let in_all: std::collections::BTreeSet<&str> = all.split('"').skip(1).step_by(2).collect();
+        assert_eq!(in_all, built);
     }
 }

@@ -72,9 +72,12 @@ fn choose_build() -> Result<(), String> {
     }
 }
 
-fn worker_url(build: &str, threads: u64) -> String {
+/// The worker of `exercise`'s module (the registry names it): a page loads
+/// the kernels of its own module only.
+fn worker_url(exercise: &Exercise, build: &str, threads: u64) -> String {
+    let module = exercises::worker_module(exercise.id).expect("every registered exercise has a module");
     format!(
-        "{}/worker/{build}/bootstrap.js?threads={threads}",
+        "{}/worker/{build}/{module}/bootstrap.js?threads={threads}",
         base_path()
     )
 }
@@ -130,13 +133,13 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             .as_ref()
             .map_or(1, |values| Common::from_values(values).threads)
     };
-    let first_url = worker_url(run.build.get_untracked(), threads_now());
+    let first_url = worker_url(exercise, run.build.get_untracked(), threads_now());
     let bridge = StoredValue::new_local(WorkerBridge::new(first_url, move |event| {
         run.receive(event)
     }));
     // A fallback to the single build swaps the worker.
     Effect::new(move |_| {
-        let url = worker_url(run.build.get(), threads_now());
+        let url = worker_url(exercise, run.build.get(), threads_now());
         bridge.with_value(|bridge| bridge.set_url(url));
     });
     on_cleanup(move || {
@@ -174,7 +177,7 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             run.worker.set(None);
         }
         bridge.with_value(|bridge| {
-            bridge.set_url(worker_url(run.build.get_untracked(), threads));
+            bridge.set_url(worker_url(exercise, run.build.get_untracked(), threads));
             bridge.send(request, local_file.get_value());
         });
     };

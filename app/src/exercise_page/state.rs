@@ -217,7 +217,7 @@ impl Run {
             }
             // A threaded worker that fails before it is ready (no nested
             // workers, say) gives way to the single-threaded build.
-            BridgeEvent::Crashed(detail)
+            BridgeEvent::FailedToLoad(detail)
                 if self.build.get_untracked() == "threaded"
                     && self.worker.get_untracked().is_none() =>
             {
@@ -229,6 +229,12 @@ impl Run {
                     self.state.set(RunState::Error);
                     self.message.set("the threaded worker failed to start; the single-threaded one is ready: run again".into());
                 }
+            }
+            BridgeEvent::FailedToLoad(detail) => {
+                self.state.set(RunState::Error);
+                self.message.set(format!(
+                    "the worker did not load ({detail}); check that the site is reachable, then run again"
+                ));
             }
             BridgeEvent::Crashed(detail) => {
                 let was = self.state.get_untracked();
@@ -284,6 +290,7 @@ pub(super) fn Status(run: Run) -> impl IntoView {
                 view! {
                     <dl class="capabilities" data-testid="capabilities"
                         data-build=info.as_ref().map(|i| i.build.clone())
+                        data-module=info.as_ref().map(|i| i.module.clone())
                         data-pool-threads=info.as_ref().map(|i| i.pool_threads)
                         data-nested-workers=info.as_ref().map(|i| flag(i.nested_workers))
                         data-timer-resolution-us=resolution_us.clone()
@@ -299,8 +306,8 @@ pub(super) fn Status(run: Run) -> impl IntoView {
                         }}</dd>
                         <dt>"worker"</dt>
                         <dd>{info.as_ref().map_or("starting".to_string(), |i| format!(
-                            "{} build {}, {} pool threads; timer resolution {}; empty kernel {} per call",
-                            i.build, i.version, i.pool_threads, format_ns(i.timer_resolution_ns), format_ns(i.empty_kernel_ns)))}</dd>
+                            "{} build {} of module {}, {} pool threads; timer resolution {}; empty kernel {} per call",
+                            i.build, i.version, i.module, i.pool_threads, format_ns(i.timer_resolution_ns), format_ns(i.empty_kernel_ns)))}</dd>
                         <dt>"nested workers"</dt>
                         <dd>{info.as_ref().map_or("starting".to_string(), |i| if i.nested_workers {
                             "yes: the worker can start the pool's workers".to_string()

@@ -59,6 +59,7 @@ pub(crate) fn run_of(scale: f64, seed: u64) -> SavedRun {
         environment: Environment {
             worker: Some(WorkerInfo {
                 build: "threaded".into(),
+                module: "algorithms".into(),
                 version: "abc1234".into(),
                 pool_threads: 2,
                 timer_resolution_ns: 5000.0,

@@ -13,6 +13,11 @@ use rand::{Rng, SeedableRng};
 
 use crate::protocol::FromWorker;
 
+/// The site's root as a relative URL from the worker's script,
+/// `<site>/worker/<build>/<module>/bootstrap.js`: what [`Browser::fetch`]
+/// resolves a path on the site against.
+pub const SITE_ROOT: &str = "../../../";
+
 /// The browser, as runners see it. Only the clock and timers have no
 /// stand-in: everything else has a default that works off the web.
 pub trait Browser {

@@ -16,7 +16,7 @@ use std::hash::{DefaultHasher, Hash};
 use std::pin::Pin;
 use std::rc::Rc;
 
-pub use browser::{Browser, Crossing, Files, Later, LocalFile, MemoryFiles, Plain, Reply, ViewGrowth};
+pub use browser::{SITE_ROOT, Browser, Crossing, Files, Later, LocalFile, MemoryFiles, Plain, Reply, ViewGrowth};
 pub use gpu::{Dispatch, GpuInput, GpuLimits, f32_bytes, words};
 pub use table::{KernelList, Kernels, Table};
 

@@ -31,7 +31,7 @@ pub(super) fn published() -> Vec<(String, Vec<u8>)> {
 
 /// The URL of a published file, from the worker's script.
 fn url(path: &str) -> String {
-    format!("../../files/{}/{path}", super::EXERCISE.id)
+    format!("{}files/{}/{path}", crate::runner::SITE_ROOT, super::EXERCISE.id)
 }
 
 /// Reads the window from the published store: the blob, the chunks one

@@ -29,6 +29,7 @@ fn run(ns: f64, started_at: &str) -> SavedRun {
         environment: Environment {
             worker: Some(WorkerInfo {
                 build: "single".into(),
+                module: "algorithms".into(),
                 version: "abc".into(),
                 pool_threads: 1,
                 ..WorkerInfo::default()

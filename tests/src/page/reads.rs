@@ -135,6 +135,7 @@ impl Page {
         self.browser.testid(what).await;
         let names = &[
             "data-build",
+            "data-module",
             "data-pool-threads",
             "data-nested-workers",
             "data-isolated",
@@ -147,6 +148,7 @@ impl Page {
         let panels = self
             .read_all(&by_testid(what), names, |p| Capabilities {
                 build: p.get("data-build").map(str::to_string),
+                module: p.get("data-module").map(str::to_string),
                 pool_threads: optional_number(
                     what,
                     "data-pool-threads",

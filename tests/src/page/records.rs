@@ -222,6 +222,8 @@ pub struct Timeline {
 pub struct Capabilities {
     /// `data-build`: `single` or `threaded`.
     pub build: Option<String>,
+    /// `data-module`: the worker module that runs the exercise.
+    pub module: Option<String>,
     /// `data-pool-threads`.
     pub pool_threads: Option<u32>,
     /// `data-nested-workers`.

@@ -8,7 +8,8 @@ use super::Page;
 
 impl Page {
     /// Every exercise is linked from the home page, runs with its default
-    /// parameters (a budget of 300 ms), checks, times and plots.
+    /// parameters (a budget of 300 ms) in its own worker module, checks,
+    /// times and plots.
     pub async fn run_every_exercise_from_the_home_page(&self) {
         let page = self;
         for exercise in EXERCISES {
@@ -22,6 +23,12 @@ impl Page {
             page.set_param("budget_ms", "300").await;
             page.run().await;
             page.wait_state("done", Duration::from_secs(300)).await;
+            assert_eq!(
+                page.capabilities().await.module.as_deref(),
+                exercises::worker_module(exercise.id),
+                "{}: the worker of another module",
+                exercise.id
+            );
 
             for variant in exercise.variants {
                 assert!(

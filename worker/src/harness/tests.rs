@@ -557,3 +557,21 @@ fn the_sweeps_one_thread_point_is_the_tables_single_threaded_figure() {
     let (sweep, row) = (per_call_point(&one_thread).unwrap(), per_call_point(&table).unwrap());
     assert!((sweep / row - 1.0).abs() < 0.02, "1 thread: {sweep} ns in the sweep, {row} ns in the table");
 }
+
+/// The tests' build enables every module: every exercise is runnable, and
+/// the worker says it is the build of them all.
+#[test]
+fn the_build_with_every_module_runs_every_exercise() {
+    let runnable: Vec<&str> = exercises::RUNNABLE.iter().map(|e| e.id).collect();
+    let all: Vec<&str> = exercises::EXERCISES.iter().map(|e| e.id).collect();
+    assert_eq!(runnable, all);
+    assert_eq!(exercises::runnable_module(), "all");
+    for exercise in exercises::EXERCISES {
+        let values = params::parse(exercise.all_params(), &Default::default()).unwrap();
+        let request = ToWorker::Run { exercise: exercise.id.into(), values }.to_json();
+        let found = request_with_seeds(&request).map(|(e, _, _)| e.id);
+        // An exercise in sections runs its default section.
+        let expected = exercise.sections.first().map_or(exercise.id, |section| section.id);
+        assert_eq!(found, Ok(expected), "{}", exercise.id);
+    }
+}
