@@ -19,6 +19,8 @@ pub mod gpu;
 mod gpu_lane;
 pub mod harness;
 pub mod memory;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
 
 #[global_allocator]
 static ALLOCATOR: memory::Counting = memory::Counting;

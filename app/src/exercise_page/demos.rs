@@ -83,7 +83,7 @@ pub(super) fn MemoryOverSteps(exercise: &'static Exercise, run: Run) -> impl Int
     Effect::new(move |_| {
         let steps = run.memory_steps.get();
         if let (false, Some(canvas)) = (steps.is_empty(), canvas.get()) {
-            draw(&canvas, 0.45, |area, scale| {
+            draw(&canvas, 0.45, move |area, scale| {
                 plot::memory_steps(area, exercise, &steps, scale)
             });
         }
@@ -235,7 +235,8 @@ pub(super) fn FlameGraphs(run: Run) -> impl IntoView {
             let id = flame.id.clone();
             Effect::new(move |_| {
                 if let Some(canvas) = canvas.get() {
-                    draw(&canvas, 0.3, |area, scale| plot::flame(area, &flame, scale));
+                    let flame = flame.clone();
+                    draw(&canvas, 0.3, move |area, scale| plot::flame(area, &flame, scale));
                 }
             });
             view! {
@@ -256,7 +257,8 @@ pub(super) fn Charts(run: Run) -> impl IntoView {
             let lines = chart.lines.len();
             Effect::new(move |_| {
                 if let Some(canvas) = canvas.get() {
-                    draw(&canvas, 0.4, |area, scale| plot::chart(area, &chart, scale));
+                    let chart = chart.clone();
+                    draw(&canvas, 0.4, move |area, scale| plot::chart(area, &chart, scale));
                 }
             });
             view! {
@@ -276,7 +278,7 @@ pub(super) fn TimelineView(run: Run) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     Effect::new(move |_| {
         if let (Some(timeline), Some(canvas)) = (run.timeline.get(), canvas.get()) {
-            draw(&canvas, 0.3, |area, scale| {
+            draw(&canvas, 0.3, move |area, scale| {
                 plot::timeline(area, &timeline, scale)
             });
         }
@@ -317,8 +319,9 @@ pub(super) fn ThreadSweep(exercise: &'static Exercise, run: Run) -> impl IntoVie
     });
     Effect::new(move |_| {
         if let Some(canvas) = canvas.get() {
-            draw(&canvas, 0.45, |area, scale| {
-                plot::scaling(area, &points.read(), serial.get(), scale)
+            let (points, serial) = (points.get(), serial.get());
+            draw(&canvas, 0.45, move |area, scale| {
+                plot::scaling(area, &points, serial, scale)
             });
         }
     });

@@ -54,13 +54,15 @@ pub(super) fn Results(
         let series = plot::series(exercise, &rows.read());
         let compared = plot::series(exercise, &overlay.read());
         if let Some(canvas) = time_plot.get() {
-            draw(&canvas, 0.55, |area, scale| {
-                plot::time_vs_size(area, &series, &compared, &exercise.size_name(), scale)
+            let size_name = exercise.size_name();
+            draw(&canvas, 0.55, move |area, scale| {
+                plot::time_vs_size(area, &series, &compared, &size_name, scale)
             });
         }
         if let Some(canvas) = speedup_plot.get() {
-            draw(&canvas, 0.45, |area, scale| {
-                plot::speedups(area, exercise, &rows.read(), &overlay.read(), scale)
+            let (rows, overlay) = (rows.get(), overlay.get());
+            draw(&canvas, 0.45, move |area, scale| {
+                plot::speedups(area, exercise, &rows, &overlay, scale)
             });
         }
     });
@@ -71,15 +73,17 @@ pub(super) fn Results(
             return;
         };
         let per_call = move |size: u64| (work.per_call)(size, &values);
-        draw(&canvas, 0.45, |area, scale| {
-            plot::throughput_vs_size(area, exercise, &rows.read(), work.unit, &per_call, scale)
+        let rows = rows.get();
+        draw(&canvas, 0.45, move |area, scale| {
+            plot::throughput_vs_size(area, exercise, &rows, work.unit, &per_call, scale)
         });
     });
     // Its own effect: the canvas exists only once something allocates.
     Effect::new(move |_| {
         if let Some(canvas) = memory_plot.get() {
-            draw(&canvas, 0.45, |area, scale| {
-                plot::time_vs_memory(area, exercise, &rows.read(), scale)
+            let rows = rows.get();
+            draw(&canvas, 0.45, move |area, scale| {
+                plot::time_vs_memory(area, exercise, &rows, scale)
             });
         }
     });
@@ -101,7 +105,7 @@ pub(super) fn Results(
             .map(|m| (m.variant.clone(), colour(&m.variant), m.per_call_ns()))
             .collect();
         if let Some(canvas) = distribution_plot.get() {
-            draw(&canvas, 0.35, |area, scale| {
+            draw(&canvas, 0.35, move |area, scale| {
                 plot::distribution(area, &strips, size, scale)
             });
         }

@@ -237,8 +237,9 @@ pub(super) fn Comparison(
         let (Some(canvas), Some((_, comparison))) = (canvas.get(), compared.get()) else {
             return;
         };
-        draw(&canvas, 0.3, |area, scale| {
-            plot::comparison(area, measured(), &comparison.rows, scale)
+        let measured = measured();
+        draw(&canvas, 0.3, move |area, scale| {
+            plot::comparison(area, measured, &comparison.rows, scale)
         });
     });
     let on_pick = move |event: leptos::ev::Event| {

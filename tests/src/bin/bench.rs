@@ -275,8 +275,12 @@ fn against_native(
     wasm: &[Measurement],
     page_threads: &str,
 ) -> Vec<f64> {
+    // Each native run is kept as a record the exercise page imports.
+    let saved = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/native");
+    std::fs::create_dir_all(&saved).ok();
     let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["run", "--release", "-q", "-p", "worker", "--bin", "native_bench", "--"])
+        .args(["run", "--release", "-q", "-p", "worker", "--bin", "native_bench", "--", "--save"])
+        .arg(&saved)
         .arg(format!("{}?{query}", exercise.id))
         .output()
         .expect("cargo runs");

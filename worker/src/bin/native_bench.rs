@@ -1,64 +1,41 @@
-//! The worker's harness run natively on the host: the same kernels,
-//! inputs, sizes and sampling as in the browser, on `std::time::Instant`
-//! and native rayon. For each argument `exercise?query` it prints one JSON
-//! line: the exercise, the pool's threads and every measurement. Used by
-//! `cargo xtask bench --native`, which sets it beside the WebAssembly run.
+//! The worker's harness run natively on the host (`worker::native`). For
+//! each argument `exercise?query` it prints one JSON line: the exercise,
+//! the pool's threads and every measurement. Used by `cargo xtask bench
+//! --native`, which sets it beside the WebAssembly run. With `--save DIR`
+//! it also writes each run as `DIR/native-<exercise>.json`, a history
+//! record the exercise page imports to compare its run with native code.
 
-use std::time::Instant;
-
-use exercises::protocol::FromWorker;
-use exercises::runner::Plain;
-use worker::harness::{self, Bench, Clock};
-
-/// Nanoseconds since the clock was made.
-struct Native(Instant);
-
-impl Clock for Native {
-    fn now_ns(&mut self) -> f64 {
-        self.0.elapsed().as_nanos() as f64
-    }
-}
-
-/// The smallest step the clock shows.
-fn resolution_ns(clock: &mut Native) -> f64 {
-    (0..1000)
-        .filter_map(|_| {
-            let start = clock.now_ns();
-            let mut now = clock.now_ns();
-            while now == start {
-                now = clock.now_ns();
-            }
-            Some(now - start)
-        })
-        .fold(f64::INFINITY, f64::min)
-}
+use worker::harness::Bench;
+use worker::native::{self, Native};
 
 fn main() -> Result<(), String> {
-    let mut clock = Native(Instant::now());
+    let mut arguments: Vec<String> = std::env::args().skip(1).collect();
+    let save = match arguments.iter().position(|a| a == "--save") {
+        Some(at) if at + 1 < arguments.len() => Some(std::path::PathBuf::from(arguments.drain(at..at + 2).nth(1).unwrap_or_default())),
+        Some(_) => return Err("--save needs a folder".into()),
+        None => None,
+    };
+    let mut clock = Native::new();
     let bench = Bench {
-        resolution_ns: resolution_ns(&mut clock),
+        resolution_ns: clock.resolution_ns(),
         pool_threads: rayon::current_num_threads(),
     };
-    for argument in std::env::args().skip(1) {
+    for argument in arguments {
         let (id, query) = argument.split_once('?').unwrap_or((&argument, ""));
-        let exercise = exercises::find(id).ok_or(format!("no exercise {id}"))?;
-        let values = exercise
-            .parse(&exercises::params::from_query(query))
-            .map_err(|errors| format!("{id}: {errors:?}"))?;
-        let described = exercise.section(&values);
-        let mut measurements = Vec::new();
-        harness::run(described, &values, &Plain::host(), &mut clock, bench, &mut |message| {
-            if let FromWorker::Measured(m) = message {
-                measurements.push(m);
-            }
-        });
+        let record = native::run(id, query, &mut clock, bench)?;
         let line = serde_json::json!({
             "exercise": id,
             "pool_threads": bench.pool_threads,
             "resolution_ns": bench.resolution_ns,
-            "measurements": measurements,
+            "measurements": record.measurements,
         });
         println!("{line}");
+        if let Some(folder) = &save {
+            let path = folder.join(format!("native-{id}.json"));
+            let text = serde_json::to_string_pretty(&record).map_err(|e| e.to_string())?;
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("saved {}: import it on the exercise page to compare", path.display());
+        }
     }
     Ok(())
 }
