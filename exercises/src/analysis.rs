@@ -2,13 +2,15 @@
 //! predictions and speedups. The worker measures, this module analyses, the
 //! app draws; everything here is tested on the host with synthetic data.
 
+use serde::{Deserialize, Serialize};
+
 use crate::protocol::Measurement;
 use crate::stats::{
     Estimate, linear_sampling_estimate, per_call_time, quantile_of_sorted, ratio_estimate,
 };
 
 /// Robust summary of per-call times.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// Median, in nanoseconds.
     pub median: f64,
@@ -192,7 +194,7 @@ pub fn amdahl_speedup(serial_fraction: f64, threads: f64) -> f64 {
 }
 
 /// Everything the page shows about one variant at one size.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// The variant's name.
     pub variant: String,

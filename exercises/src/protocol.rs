@@ -119,6 +119,11 @@ pub enum FromWorker {
     },
     /// One variant not measured at one size, and why.
     Skipped(Skip),
+    /// The analysis of every measurement of the run (`analysis::rows`:
+    /// bootstrap intervals, speedups), sent just before `Done`: the
+    /// worker computes it, so the page's main thread does not (tens of
+    /// milliseconds at a run's end).
+    Rows(Vec<crate::analysis::Row>),
     /// The run finished.
     Done,
     /// The run could not start or stopped: bad parameters, a disagreeing

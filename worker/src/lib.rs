@@ -136,7 +136,14 @@ pub fn start_worker(module_load_ms: f64) {
                     post(&scope, &message);
                 }
             }
-            let mut post_here = |m: FromWorker| post(&scope, &m);
+            // What was measured, for the analysis sent at the end.
+            let mut measured = Vec::new();
+            let mut post_here = |m: FromWorker| {
+                if let FromWorker::Measured(measurement) = &m {
+                    measured.push(measurement.clone());
+                }
+                post(&scope, &m)
+            };
             if exercise.runner.measured_live() {
                 post_here(FromWorker::Done);
                 return;
@@ -151,7 +158,8 @@ pub fn start_worker(module_load_ms: f64) {
             );
             #[cfg(all(target_arch = "wasm32", feature = "gpu"))]
             gpu_lane::run(exercise, &values, &mut post_here).await;
-            post_here(FromWorker::Done);
+            post(&scope, &FromWorker::Rows(exercises::analysis::rows(exercise, &measured)));
+            post(&scope, &FromWorker::Done);
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

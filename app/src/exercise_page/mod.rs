@@ -104,11 +104,14 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
         values.map_or(exercise.id, |values| exercise.section(values).id)
     });
     let shown = move || exercise.section_named(section.get());
-    // The analysed rows (bootstrap intervals): computed once the run ends
-    // (see `Run::settled`), shared by the results and the start-up table.
-    let rows = Memo::new(move |_| match run.settled() {
-        true => analysis::rows(shown(), &run.measurements.read()),
-        false => Vec::new(),
+    // The analysed rows (bootstrap intervals), once the run ends (see
+    // `Run::settled`), shared by the results and the start-up table: the
+    // worker's, sent with its last message, or computed here for a run
+    // that ended otherwise (cancelled, failed, shown from a link).
+    let rows = Memo::new(move |_| match (run.settled(), run.analysed.get()) {
+        (true, Some(rows)) => rows,
+        (true, None) => analysis::rows(shown(), &run.measurements.read()),
+        (false, _) => Vec::new(),
     });
     match choose_build() {
         Ok(()) => run.build.set("threaded"),

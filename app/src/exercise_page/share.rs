@@ -140,6 +140,7 @@ pub(super) fn restore(
         run.started_at.set(record.started_at.clone());
         run.check.set(record.check.clone());
         run.measurements.set(record.measurements.clone());
+        run.analysed.set(None);
         run.thread_points.set(record.thread_sweep.clone());
         run.skips.set(record.skipped.clone());
         kept.record.set(Some(record));

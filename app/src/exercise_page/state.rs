@@ -79,6 +79,9 @@ pub(super) struct Run {
     pub(super) timeline: RwSignal<Option<exercises::protocol::Timeline>>,
     /// The thread sweep's measurements, by thread count.
     pub(super) thread_points: RwSignal<Vec<(usize, Measurement)>>,
+    /// The worker's analysis of the run's measurements, sent at its end
+    /// (see `rows` in `mod.rs`).
+    pub(super) analysed: RwSignal<Option<Vec<exercises::analysis::Row>>>,
     /// Which worker build runs: "threaded" or "single".
     pub(super) build: RwSignal<&'static str>,
     /// Why the single-threaded build runs, when it does.
@@ -99,6 +102,7 @@ impl Run {
             hidden: RwSignal::new(false),
             capabilities: LocalResource::new(crate::capabilities::detect),
             thread_points: RwSignal::new(Vec::new()),
+            analysed: RwSignal::new(None),
             timeline: RwSignal::new(None),
             flames: RwSignal::new(Vec::new()),
             charts: RwSignal::new(Vec::new()),
@@ -131,6 +135,7 @@ impl Run {
         self.measurements.set(Vec::new());
         self.skips.set(Vec::new());
         self.thread_points.set(Vec::new());
+        self.analysed.set(None);
         self.timeline.set(None);
         self.tables.set(Vec::new());
         self.downloads.set(Vec::new());
@@ -210,6 +215,7 @@ impl Run {
             }) => self
                 .thread_points
                 .update(|all| all.push((threads, measurement))),
+            BridgeEvent::Message(FromWorker::Rows(rows)) => self.analysed.set(Some(rows)),
             BridgeEvent::Message(FromWorker::Done) => self.state.set(RunState::Done),
             BridgeEvent::Message(FromWorker::Failed { message }) => {
                 self.state.set(RunState::Error);

@@ -46,8 +46,8 @@ pub static EXERCISE: Exercise = Exercise {
          bookkeeping costs something; it pays off when the matrices outgrow the cache (try n = 1024). \
          What beats ikj here is keeping C out of memory: ikj loads and stores a row of C for every k, \
          simd's tiles hold sixteen numbers of C in registers for the whole k loop, so each step does \
-         eight SIMD multiplies and adds for two loads of B (about 1.6× ikj's GFLOP/s at n = 256 in \
-         this page's WebAssembly). The reference's micro-kernel is tuned for native SIMD widths, not \
+         eight SIMD multiplies and adds for two loads of B: compare their GFLOP/s in the throughput \
+         column (about twice ikj's at n = 256 when this lesson was last measured). The reference's micro-kernel is tuned for native SIMD widths, not \
          for WebAssembly's 128-bit lanes; natively it is the fastest.",
         "One product of n × n matrices takes 2n³ floating-point operations, so the throughput column \
          reads GFLOP/s. The hand-written variants add each C[i, j]'s products in the naive order and \

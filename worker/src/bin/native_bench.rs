@@ -5,9 +5,16 @@
 //! it also writes each run as `DIR/native-<exercise>.json`, a history
 //! record the exercise page imports to compare its run with native code.
 
+#[cfg(not(target_arch = "wasm32"))]
 use worker::harness::Bench;
+#[cfg(not(target_arch = "wasm32"))]
 use worker::native::{self, Native};
 
+/// A host tool: there is nothing native to run in a WebAssembly build.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> Result<(), String> {
     let mut arguments: Vec<String> = std::env::args().skip(1).collect();
     let save = match arguments.iter().position(|a| a == "--save") {
