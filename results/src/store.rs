@@ -3,7 +3,7 @@
 //! tests run it on SQLite compiled by `rusqlite`'s `bundled` feature, the
 //! worker on the same SQLite compiled to WebAssembly.
 
-use exercises::analysis::{RESAMPLES, Summary, per_call};
+use exercises::analysis::{self, RESAMPLES, Summary, per_call};
 use exercises::history::protocol::{FromResults, SqlTable, StoredRun, ToResults};
 use exercises::history::{Outcome, RunSummary, SavedRun, compare};
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
@@ -458,6 +458,20 @@ impl Store {
             ToResults::LastComparable { before } => self
                 .last_comparable(before)
                 .map_or_else(sql, |run| FromResults::Run(run.map(Box::new))),
+            ToResults::Compare { against, run } => match self.get(against) {
+                Ok(Some(old)) => FromResults::Compared {
+                    against,
+                    comparison: Box::new(compare::compare(&old.run, &run, RESAMPLES)),
+                    overlay: match (exercises::find(&old.run.exercise), old.run.values()) {
+                        (Some(exercise), Some(values)) => {
+                            analysis::rows(exercise.section(&values), &old.run.measurements)
+                        }
+                        _ => Vec::new(),
+                    },
+                },
+                Ok(None) => failed(format!("no run #{against} to compare with")),
+                Err(error) => sql(error),
+            },
             ToResults::Delete { id } => self
                 .delete(id)
                 .map_or_else(sql, |count| FromResults::Deleted { count }),

@@ -49,7 +49,7 @@ pub(super) fn Results(
     };
     // A run compared with this one (see `saved`) is overlaid.
     let kept = expect_context::<Kept>();
-    let overlay = Memo::new(move |_| kept.overlay(exercise));
+    let overlay = Memo::new(move |_| kept.overlay());
     Effect::new(move |_| {
         let series = plot::series(exercise, &rows.read());
         let compared = plot::series(exercise, &overlay.read());

@@ -4,8 +4,8 @@
 //! learner picks, or a file they import.
 
 use exercises::Exercise;
-use exercises::analysis::{RESAMPLES, Row, rows};
-use exercises::history::compare::{self, Change, Comparison as Compared, NOISE, compare};
+use exercises::analysis::Row;
+use exercises::history::compare::{self, Change, Comparison as Compared, NOISE};
 use exercises::history::protocol::{FromResults, StoredRun, ToResults};
 use exercises::history::{BrowserInfo, Environment, FORMAT, Outcome, RunSummary, SavedRun};
 use leptos::prelude::*;
@@ -39,6 +39,9 @@ pub(super) struct Kept {
     volatile: RwSignal<Option<String>>,
     /// Why an imported file was refused.
     import_error: RwSignal<Option<String>>,
+    /// The comparison of `against` with this run, and `against`'s rows for
+    /// the overlay: the results worker's answer (see `ask_comparison`).
+    compared: RwSignal<Option<(i64, Compared, Vec<Row>)>>,
 }
 
 impl Kept {
@@ -52,9 +55,33 @@ impl Kept {
 
     /// The compared run's rows, to overlay on this run's plots: empty
     /// unless a comparison is shown.
-    pub(super) fn overlay(&self, exercise: &'static Exercise) -> Vec<Row> {
-        self.pair()
-            .map_or_else(Vec::new, |(old, _)| rows(exercise, &old.run.measurements))
+    pub(super) fn overlay(&self) -> Vec<Row> {
+        self.compared
+            .with(|compared| compared.as_ref().map_or_else(Vec::new, |(_, _, rows)| rows.clone()))
+    }
+
+    /// Asks the results worker for the comparison whenever the pair of
+    /// runs changes: bootstrap intervals over both runs' samples, and the
+    /// other run's analysis, took the main thread 50–90 ms.
+    fn ask_comparison(self) {
+        Effect::new(move |_| {
+            let pair = self.pair();
+            self.compared.set(None);
+            let Some((old, new)) = pair else { return };
+            let started_at = new.started_at.clone();
+            spawn_local(async move {
+                let request = ToResults::Compare { against: old.id, run: Box::new(new) };
+                if let FromResults::Compared { against, comparison, overlay } = ask(request).await {
+                    // A newer pair may have been asked for meanwhile.
+                    let current = self.against.with_untracked(|a| a.as_ref().map(|a| a.id)) == Some(against)
+                        && self.record.with_untracked(|r| r.as_ref().map(|r| r.started_at.clone()))
+                            == Some(started_at);
+                    if current {
+                        self.compared.set(Some((against, *comparison, overlay)));
+                    }
+                }
+            });
+        });
     }
 }
 
@@ -143,7 +170,9 @@ pub(super) fn keep(exercise: &'static Exercise, run: Run) -> Kept {
         problem: RwSignal::new(None),
         volatile: RwSignal::new(None),
         import_error: RwSignal::new(None),
+        compared: RwSignal::new(None),
     };
+    kept.ask_comparison();
     Effect::new(move |previous: Option<RunState>| {
         let state = run.state.get();
         if state == RunState::Running {
@@ -230,8 +259,7 @@ pub(super) fn Comparison(
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let measured = move || exercise.section_named(shown.get());
     let compared = Memo::new(move |_| {
-        kept.pair()
-            .map(|(old, new)| (old.id, compare(&old.run, &new, RESAMPLES)))
+        kept.compared.get().map(|(id, comparison, _)| (id, comparison))
     });
     Effect::new(move |_| {
         let (Some(canvas), Some((_, comparison))) = (canvas.get(), compared.get()) else {
@@ -279,8 +307,8 @@ pub(super) fn Comparison(
     let table = move || {
         compared.get().map(|(id, comparison): (i64, Compared)| {
             let differences = comparison.differences.iter().map(|d| view! {
-                <li data-testid="compare-difference" data-field=d.field>
-                    {d.field} ": " <code>{d.old.clone()}</code> " then, " <code>{d.new.clone()}</code> " now"
+                <li data-testid="compare-difference" data-field=d.field.clone()>
+                    {d.field.clone()} ": " <code>{d.old.clone()}</code> " then, " <code>{d.new.clone()}</code> " now"
                 </li>
             }).collect_view();
             let same_provenance = comparison.differences.is_empty().then_some(view! {

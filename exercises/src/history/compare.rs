@@ -48,7 +48,7 @@ impl Change {
 }
 
 /// One variant at one size in both runs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompareRow {
     /// The variant.
     pub variant: String,
@@ -62,10 +62,10 @@ pub struct CompareRow {
 }
 
 /// A provenance field in which the runs differ.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Difference {
     /// What differs ("build", "parameters", …).
-    pub field: &'static str,
+    pub field: String,
     /// The old run's value.
     pub old: String,
     /// The new run's value.
@@ -73,7 +73,7 @@ pub struct Difference {
 }
 
 /// Two runs compared.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// Every variant and size measured in both, in the new run's order.
     pub rows: Vec<CompareRow>,
@@ -156,6 +156,6 @@ pub fn differences(old: &SavedRun, new: &SavedRun) -> Vec<Difference> {
     fields
         .into_iter()
         .filter(|(_, old, new)| old != new)
-        .map(|(field, old, new)| Difference { field, old, new })
+        .map(|(field, old, new)| Difference { field: field.into(), old, new })
         .collect()
 }

@@ -35,6 +35,16 @@ pub enum ToResults {
         /// The run to compare.
         before: i64,
     },
+    /// Run `against` set beside `run` (`compare::compare`, bootstrap
+    /// intervals over both runs' samples), with `against`'s analysed rows
+    /// for the plots' overlay: `Compared`. The results worker does it, so
+    /// the page's main thread does not (tens of milliseconds).
+    Compare {
+        /// The stored run to compare with.
+        against: i64,
+        /// The page's run.
+        run: Box<SavedRun>,
+    },
     /// Delete one run: `Deleted`.
     Delete {
         /// Its id.
@@ -131,6 +141,15 @@ pub enum FromResults {
     Database {
         /// The SQLite file's bytes.
         bytes: Vec<u8>,
+    },
+    /// A comparison (`Compare`).
+    Compared {
+        /// The run compared with.
+        against: i64,
+        /// Differences, and the ratio of times per variant and size.
+        comparison: Box<super::compare::Comparison>,
+        /// The compared run's analysed rows, which the plots overlay.
+        overlay: Vec<crate::analysis::Row>,
     },
     /// The request failed; nothing was changed.
     Error {

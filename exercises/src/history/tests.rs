@@ -129,7 +129,7 @@ fn a_comparison_names_the_provenance_that_differs_and_what_is_unmatched() {
     new.environment.worker.as_mut().unwrap().build = "single".into();
     new.environment.worker.as_mut().unwrap().pool_threads = 1;
     let comparison = compare(&old, &new, 200);
-    let fields: Vec<_> = comparison.differences.iter().map(|d| d.field).collect();
+    let fields: Vec<_> = comparison.differences.iter().map(|d| d.field.as_str()).collect();
     assert_eq!(fields, ["parameters", "build", "pool threads"]);
     assert_eq!(comparison.differences[1].old, "threaded");
     assert_eq!(comparison.differences[1].new, "single");

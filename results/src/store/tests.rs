@@ -107,6 +107,31 @@ fn the_last_comparable_run_is_the_newest_earlier_one_with_a_shared_row() {
     assert_eq!(store.last_comparable(a).unwrap(), None);
 }
 
+/// The comparison the page shows is the results worker's: the same as
+/// `compare` on the two runs, with the stored run's rows for the overlay.
+#[test]
+fn a_comparison_is_answered_with_the_other_runs_rows() {
+    let mut store = store();
+    let old = run(1000.0, "a");
+    let id = store.save(&old, false).unwrap();
+    let new = run(2000.0, "b");
+    let FromResults::Compared { against, comparison, overlay } =
+        store.handle(ToResults::Compare { against: id, run: Box::new(new.clone()) })
+    else {
+        panic!("not a comparison")
+    };
+    assert_eq!(against, id);
+    assert_eq!(*comparison, compare::compare(&old, &new, RESAMPLES));
+    assert_eq!(comparison.rows.len(), 2);
+    assert!(comparison.rows.iter().all(|row| row.ratio.point > 1.9 && row.ratio.point < 2.1));
+    let names: Vec<&str> = overlay.iter().map(|row| row.variant.as_str()).collect();
+    assert_eq!(names, ["naive", "hash_set"]);
+    assert!(matches!(
+        store.handle(ToResults::Compare { against: id + 100, run: Box::new(new) }),
+        FromResults::Error { .. }
+    ));
+}
+
 #[test]
 fn delete_removes_a_run_and_its_rows_and_delete_all_everything() {
     let mut store = store();
