@@ -3,9 +3,7 @@
 //! import and export; and read-only SQL over the runs.
 
 use exercises::EXERCISES;
-use exercises::analysis::RESAMPLES;
 use exercises::history::RunSummary;
-use exercises::history::compare::compare;
 use exercises::history::protocol::{FromResults, SqlTable, ToResults};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -127,11 +125,22 @@ pub fn History() -> impl IntoView {
                     pair.push(*stored);
                 }
             }
-            compared.set(Some(match pair.as_slice() {
+            // The bootstrap runs in the results worker, off the main thread.
+            let comparison = match pair.as_slice() {
                 [a, b] if a.run.exercise == b.run.exercise => {
                     let (old, new) = if a.id < b.id { (a, b) } else { (b, a) };
-                    let comparison = compare(&old.run, &new.run, RESAMPLES);
-                    let mut lines = vec![format!("run #{} against run #{}:", new.id, old.id)];
+                    let request = ToResults::Compare { against: old.id, run: Box::new(new.run.clone()) };
+                    match ask(request).await {
+                        FromResults::Compared { comparison, .. } => Ok((old.id, new.id, *comparison)),
+                        FromResults::Error { message } => Err(format!("the comparison failed: {message}")),
+                        _ => Err("the comparison failed".to_string()),
+                    }
+                }
+                [_, _] => Err("the two runs are of different exercises".to_string()),
+                _ => Err("pick two runs".to_string()),
+            };
+            compared.set(Some(comparison.map(|(old_id, new_id, comparison)| {
+                    let mut lines = vec![format!("run #{new_id} against run #{old_id}:")];
                     lines.extend(
                         comparison
                             .differences
@@ -149,11 +158,8 @@ pub fn History() -> impl IntoView {
                             r.change.as_str()
                         )
                     }));
-                    Ok(lines.join("\n"))
-                }
-                [_, _] => Err("the two runs are of different exercises".into()),
-                _ => Err("pick two runs".into()),
-            }));
+                    lines.join("\n")
+            })));
         })
     };
     let on_import = move |event: leptos::ev::Event| {

@@ -63,6 +63,25 @@ async fn a_run_is_kept_across_a_reload_and_the_next_one_is_compared_with_it() {
     assert_eq!(page.plot_overlay("time").await, 10);
     assert_eq!(page.plot_overlay("speedups").await, 10);
 
+    // On the history page, the two runs picked are compared the same way.
+    page.open_history().await;
+    page.wait_count("history-row", 2, Duration::from_secs(30)).await;
+    page.js("document.querySelectorAll('[data-testid=history-pick]').forEach(box => box.click())")
+        .await;
+    page.click("history-compare").await;
+    // A heading, no provenance difference, and a line per variant and size.
+    page.browser()
+        .wait_until(
+            "return (document.querySelector('[data-testid=history-comparison]')?.textContent ?? '').split('\\n').length",
+            serde_json::json!(11),
+            Duration::from_secs(30),
+        )
+        .await;
+    let text = page.text("history-comparison").await;
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("run #") && lines[0].contains(" against run #"), "{text}");
+    assert!(lines[1..].iter().all(|line| line.contains("× [")), "{text}");
+
     // A cancelled run is kept and marked so.
     page.open_exercise("duplicates", "sizes=100,1000,10000000&budget_ms=60000")
         .await;
