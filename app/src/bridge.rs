@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use exercises::params::ParamValue;
-use exercises::protocol::{FromWorker, ToWorker};
+use exercises::protocol::{Download, FromWorker, ToWorker};
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, ErrorEvent, File, MessageEvent, Worker, WorkerOptions, WorkerType};
 
@@ -23,6 +23,9 @@ use web_sys::{BroadcastChannel, ErrorEvent, File, MessageEvent, Worker, WorkerOp
 pub enum BridgeEvent {
     /// A message from the worker.
     Message(FromWorker),
+    /// A file the worker offers, with its bytes as a `Blob` the page never
+    /// reads: it is saved through an object URL.
+    Download(Download, web_sys::Blob),
     /// The worker stopped: a kernel aborted it (a panic, a trap or running
     /// out of memory), or it stopped reporting and the watchdog ended it. A
     /// fresh worker has been started.
@@ -181,8 +184,11 @@ impl WorkerBridge {
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             let Some(state) = weak.upgrade() else { return };
-            let data = text_of(event);
+            let (data, file) = text_and_file_of(event);
             let message = match serde_json::from_str::<FromWorker>(&data) {
+                Ok(FromWorker::Download(_)) if file.is_none() => FromWorker::Failed {
+                    message: "a download from the worker arrived without its file".into(),
+                },
                 Ok(message) => message,
                 Err(error) => FromWorker::Failed {
                     message: format!("unreadable message from the worker: {error}"),
@@ -205,7 +211,10 @@ impl WorkerBridge {
                 }
             }
             let on_event = state.borrow().on_event.clone();
-            on_event(BridgeEvent::Message(message));
+            on_event(match (message, file) {
+                (FromWorker::Download(download), Some(file)) => BridgeEvent::Download(download, file),
+                (message, _) => BridgeEvent::Message(message),
+            });
         });
         let weak = Rc::downgrade(&self.0);
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
@@ -305,4 +314,16 @@ fn text_of(event: web_sys::Event) -> String {
         .data()
         .as_string()
         .unwrap_or_default()
+}
+
+/// A message's JSON text, and the file beside it when the worker posted
+/// `{ message, file }` (a download).
+fn text_and_file_of(event: web_sys::Event) -> (String, Option<web_sys::Blob>) {
+    let data = event.unchecked_into::<MessageEvent>().data();
+    if let Some(text) = data.as_string() {
+        return (text, None);
+    }
+    let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok();
+    let text = field("message").and_then(|text| text.as_string()).unwrap_or_default();
+    (text, field("file").and_then(|file| file.dyn_into::<web_sys::Blob>().ok()))
 }

@@ -302,6 +302,7 @@ pub struct Environment {
 
 /// The diagnostics of a run, each with a sentence of explanation.
 pub fn diagnose(
+    exercise: &crate::Exercise,
     measurements: &[Measurement],
     rows: &[Row],
     environment: Environment,
@@ -329,7 +330,7 @@ pub fn diagnose(
         );
     }
     for m in measurements {
-        let at = format!("{} at n = {}", m.variant, m.size);
+        let at = format!("{} at {}", m.variant, exercise.at_size(m.size));
         let mut distinct = m.times_ns.clone();
         distinct.sort_by(f64::total_cmp);
         distinct.dedup();
@@ -360,10 +361,10 @@ pub fn diagnose(
             add(
                 "too-few-samples",
                 format!(
-                    "{} at n = {}: {} usable sample(s), too few for a time and an interval; it is left \
+                    "{} at {}: {} usable sample(s), too few for a time and an interval; it is left \
                  out of the table. Raise the budget.",
                     m.variant,
-                    m.size,
+                    exercise.at_size(m.size),
                     usable
                 ),
                 1.0 / (usable + 1) as f64,
@@ -371,7 +372,7 @@ pub fn diagnose(
         }
     }
     for row in rows {
-        let at = format!("{} at n = {}", row.variant, row.size);
+        let at = format!("{} at {}", row.variant, exercise.at_size(row.size));
         // R² says little about fewer than five samples.
         let severe = row.outliers.severe();
         let poor_fit = row.summary.count >= 5 && row.r2.is_some_and(|r2| r2 < 0.9);

@@ -358,6 +358,12 @@ impl Exercise {
         }
     }
 
+    /// A point of the sweep as labels name it, with the size's own name:
+    /// "iterations = 50", "n = 10000".
+    pub fn at_size(&self, size: impl std::fmt::Display) -> String {
+        format!("{} = {size}", self.size_name())
+    }
+
     /// The GPU variant named `name`, if it is one.
     pub fn gpu_variant(&self, name: &str) -> Option<&'static GpuVariant> {
         self.gpu.iter().find(|g| g.variant.name == name)

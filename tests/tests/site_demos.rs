@@ -108,7 +108,11 @@ async fn vectorize_shows_the_precision_table_and_strings_count_allocations() {
         // Every case of the run is checked again before it is timed, and
         // its length shown: 50×10 and 200×20.
         let at = page.text(&format!("checked-at-{variant}")).await;
-        assert!(at.contains("n = 500: len=500") && at.contains("n = 4000: len=4000"), "{variant}: {at}");
+        // The size is named as the axis names it.
+        assert!(
+            at.contains("count × length = 500: len=500") && at.contains("count × length = 4000: len=4000"),
+            "{variant}: {at}"
+        );
         let counts = page.hooked(&format!("checked-at-{variant}")).await;
         assert_eq!((counts[0]["compared"].as_str(), counts[0]["agreeing"].as_str()), ("2", "2"), "{variant}");
     }

@@ -44,6 +44,13 @@ async fn the_array_is_kept_in_files_read_back_equal_and_exported_as_zarr() {
     // 1 back from its files and writes only the chunks the window touches.
     page.wait_kept().await;
     page.reload().await;
+    // The export's Blob, kept as the page makes its object URL: the page's
+    // CSP (`connect-src 'self'`) rightly refuses to fetch `blob:` URLs.
+    page.js(
+        "const make = URL.createObjectURL; window.__blobs = {}; \
+         URL.createObjectURL = b => { const url = make(b); window.__blobs[url] = b; return url; };",
+    )
+    .await;
     page.run().await;
     page.wait_state("done", Duration::from_secs(240)).await;
     assert_eq!(row(&page, "version-2").await["written"], "6", "rows 100:300 × columns 200:260: 3 × 2 chunks");
@@ -52,14 +59,18 @@ async fn the_array_is_kept_in_files_read_back_equal_and_exported_as_zarr() {
     let diff = page.demo_table("version-diff").await;
     assert!(diff.rows.iter().any(|r| r.cells[0] == "note"), "{:?}", diff.rows);
 
-    // The export: the data URL the button saves, caught on its way out.
+    // The export: the object URL the button saves, caught on its way out
+    // and read back (as a data URL) from the worker's Blob.
     page.js("window.__saved = []; HTMLAnchorElement.prototype.click = function () { window.__saved.push([this.download, this.href]); };")
         .await;
     page.click("export-zarr").await;
     let saved = page.js("return window.__saved").await;
     assert_eq!(saved[0][0], "storage.zarr.zip", "{saved}");
-    let href = saved[0][1].as_str().unwrap();
-    let base64 = href.strip_prefix("data:application/zip;base64,").expect("a zip data URL");
+    assert!(saved[0][1].as_str().unwrap().starts_with("blob:"), "an object URL, not the bytes: {saved}");
+    let read = "return new Promise(done => { const reader = new FileReader(); \
+                reader.onload = () => done(reader.result); reader.readAsDataURL(window.__blobs[window.__saved[0][1]]); })";
+    let href = page.js(read).await;
+    let base64 = href.as_str().unwrap().strip_prefix("data:application/zip;base64,").expect("a zip, typed as one");
     let zip = base64::engine::general_purpose::STANDARD.decode(base64).unwrap();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     assert_eq!(archive.len(), 1 + 64, "zarr.json and 8 × 8 chunks");

@@ -206,7 +206,7 @@ impl Lane<'_> {
             post(FromWorker::Progress {
                 done: 0,
                 total: 0,
-                label: format!("{name} at n = {size} on the GPU"),
+                label: format!("{name} at {} on the GPU", exercise.at_size(size)),
             });
             let timed = match first.take().unwrap_or_else(|| input(size)) {
                 Ok(input) => time(&input, gpu, pipeline, budget_ns, max_samples).await,

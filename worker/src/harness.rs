@@ -316,7 +316,7 @@ pub fn run_cpu(
                 post(FromWorker::Progress {
                     done,
                     total,
-                    label: format!("warming up {name} at n = {size}"),
+                    label: format!("warming up {name} at {}", exercise.at_size(size)),
                 });
                 Sampler::calibrate(v, name, size, clock, budget_ns, min_sample_ns, &mut || {
                     workload.run(v)
@@ -372,7 +372,7 @@ pub fn run_cpu(
         if let Some(size) = largest {
             let mut workload = exercise.runner.workload(values, host, size);
             let mut progress = |label| post(FromWorker::Progress { done, total, label });
-            let points = thread_sweep(exercise.variants[v].name, v, size, workload.as_mut(), bench.pool_threads, timing, &mut rng, clock, &mut progress);
+            let points = thread_sweep(exercise.variants[v].name, &exercise.size_name(), v, size, workload.as_mut(), bench.pool_threads, timing, &mut rng, clock, &mut progress);
             for (threads, measurement) in points {
                 post(FromWorker::ThreadPoint { threads, measurement });
                 done += 1;
@@ -438,6 +438,7 @@ fn decide_target(
 #[allow(clippy::too_many_arguments, reason = "the harness's state, passed as it is")]
 fn thread_sweep(
     name: &str,
+    size_name: &str,
     v: usize,
     size: u64,
     workload: &mut dyn Workload,
@@ -450,7 +451,7 @@ fn thread_sweep(
     // Each sampler's `variant` holds its thread count.
     let mut samplers: Vec<Sampler> = (1..=pool_threads)
         .map(|threads| {
-            progress(format!("warming up {name} at n = {size} with {threads} threads"));
+            progress(format!("warming up {name} at {size_name} = {size} with {threads} threads"));
             workload.set_threads(threads);
             Sampler::calibrate(threads, name, size, clock, timing.budget_ns, timing.min_sample_ns, &mut || workload.run(v))
         })
@@ -458,7 +459,7 @@ fn thread_sweep(
     let start = clock.now_ns();
     let sweep_budget_ns = timing.budget_ns * samplers.len() as f64;
     for round in 1..=timing.mode.max_samples as u64 {
-        progress(format!("{name} at n = {size} with 1 … {pool_threads} threads: round {round}"));
+        progress(format!("{name} at {size_name} = {size} with 1 … {pool_threads} threads: round {round}"));
         samplers.shuffle(rng);
         for sampler in &mut samplers {
             workload.set_threads(sampler.variant);

@@ -181,9 +181,28 @@ pub fn start_worker(module_load_ms: f64) {
     post(&scope, &FromWorker::Ready(info));
 }
 
+/// Posts a message's JSON text, or `{ message, file }` for a download:
+/// its bytes go as a `Blob` beside the JSON, which the page saves without
+/// reading them (the same shape the page posts a local file in).
 pub(crate) fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
+    let text: JsValue = message.to_json().into();
+    let posted = match message {
+        FromWorker::Download(download) => {
+            let bytes = js_sys::Uint8Array::from(download.bytes.as_slice());
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type(&download.mime);
+            let file = web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options);
+            let envelope = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&envelope, &"message".into(), &text);
+            if let Ok(file) = file {
+                let _ = js_sys::Reflect::set(&envelope, &"file".into(), &file);
+            }
+            envelope.into()
+        }
+        _ => text,
+    };
     // Posting fails only if the page is gone; then nobody is listening.
-    let _ = scope.post_message(&message.to_json().into());
+    let _ = scope.post_message(&posted);
 }
 
 thread_local! {

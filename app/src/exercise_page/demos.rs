@@ -39,18 +39,17 @@ pub(super) fn DemoTables(run: Run) -> impl IntoView {
     }
 }
 
-/// A button per file the exercise offers (`export-<id>`), saved through a
-/// data URL so the page never decodes the bytes itself.
+/// A button per file the exercise offers (`export-<id>`), saved through
+/// the object URL of the worker's `Blob`: the page never reads the bytes.
 #[component]
 pub(super) fn Downloads(run: Run) -> impl IntoView {
     move || {
-        run.downloads.get().into_iter().map(|file| {
-            let href = format!("data:{};base64,{}", file.mime, file.base64);
+        run.downloads.get().into_iter().map(|(file, href)| {
             let name = file.file_name.clone();
             view! {
                 <button type="button" data-testid=format!("export-{}", file.id)
                     on:click=move |_| { let _ = crate::download::url(&name, &href); }>
-                    {file.label} " (" {format_bytes(file.base64.len() as u64 / 4 * 3)} ")"
+                    {file.label} " (" {format_bytes(file.size)} ")"
                 </button>
             }
         }).collect_view()
@@ -214,7 +213,7 @@ pub(super) fn StartupCosts(
                         </tr>
                         {smallest.into_iter().map(|row| view! {
                             <tr>
-                                <td>{format!("{}: one call at n = {}", row.variant, row.size)}</td>
+                                <td>{format!("{}: one call at {}", row.variant, exercise.at_size(row.size))}</td>
                                 <td class="num">{format!("{} (cold)", format_ns(row.first_call_ns))}</td>
                                 <td class="num">{format!("{} (warm)", format_ns(row.per_call.point))}</td>
                             </tr>

@@ -106,7 +106,7 @@ pub(super) fn Results(
             .collect();
         if let Some(canvas) = distribution_plot.get() {
             draw(&canvas, 0.35, move |area, scale| {
-                plot::distribution(area, &strips, size, scale)
+                plot::distribution(area, &strips, &exercise.at_size(size), scale)
             });
         }
     });
@@ -176,9 +176,9 @@ pub(super) fn Results(
                     .as_ref()
                     .is_none_or(|values| values.list(exercise.size_param).contains(&size));
                 let said = if listed {
-                    format!("decided once n = {size} is measured")
+                    format!("decided once {} is measured", exercise.at_size(size))
                 } else {
-                    format!("include n = {size} in the sizes to check it")
+                    format!("include {size} in “{}” to check it", exercise.size_param)
                 };
                 view! { <span>{said}</span> }.into_any()
             }
@@ -206,7 +206,7 @@ pub(super) fn Results(
         };
         // One line per kind: a kind seen on several rows names them once,
         // with the full sentences one click away.
-        analysis::group(analysis::diagnose(&measurements, &rows.read(), environment))
+        analysis::group(analysis::diagnose(exercise, &measurements, &rows.read(), environment))
             .into_iter()
             .map(|group| {
                 let kind = group.kind;
@@ -234,7 +234,7 @@ pub(super) fn Results(
             <h2>"Results"</h2>
             <p class="target" data-testid="target">
                 "Target: " <code>{target.variant}</code> " at least " {target.speedup} "× faster than "
-                <code>{target.baseline}</code> " at n = " {target.size} " — " {verdict}
+                <code>{target.baseline}</code> " at " {exercise.at_size(target.size)} " — " {verdict}
             </p>
             <Show when=move || !run.settled()>
                 <p class="pending" data-testid="results-pending">
@@ -250,7 +250,7 @@ pub(super) fn Results(
             <ul class="skips">
                 {move || run.skips.read().iter().map(|skip| view! {
                     <li data-testid="skip-note">
-                        <code>{skip.variant.clone()}</code> " at n = " {skip.size} " skipped: one call is predicted to take "
+                        <code>{skip.variant.clone()}</code> " at " {exercise.at_size(skip.size)} " skipped: one call is predicted to take "
                         {format_ns(skip.predicted_ns)} ", and a measurement needs several calls within the budget of "
                         {format_ns(skip.budget_ns)} "."
                     </li>
@@ -281,7 +281,7 @@ pub(super) fn Results(
                     role="img" aria-label="Plot: time per call against peak memory per call, log-log; the numbers are in the results table's peak memory column."></canvas>
             </Show>
             <p class="distribution-controls">
-                <label>"samples at n = "
+                <label>"samples at " {exercise.size_name()} " = "
                     <select data-testid="distribution-size" on:change=move |event| chosen_size.set(event_target_value(&event).parse().ok())>
                         {move || sizes().into_iter().map(|size| view! {
                             <option value=size selected=move || distribution_size() == Some(size)>{size}</option>

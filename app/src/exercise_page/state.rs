@@ -52,8 +52,9 @@ pub(super) struct Run {
     pub(super) hidden: RwSignal<bool>,
     /// What the browser can do, detected once.
     pub(super) capabilities: LocalResource<crate::capabilities::Capabilities>,
-    /// Files the exercise offers for download.
-    pub(super) downloads: RwSignal<Vec<exercises::protocol::Download>>,
+    /// Files the exercise offers for download, each with the object URL
+    /// of its bytes (revoked when the next run starts).
+    pub(super) downloads: RwSignal<Vec<(exercises::protocol::Download, String)>>,
     /// The exercise's tables of figures.
     pub(super) tables: RwSignal<Vec<exercises::protocol::DemoTable>>,
     /// The parameters of the run under way or last run.
@@ -138,6 +139,9 @@ impl Run {
         self.analysed.set(None);
         self.timeline.set(None);
         self.tables.set(Vec::new());
+        for (_, url) in self.downloads.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
         self.downloads.set(Vec::new());
         self.flames.set(Vec::new());
         self.charts.set(Vec::new());
@@ -162,9 +166,13 @@ impl Run {
             BridgeEvent::Message(FromWorker::Table(table)) => {
                 self.tables.update(|all| all.push(table))
             }
-            BridgeEvent::Message(FromWorker::Download(download)) => {
-                self.downloads.update(|all| all.push(download))
-            }
+            // The bridge delivers a download with its file as `Download`,
+            // and one without as a failure.
+            BridgeEvent::Message(FromWorker::Download(_)) => {}
+            BridgeEvent::Download(download, file) => match web_sys::Url::create_object_url_with_blob(&file) {
+                Ok(url) => self.downloads.update(|all| all.push((download, url))),
+                Err(error) => web_sys::console::error_1(&error),
+            },
             BridgeEvent::Message(FromWorker::Flame(flame)) => {
                 self.flames.update(|all| all.push(flame))
             }

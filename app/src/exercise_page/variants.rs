@@ -57,7 +57,7 @@ pub(super) fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
                 <dt>"again at each size, on its input, before it is timed"</dt>
                 <dd data-testid=format!("checked-at-{name}") data-compared=compared data-agreeing=agreeing>
                     {rows.into_iter().map(|(size, text, agrees)| view! {
-                        <div>"n = " {size} ": " <code>{text}</code>
+                        <div>{exercise.at_size(size)} ": " <code>{text}</code>
                             {match agrees { Some(true) => " ✓", Some(false) => " ✗ differs", None => "" }}</div>
                     }).collect_view()}
                 </dd>

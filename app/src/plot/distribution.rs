@@ -11,7 +11,7 @@ use plotters::prelude::*;
 pub fn distribution<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     strips: &[(String, usize, Vec<f64>)],
-    size: u64,
+    at: &str,
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |value: f64| (value * scale).round() as i32;
@@ -34,7 +34,7 @@ pub fn distribution<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(px(12.0))
         .caption(
-            format!("time per call of each sample at n = {size}"),
+            format!("time per call of each sample at {at}"),
             font(16.0),
         )
         .x_label_area_size(px(44.0))

@@ -78,7 +78,7 @@ pub fn speedups<DB: DrawingBackend>(
             px(4.0),
             gray,
         ))?
-        .label(format!("target: {target}× at n = {}", exercise.target.size))
+        .label(format!("target: {target}× at {}", exercise.at_size(exercise.target.size)))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(22.0), y)], gray));
     let mut drawn = Vec::new();
     for (index, variant) in exercise.all_variants().enumerate() {

@@ -203,7 +203,7 @@ fn speedups_and_distributions_draw_their_data() {
             ("naive".to_string(), 0, vec![10.0, 11.0, 30.0]),
             ("sort".to_string(), 2, vec![1.0, 1.1]),
         ];
-        distribution(&area, &strips, 1000, 1.0).unwrap();
+        distribution(&area, &strips, "n = 1000", 1.0).unwrap();
     }
     assert_eq!(out.matches("<circle").count(), 5, "one dot per sample");
     assert!(out.contains("n = 1000"));

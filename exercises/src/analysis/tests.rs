@@ -106,9 +106,9 @@ fn diagnostics_name_what_went_wrong() {
         hidden_during_run: false,
     };
     let good = vec![linear("naive", 100, 10_000.0, &NOISE)];
-    assert_eq!(diagnose(&good, &rows(exercise, &good), calm), vec![]);
+    assert_eq!(diagnose(exercise, &good, &rows(exercise, &good), calm), vec![]);
     let kinds = |measurements: &[Measurement], environment| -> Vec<&'static str> {
-        diagnose(measurements, &rows(exercise, measurements), environment)
+        diagnose(exercise, measurements, &rows(exercise, measurements), environment)
             .iter()
             .map(|d| d.kind)
             .collect()
@@ -136,6 +136,12 @@ fn diagnostics_name_what_went_wrong() {
         ..linear("naive", 100, 10_000.0, &NOISE)
     };
     assert!(kinds(&[saturated], calm).contains(&"timer-saturation"));
+    // A row is named by its size's own name, as the axis names it.
+    let memory = crate::find("memory").unwrap();
+    let mut cold = linear("naive", 50, 10_000.0, &NOISE);
+    cold.first_call_ns = 5e6;
+    let said = diagnose(memory, std::slice::from_ref(&cold), &rows(memory, std::slice::from_ref(&cold)), calm);
+    assert!(said[0].message.starts_with("naive at iterations = 50: the first call"), "{said:?}");
 }
 
 /// All-equal samples, zero times and a single sample each get a
@@ -162,7 +168,7 @@ fn degenerate_measurements_get_a_diagnostic_and_no_nan() {
     for (name, measurement, kind) in cases {
         let measurements = [measurement];
         let rows = rows(exercise, &measurements);
-        let found: Vec<&str> = diagnose(&measurements, &rows, calm)
+        let found: Vec<&str> = diagnose(exercise, &measurements, &rows, calm)
             .iter()
             .map(|d| d.kind)
             .collect();

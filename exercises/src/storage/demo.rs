@@ -424,7 +424,7 @@ async fn versioned(params: &Params, host: &Host, messages: &mut Vec<FromWorker>)
         &format!("Download version {} as Zarr (zip)", version.version),
         "storage.zarr.zip",
         "application/zip",
-        &zip,
+        zip,
     )));
     Ok(())
 }

@@ -102,6 +102,7 @@ fn axes_name_the_size_parameter() {
     assert_eq!(name("pipeline"), "rows");
     assert_eq!(name("duplicates"), "n");
     assert_eq!(name("strings"), "count × length");
+    assert_eq!(crate::find("memory").unwrap().at_size(50), "iterations = 50");
     for exercise in crate::EXERCISES {
         assert!(!exercise.size_name().is_empty(), "{}", exercise.id);
     }

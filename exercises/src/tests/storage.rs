@@ -108,6 +108,8 @@ fn each_run_commits_a_version_that_writes_only_the_changed_chunks() {
     let zip = zip.expect("the export is offered");
     assert_eq!((zip.id.as_str(), zip.file_name.as_str()), ("zarr", "storage.zarr.zip"));
     assert!(zip.label.contains("version 2"));
+    assert_eq!(zip.size, zip.bytes.len() as u64);
+    assert!(zip.bytes.starts_with(b"PK\x03\x04"), "a zip archive's first entry");
 }
 
 #[test]
