@@ -233,12 +233,11 @@ async fn main() {
             Err(_) => "no verdict (the target size was not measured)".into(),
         };
         println!(
-            "target: {} ≥ {}× {} at {} = {}: {verdict}",
+            "target: {} ≥ {}× {} at {}: {verdict}",
             described.target.variant,
             described.target.speedup,
             described.target.baseline,
-            exercise.size_param,
-            described.target.size
+            described.at_size(described.target.size)
         );
         println!(
             "main-thread long tasks (> 50 ms) during the run and its drawing: {}{}",
