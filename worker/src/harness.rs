@@ -329,7 +329,7 @@ pub fn run_cpu(
         let mut rounds = 0;
         for round in 1..=mode.max_samples as u64 {
             rounds = round;
-            let label = format!("n = {size}: round {round} of at most {}", mode.max_samples);
+            let label = format!("{}: round {round} of at most {}", exercise.at_size(size), mode.max_samples);
             post(FromWorker::Progress { done, total, label });
             samplers.shuffle(&mut rng);
             for sampler in &mut samplers {
@@ -419,7 +419,7 @@ fn decide_target(
     while round < 2 * timing.mode.max_samples as u64 && clock.now_ns() - start < 2.0 * timing.budget_ns {
         round += 1;
         let size = samplers[pair[0]].measurement.size;
-        progress(format!("n = {size}: deciding the target, round {round}"));
+        progress(format!("{}: deciding the target, round {round}", exercise.at_size(size)));
         for &i in &pair {
             let v = samplers[i].variant;
             samplers[i].sample(round, clock, &mut || workload.run(v));

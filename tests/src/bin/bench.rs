@@ -192,9 +192,9 @@ async fn main() {
                 );
                 let within = if (low..=high).contains(&point) { "within" } else { "outside" };
                 println!(
-                    "thread sweep vs table: {} at n = {} with {threads} threads {}, table row [{}, {}]: {within} its interval",
+                    "thread sweep vs table: {} at {} with {threads} threads {}, table row [{}, {}]: {within} its interval",
                     last.variant,
-                    last.size,
+                    described.at_size(last.size),
                     format_ns(point),
                     format_ns(low),
                     format_ns(high)

@@ -99,7 +99,7 @@ pub fn equivalence(
         let start = clock.now_ns();
         let mut ran = 0;
         for seed in 1..=seeds {
-            let label = format!("n = {size}: seed {seed} of {seeds}");
+            let label = format!("{}: seed {seed} of {seeds}", exercise.at_size(size));
             post(FromWorker::Progress { done: index as u32, total: sizes.len() as u32, label });
             let mut values = values.clone();
             if seeded {
@@ -113,7 +113,7 @@ pub fn equivalence(
                 if output.digest == reference.digest {
                     tally.1 += 1;
                 } else if tally.2.is_none() {
-                    tally.2 = Some(format!("n = {size}, seed {seed}: {} where {} gives {}", output.text, exercise.variants[0].name, reference.text));
+                    tally.2 = Some(format!("{}, seed {seed}: {} where {} gives {}", exercise.at_size(size), output.text, exercise.variants[0].name, reference.text));
                 }
             }
             ran += 1;
@@ -121,7 +121,7 @@ pub fn equivalence(
                 break;
             }
         }
-        per_size.push(format!("n = {size}: {ran}"));
+        per_size.push(format!("{}: {ran}", exercise.at_size(size)));
     }
     let mut table = DemoTable {
         id: "equivalence".into(),

@@ -527,7 +527,8 @@ fn the_equivalence_check_counts_agreeing_inputs_and_names_the_first_difference()
     // The fake has no seed: one input per size, two sizes.
     let (compared, agreed, first) = tally("linear");
     assert_eq!((compared.as_str(), agreed.as_str()), ("2", "1"));
-    assert_eq!(first, "n = 1000, seed 1: 4 where quadratic gives 3");
+    // The size is named as the fake's axis names it (its parameter, `sizes`).
+    assert_eq!(first, "sizes = 1000, seed 1: 4 where quadratic gives 3");
     let (compared, agreed, _) = tally("wrong");
     assert_eq!((compared.as_str(), agreed.as_str()), ("2", "0"));
     assert!(!messages.iter().any(|m| matches!(m, FromWorker::Measured(_))), "nothing is timed");
