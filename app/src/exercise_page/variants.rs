@@ -54,8 +54,8 @@ pub(super) fn Variants(exercise: &'static Exercise, run: Run) -> impl IntoView {
             let compared = rows.iter().filter(|r| r.2.is_some()).count();
             let agreeing = rows.iter().filter(|r| r.2 == Some(true)).count();
             view! {
-                <dt>"again at each size, on its input, before it is timed"</dt>
-                <dd data-testid=format!("checked-at-{name}") data-compared=compared data-agreeing=agreeing>
+                <dt class="wide">"again at each size, on its input, before it is timed"</dt>
+                <dd class="wide" data-testid=format!("checked-at-{name}") data-compared=compared data-agreeing=agreeing>
                     {rows.into_iter().map(|(size, text, agrees)| view! {
                         <div>{exercise.at_size(size)} ": " <code>{text}</code>
                             {match agrees { Some(true) => " ✓", Some(false) => " ✗ differs", None => "" }}</div>
