@@ -372,7 +372,7 @@ pub fn run_cpu(
         if let Some(size) = largest {
             let mut workload = exercise.runner.workload(values, host, size);
             let mut progress = |label| post(FromWorker::Progress { done, total, label });
-            let points = thread_sweep(exercise.variants[v].name, &exercise.size_name(), v, size, workload.as_mut(), bench.pool_threads, timing, &mut rng, clock, &mut progress);
+            let points = thread_sweep(exercise, v, size, workload.as_mut(), bench.pool_threads, timing, &mut rng, clock, &mut progress);
             for (threads, measurement) in points {
                 post(FromWorker::ThreadPoint { threads, measurement });
                 done += 1;
@@ -430,15 +430,14 @@ fn decide_target(
     }
 }
 
-/// Variant `v` (`name`) at `size` with 1, 2, … `pool_threads` threads.
+/// `exercise`'s variant `v` at `size` with 1, 2, … `pool_threads` threads.
 /// Its samples are interleaved in shuffled rounds, as the table's variants
 /// are, so every call meets the pool as the table's calls do (its threads
 /// asleep after other work): the point at the pool's size measures what
 /// the table's row measures. Returns each thread count's measurement.
 #[allow(clippy::too_many_arguments, reason = "the harness's state, passed as it is")]
 fn thread_sweep(
-    name: &str,
-    size_name: &str,
+    exercise: &Exercise,
     v: usize,
     size: u64,
     workload: &mut dyn Workload,
@@ -448,10 +447,11 @@ fn thread_sweep(
     clock: &mut impl Clock,
     progress: &mut impl FnMut(String),
 ) -> Vec<(usize, Measurement)> {
+    let (name, at) = (exercise.variants[v].name, exercise.at_size(size));
     // Each sampler's `variant` holds its thread count.
     let mut samplers: Vec<Sampler> = (1..=pool_threads)
         .map(|threads| {
-            progress(format!("warming up {name} at {size_name} = {size} with {threads} threads"));
+            progress(format!("warming up {name} at {at} with {threads} threads"));
             workload.set_threads(threads);
             Sampler::calibrate(threads, name, size, clock, timing.budget_ns, timing.min_sample_ns, &mut || workload.run(v))
         })
@@ -459,7 +459,7 @@ fn thread_sweep(
     let start = clock.now_ns();
     let sweep_budget_ns = timing.budget_ns * samplers.len() as f64;
     for round in 1..=timing.mode.max_samples as u64 {
-        progress(format!("{name} at {size_name} = {size} with 1 … {pool_threads} threads: round {round}"));
+        progress(format!("{name} at {at} with 1 … {pool_threads} threads: round {round}"));
         samplers.shuffle(rng);
         for sampler in &mut samplers {
             workload.set_threads(sampler.variant);

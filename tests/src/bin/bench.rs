@@ -351,29 +351,24 @@ async fn page_weight(site: &Site, browser: &Browser) {
         found.sort();
         found
     };
-    let kb = |bytes: u64| format!("{:.1} KB", bytes as f64 / 1000.0);
-    let over = |gzip: u64, budget_kb: u64| if gzip > budget_kb * 1000 { "  OVER BUDGET" } else { "" };
+    // One line per module: its sizes, and whether it is over its budget
+    // (none for the results worker, loaded on demand).
+    let line = |name: &str, (raw, gzip): (u64, u64), budget_kb: Option<u64>, note: &str| {
+        let kb = |bytes: u64| format!("{:.1} KB", bytes as f64 / 1000.0);
+        let over = if budget_kb.is_some_and(|budget| gzip > budget * 1000) { "  OVER BUDGET" } else { "" };
+        println!("  {name:<26} {:>10} raw {:>10} gzip{over}{note}", kb(raw), kb(gzip));
+    };
     println!("page weight (budgets: app ≤ 300 KB gzip, each benchmark worker ≤ 250 KB gzip; 1 KB = 1000 bytes):");
-    for (name, path, budget) in [("app (the page)", app.unwrap_or_default(), 300), ("results worker", dist.join("results/results_bg.wasm"), 0)] {
-        let (raw, gzip) = sizes(&path);
-        let mark = if budget > 0 { over(gzip, budget) } else { "" };
-        println!("  {name:<26} {:>10} raw {:>10} gzip{mark}", kb(raw), kb(gzip));
-    }
-    let single = workers("single");
+    line("app (the page)", sizes(&app.unwrap_or_default()), Some(300), "");
+    line("results worker", sizes(&dist.join("results/results_bg.wasm")), None, "");
     let threaded: BTreeMap<String, std::path::PathBuf> = workers("threaded").into_iter().collect();
-    for (module, path) in single {
-        let (raw, gzip) = sizes(&path);
-        println!("  {:<26} {:>10} raw {:>10} gzip{}", format!("worker {module}, single"), kb(raw), kb(gzip), over(gzip, 250));
+    for (module, path) in workers("single") {
+        let single = sizes(&path);
+        line(&format!("worker {module}, single"), single, Some(250), "");
         if let Some(path) = threaded.get(&module) {
-            let (raw_t, gzip_t) = sizes(path);
-            let extra = gzip_t as f64 / 1000.0 - gzip as f64 / 1000.0;
-            println!(
-                "  {:<26} {:>10} raw {:>10} gzip{} ({extra:+.1} KB beyond the single build)",
-                format!("worker {module}, threaded"),
-                kb(raw_t),
-                kb(gzip_t),
-                over(gzip_t, 250)
-            );
+            let threaded = sizes(path);
+            let extra = (threaded.1 as f64 - single.1 as f64) / 1000.0;
+            line(&format!("worker {module}, threaded"), threaded, Some(250), &format!(" ({extra:+.1} KB beyond the single build)"));
         }
     }
     const PAINT: &str = "return performance.getEntriesByType('paint')\
