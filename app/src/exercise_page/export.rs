@@ -4,6 +4,7 @@
 
 use exercises::Exercise;
 use exercises::analysis::Row;
+use exercises::stats::{Estimate, Outliers};
 use exercises::history::SavedRun;
 use exercises::history::export::{csv, markdown};
 use leptos::prelude::*;
@@ -14,22 +15,43 @@ use crate::download;
 use super::state::{Run, RunState};
 
 /// The record as JSON, with the analysed rows beside it (an import reads
-/// the record and analyses again; the rows are for other tools).
+/// the record and analyses again; the rows are for other tools). Typed
+/// structs rather than a `serde_json::Value`: the page's module then
+/// carries one serializer per record type, not two.
 fn results_json(run: &SavedRun, rows: &[Row]) -> String {
-    let rows: Vec<_> = rows
+    #[derive(serde::Serialize)]
+    struct RowJson<'a> {
+        variant: &'a str,
+        size: u64,
+        ns_per_call: &'a Estimate,
+        r2: Option<f64>,
+        median_ns: f64,
+        mad_ns: f64,
+        outliers: &'a Outliers,
+        speedup: &'a Option<Estimate>,
+    }
+    #[derive(serde::Serialize)]
+    struct Export<'a> {
+        #[serde(flatten)]
+        run: &'a SavedRun,
+        rows: Vec<RowJson<'a>>,
+        url: String,
+    }
+    let rows = rows
         .iter()
-        .map(|row| {
-            serde_json::json!({
-                "variant": row.variant.clone(), "size": row.size, "ns_per_call": row.per_call,
-                "r2": row.r2, "median_ns": row.summary.median, "mad_ns": row.summary.mad,
-                "outliers": row.outliers, "speedup": row.speedup,
-            })
+        .map(|row| RowJson {
+            variant: &row.variant,
+            size: row.size,
+            ns_per_call: &row.per_call,
+            r2: row.r2,
+            median_ns: row.summary.median,
+            mad_ns: row.summary.mad,
+            outliers: &row.outliers,
+            speedup: &row.speedup,
         })
         .collect();
-    let mut value = serde_json::to_value(run).unwrap_or_default();
-    value["rows"] = rows.into();
-    value["url"] = window().location().href().unwrap_or_default().into();
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+    let url = window().location().href().unwrap_or_default();
+    serde_json::to_string_pretty(&Export { run, rows, url }).unwrap_or_default()
 }
 
 /// Every plot canvas of the page, as PNG files.

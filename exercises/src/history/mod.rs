@@ -151,11 +151,24 @@ impl SavedRun {
                 text.len()
             ));
         }
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(value) => value,
-            Err(error) => return refuse(format!("not a Perflab export: not JSON ({error})")),
+        // The format is read first, on its own, so that a file from another
+        // version is named as such rather than as a field serde rejects.
+        // Two typed passes instead of one through `serde_json::Value`: a
+        // `Value` pass would compile every record type's deserializer twice.
+        #[derive(Deserialize)]
+        struct Header {
+            #[serde(default)]
+            format: Option<u64>,
+        }
+        let format = match serde_json::from_str::<Header>(text) {
+            Ok(header) => header.format,
+            Err(error) if error.is_syntax() || error.is_eof() => {
+                return refuse(format!("not a Perflab export: not JSON ({error})"));
+            }
+            // Valid JSON whose "format" is not a whole number, or not an object.
+            Err(_) => None,
         };
-        match value.get("format").and_then(serde_json::Value::as_u64) {
+        match format {
             Some(format) if format == u64::from(FORMAT) => {}
             Some(format) => {
                 return refuse(format!(
@@ -164,7 +177,7 @@ impl SavedRun {
             }
             None => return refuse("not a Perflab export: no \"format\" field".into()),
         }
-        let run: SavedRun = match serde_json::from_value(value) {
+        let run: SavedRun = match serde_json::from_str(text) {
             Ok(run) => run,
             Err(error) => return refuse(format!("not a Perflab run: {error}")),
         };

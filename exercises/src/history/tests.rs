@@ -247,6 +247,8 @@ fn a_bad_file_is_refused_with_what_is_wrong() {
             .contains("no \"format\"")
     );
     assert!(refused(&|v| v["format"] = 2.into()).contains("format 2; this Perflab reads format 1"));
+    assert!(refused(&|v| v["format"] = "1".into()).contains("no \"format\""));
+    assert!(refused(&|v| v["format"] = 1.5.into()).contains("no \"format\""));
     assert!(refused(&|v| v["exercise"] = "nope".into()).contains("unknown exercise \"nope\""));
     assert!(refused(&|v| v["query"] = "sizes=0".into()).contains("parameters: sizes"));
     assert!(
