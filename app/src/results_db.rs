@@ -21,7 +21,7 @@ struct Db {
     /// Set when the worker could not start or stopped.
     failed: Option<String>,
     /// Requests written before the worker was ready.
-    queued: Vec<String>,
+    queued: Vec<Message>,
     waiting: HashMap<u32, oneshot::Sender<FromResults>>,
     storage_waiting: Vec<oneshot::Sender<Storage>>,
     next_id: u32,
@@ -44,14 +44,50 @@ fn fail(db: &mut Db, message: String) {
     db.failed = Some(message);
 }
 
+/// A request as posted: its JSON text, or `{ message, bytes }` for one that
+/// carries a file, with the list of buffers to transfer (the protocol's
+/// note: the bytes never go through the JSON).
+type Message = (JsValue, js_sys::Array);
+
+fn message_of(mut request: Request) -> Message {
+    let bytes = request.body.bytes_mut().map(std::mem::take);
+    let text = serde_json::to_string(&request).unwrap_or_default();
+    let Some(bytes) = bytes else {
+        return (text.into(), js_sys::Array::new());
+    };
+    let bytes = js_sys::Uint8Array::from(&bytes[..]);
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"message".into(), &text.into());
+    let _ = js_sys::Reflect::set(&message, &"bytes".into(), &bytes);
+    (message.into(), js_sys::Array::of1(&bytes.buffer()))
+}
+
+/// A reply as the worker posts it: its JSON text, and the bytes beside it
+/// when it posted `{ message, bytes }`.
+fn reply_of(data: &JsValue) -> Option<Reply> {
+    let (text, bytes) = match data.as_string() {
+        Some(text) => (text, None),
+        None => {
+            let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok();
+            let text = field("message").and_then(|t| t.as_string())?;
+            (text, field("bytes").and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok()))
+        }
+    };
+    let mut reply: Reply = serde_json::from_str(&text).ok()?;
+    if let (Some(slot), Some(bytes)) = (reply.body.bytes_mut(), bytes) {
+        *slot = bytes.to_vec();
+    }
+    Some(reply)
+}
+
+fn post(worker: &Worker, (message, transfer): &Message) {
+    let _ = worker.post_message_with_transfer(message, transfer);
+}
+
 fn receive(db: &Rc<RefCell<Db>>, event: web_sys::Event) {
-    let text = event
-        .unchecked_into::<MessageEvent>()
-        .data()
-        .as_string()
-        .unwrap_or_default();
+    let data = event.unchecked_into::<MessageEvent>().data();
     let mut db = db.borrow_mut();
-    let Ok(reply) = serde_json::from_str::<Reply>(&text) else {
+    let Some(reply) = reply_of(&data) else {
         return fail(
             &mut db,
             "an unreadable reply from the results worker".into(),
@@ -64,8 +100,8 @@ fn receive(db: &Rc<RefCell<Db>>, event: web_sys::Event) {
                 let _ = waiting.send((persistent, note.clone()));
             }
             if let Some(worker) = db.worker.clone() {
-                for text in db.queued.drain(..) {
-                    let _ = worker.post_message(&text.into());
+                for message in db.queued.drain(..) {
+                    post(&worker, &message);
                 }
             }
         }
@@ -146,12 +182,10 @@ pub async fn ask(body: ToResults) -> FromResults {
         let id = db.next_id;
         db.next_id += 1;
         db.waiting.insert(id, sender);
-        let text = serde_json::to_string(&Request { id, body }).unwrap_or_default();
+        let message = message_of(Request { id, body });
         match (&db.worker, &db.storage) {
-            (Some(worker), Some(_)) => {
-                let _ = worker.post_message(&text.into());
-            }
-            _ => db.queued.push(text),
+            (Some(worker), Some(_)) => post(worker, &message),
+            _ => db.queued.push(message),
         }
     }
     receiver.await.unwrap_or(FromResults::Error {

@@ -39,10 +39,38 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(reply: &Reply) {
-    if let Ok(text) = serde_json::to_string(reply) {
+/// Posts a reply: its JSON text, or `{ message, bytes }` for one that
+/// carries a file, the bytes' buffer transferred (protocol's note).
+fn post(mut reply: Reply) {
+    let bytes = reply.body.bytes_mut().map(std::mem::take);
+    let Ok(text) = serde_json::to_string(&reply) else { return };
+    let Some(bytes) = bytes else {
         let _ = scope().post_message(&text.into());
+        return;
+    };
+    let bytes = Uint8Array::from(&bytes[..]);
+    let message = js_sys::Object::new();
+    let _ = Reflect::set(&message, &"message".into(), &text.into());
+    let _ = Reflect::set(&message, &"bytes".into(), &bytes);
+    let _ = scope().post_message_with_transfer(&message, &js_sys::Array::of1(&bytes.buffer()));
+}
+
+/// A request as the page posts it: its JSON text, and the bytes beside it
+/// when it posted `{ message, bytes }`.
+fn read(data: &JsValue) -> Result<Request, String> {
+    let (text, bytes) = match data.as_string() {
+        Some(text) => (text, None),
+        None => {
+            let field = |name: &str| Reflect::get(data, &name.into()).ok();
+            let text = field("message").and_then(|t| t.as_string()).unwrap_or_default();
+            (text, field("bytes").and_then(|b| b.dyn_into::<Uint8Array>().ok()))
+        }
+    };
+    let mut request: Request = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    if let (Some(slot), Some(bytes)) = (request.body.bytes_mut(), bytes) {
+        *slot = bytes.to_vec();
     }
+    Ok(request)
 }
 
 /// A JavaScript error's message.
@@ -246,12 +274,11 @@ impl Backing {
 pub async fn start_results_worker() {
     let (sender, mut requests) = mpsc::unbounded::<Request>();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        match serde_json::from_str::<Request>(&text) {
+        match read(&event.data()) {
             Ok(request) => {
                 let _ = sender.unbounded_send(request);
             }
-            Err(error) => post(&Reply {
+            Err(error) => post(Reply {
                 id: u32::MAX,
                 body: FromResults::Error {
                     message: format!("a request the results worker cannot read: {error}"),
@@ -262,10 +289,10 @@ pub async fn start_results_worker() {
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     let (mut backing, storage) = Backing::open().await;
-    post(&Reply { id: 0, body: storage });
+    post(Reply { id: 0, body: storage });
     while let Some(request) = requests.next().await {
         let body = backing.handle(request.body).await;
-        post(&Reply {
+        post(Reply {
             id: request.id,
             body,
         });

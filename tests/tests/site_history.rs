@@ -1,7 +1,8 @@
 //! Runs that last, in headless Chromium: a run is kept and survives a
 //! reload, a second run is compared with it, the history lists, filters,
 //! deletes and answers SQL, an export imports in a fresh profile while a
-//! corrupt file is refused, and two tabs share the database.
+//! corrupt file is refused, the database exports and imports whole, and two
+//! tabs share the database.
 
 use std::time::Duration;
 
@@ -179,6 +180,22 @@ async fn an_export_imports_in_a_fresh_profile_and_a_corrupt_file_is_refused() {
         .wait_count("history-row", 2, Duration::from_secs(30))
         .await;
     std::fs::remove_file(file).ok();
+
+    // The database exported: its bytes travel beside the worker's JSON, not
+    // in it, and the file the button saves opens with both runs.
+    fresh
+        .js("const make = URL.createObjectURL; window.__blobs = {}; \
+             URL.createObjectURL = b => { const url = make(b); window.__blobs[url] = b; return url; }; \
+             window.__saved = []; HTMLAnchorElement.prototype.click = function () { window.__saved.push(this.href); };")
+        .await;
+    fresh.click("export-sqlite").await;
+    let read = "return new Promise((done, fail) => { const wait = () => window.__saved.length \
+                ? window.__blobs[window.__saved[0]].arrayBuffer().then(b => done(Array.from(new Uint8Array(b))), fail) \
+                : setTimeout(wait, 50); wait(); })";
+    let bytes: Vec<u8> = serde_json::from_value(fresh.js(read).await).expect("the saved file's bytes");
+    assert!(bytes.starts_with(b"SQLite format 3\0"), "{} bytes", bytes.len());
+    let exported = results::store::Store::from_file(&bytes).expect("the saved file opens");
+    assert_eq!(exported.list(None).expect("lists").len(), 2, "both runs are in the file");
 
     // On the exercise page, a run is compared with the imported one.
     fresh.run_to_end("duplicates", QUICK).await;

@@ -1,5 +1,9 @@
 //! What the page and the results worker say to each other: requests with an
-//! id, answered by replies with the same id (JSON over `postMessage`).
+//! id, answered by replies with the same id (JSON over `postMessage`). A
+//! database file travels beside the JSON, never in it: a JSON array of
+//! bytes is four times the file, and the page would parse it on its main
+//! thread. `bytes_mut` is where each side takes the bytes out before
+//! writing the JSON and puts them back after reading it.
 
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +72,8 @@ pub enum ToResults {
     /// Another browser's exported database: every run in it validated and
     /// kept, all or none: `Imported`, or `Error` with what is wrong.
     ImportDatabase {
-        /// The file's bytes.
+        /// The file's bytes, beside the JSON (see the module's note).
+        #[serde(skip)]
         bytes: Vec<u8>,
     },
 }
@@ -139,7 +144,8 @@ pub enum FromResults {
     },
     /// The database file.
     Database {
-        /// The SQLite file's bytes.
+        /// The SQLite file's bytes, beside the JSON (see the module's note).
+        #[serde(skip)]
         bytes: Vec<u8>,
     },
     /// A comparison (`Compare`).
@@ -156,4 +162,24 @@ pub enum FromResults {
         /// What went wrong.
         message: String,
     },
+}
+
+impl ToResults {
+    /// The bytes this request carries beside its JSON, if it is one that does.
+    pub fn bytes_mut(&mut self) -> Option<&mut Vec<u8>> {
+        match self {
+            ToResults::ImportDatabase { bytes } => Some(bytes),
+            _ => None,
+        }
+    }
+}
+
+impl FromResults {
+    /// The bytes this reply carries beside its JSON, if it is one that does.
+    pub fn bytes_mut(&mut self) -> Option<&mut Vec<u8>> {
+        match self {
+            FromResults::Database { bytes } => Some(bytes),
+            _ => None,
+        }
+    }
 }

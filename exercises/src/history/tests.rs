@@ -298,3 +298,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_database_file_travels_beside_the_json_not_in_it() {
+    use super::protocol::{FromResults, Reply, Request, ToResults};
+    let file = vec![0x53; 100_000];
+    let mut reply = Reply { id: 3, body: FromResults::Database { bytes: file.clone() } };
+    let text = serde_json::to_string(&reply).unwrap();
+    assert!(text.len() < 100, "the JSON holds no bytes: {text}");
+    let mut read: Reply = serde_json::from_str(&text).unwrap();
+    *read.body.bytes_mut().expect("a database carries bytes") = std::mem::take(reply.body.bytes_mut().unwrap());
+    assert_eq!(read, Reply { id: 3, body: FromResults::Database { bytes: file.clone() } });
+
+    let request = Request { id: 4, body: ToResults::ImportDatabase { bytes: file } };
+    assert!(serde_json::to_string(&request).unwrap().len() < 100);
+    assert!(FromResults::Saved { id: 1 }.bytes_mut().is_none());
+    assert!(ToResults::ExportDatabase.bytes_mut().is_none());
+}
