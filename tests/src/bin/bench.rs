@@ -37,6 +37,10 @@ async fn main() {
             None => (arg, String::new()),
         })
         .collect();
+    if let Err(message) = check_chosen(&chosen) {
+        eprintln!("bench: {message}");
+        std::process::exit(2);
+    }
     let site = Site::isolated();
     let browser = Browser::start_with_webgpu().await;
     if equivalence {
@@ -415,4 +419,30 @@ async fn check_equivalence(site: &Site, browser: &Browser, chosen: &[(String, St
             }
         }
     }
+}
+
+/// Checks every chosen `exercise?query` before the browser starts. The page
+/// ignores a key that is not a parameter (as any link may carry one), so a
+/// misspelled key would time the defaults under the label the learner
+/// meant; here it is refused, as are unknown exercises and bad values.
+fn check_chosen(chosen: &[(String, String)]) -> Result<(), String> {
+    for (id, query) in chosen {
+        let Some(exercise) = exercises::find(id) else {
+            let ids: Vec<_> = EXERCISES.iter().map(|e| e.id).collect();
+            return Err(format!("no exercise \"{id}\" (there are: {})", ids.join(", ")));
+        };
+        let raw = exercises::params::from_query(query);
+        let names: Vec<_> = exercise.all_params().map(|spec| spec.name).collect();
+        if let Some(key) = raw.keys().find(|key| !names.contains(&key.as_str())) {
+            return Err(format!(
+                "{id}: \"{key}\" is not one of its parameters ({})",
+                names.join(", ")
+            ));
+        }
+        if let Err(errors) = exercise.parse(&raw) {
+            let errors: Vec<_> = errors.into_iter().map(|e| e.message).collect();
+            return Err(format!("{id}: {}", errors.join("; ")));
+        }
+    }
+    Ok(())
 }
