@@ -175,6 +175,56 @@ pub fn scaling(points: &[(usize, Measurement)]) -> Vec<ScalingPoint> {
         .collect()
 }
 
+/// The thread sweep's last point (the pool's size) beside the table's row
+/// of the same variant and size: the same variant, size and threads, timed
+/// in two settings. The table's variants take turns, so each of its samples
+/// follows other variants' work, during which the pool's threads idled;
+/// the sweep runs only this variant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepBesideTable {
+    /// The variant.
+    pub variant: String,
+    /// The size both measured.
+    pub size: u64,
+    /// The pool's threads, which both used.
+    pub threads: usize,
+    /// The sweep's time per call.
+    pub sweep_ns: f64,
+    /// The table's time per call, with its interval.
+    pub table: Estimate,
+}
+
+impl SweepBesideTable {
+    /// The sweep's time lies below the table's whole interval: the same
+    /// work ran faster with its threads kept busy.
+    pub fn sweep_faster(&self) -> bool {
+        self.sweep_ns < self.table.low
+    }
+}
+
+/// The sweep's point at the pool's size beside the table's row (see
+/// [`SweepBesideTable`]); `None` until both are measured, or for a pool of
+/// one thread.
+pub fn sweep_beside_table(
+    measurements: &[Measurement],
+    sweep: &[(usize, Measurement)],
+) -> Option<SweepBesideTable> {
+    let (threads, last) = sweep.iter().max_by_key(|(threads, _)| *threads)?;
+    if *threads < 2 {
+        return None;
+    }
+    let row = measurements
+        .iter()
+        .find(|m| m.variant == last.variant && m.size == last.size)?;
+    Some(SweepBesideTable {
+        variant: last.variant.clone(),
+        size: last.size,
+        threads: *threads,
+        sweep_ns: per_call(last, RESAMPLES)?.0.point,
+        table: per_call(row, RESAMPLES)?.0,
+    })
+}
+
 /// The serial fraction `s` of Amdahl's law, `S(k) = 1 / (s + (1 − s) / k)`,
 /// fitted by least squares to `(threads, speedup)` points: with
 /// `y = 1/S − 1/k` and `x = 1 − 1/k` the law is `y = s·x`. Clamped to

@@ -235,6 +235,65 @@ async fn a_link_with_results_shows_the_run_without_running_it() {
         "a shown link is not a new run"
     );
 
+    // The sweep beside the table, from runs that say which way they differ:
+    // the table's row of the swept variant made twice as slow (as when the
+    // pool idles between the table's turns) gets the note that sets the
+    // two side by side; the sweep's point made twice as slow gets none.
+    page.browser().open(&link).await;
+    page.wait_state("done", Duration::from_secs(30)).await;
+    let record = page.results_json().await;
+    let sweep = &record["thread_sweep"];
+    let last = sweep.as_array().and_then(|s| s.last()).expect("a thread sweep")[1].clone();
+    let slowed = |record: &mut serde_json::Value, in_table: bool| {
+        let measurement = if in_table {
+            record["measurements"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .find(|m| m["variant"] == last["variant"] && m["size"] == last["size"])
+                .expect("the table's row of the swept variant")
+        } else {
+            record["thread_sweep"].as_array_mut().unwrap().last_mut().unwrap().get_mut(1).unwrap()
+        };
+        for time in measurement["times_ns"].as_array_mut().unwrap() {
+            *time = (time.as_f64().unwrap() * 2.0).into();
+        }
+    };
+    for in_table in [true, false] {
+        let mut edited = record.clone();
+        let object = edited.as_object_mut().unwrap();
+        object.remove("rows");
+        object.remove("url");
+        slowed(&mut edited, in_table);
+        let pack = format!(
+            "return (async () => {{ const stream = new Blob([{}]).stream() \
+             .pipeThrough(new CompressionStream('deflate-raw')); \
+             const bytes = new Uint8Array(await new Response(stream).arrayBuffer()); \
+             let binary = ''; for (const b of bytes) binary += String.fromCharCode(b); \
+             return btoa(binary).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, ''); }})()",
+            serde_json::to_string(&edited.to_string()).unwrap()
+        );
+        let code = page.js(&pack).await;
+        let edited_link = format!("{}#run={}", link.split('#').next().unwrap(), code.as_str().unwrap());
+        page.open_home().await;
+        page.browser().open(&edited_link).await;
+        page.wait_state("done", Duration::from_secs(30)).await;
+        let notes = page.count("sweep-beside-table").await;
+        if in_table {
+            assert_eq!(notes, 1, "a table row slower than its sweep is explained");
+            let mut read = Vec::new();
+            for name in ["data-sweep-ns", "data-table-low-ns"] {
+                let value = page.attr("sweep-beside-table", name).await.expect(name);
+                read.push(value.parse::<f64>().expect("a number"));
+            }
+            assert!(read[0] < read[1], "the sweep's time lies below the table's interval: {read:?}");
+        } else {
+            assert_eq!(notes, 0, "a sweep slower than the table gets no such note");
+        }
+    }
+
+    page.open_home().await;
+
     // A damaged link says so and shows nothing.
     page.browser().open(&link.replace("#run=", "#run=x")).await;
     let note = page.text("shared-run").await;

@@ -256,3 +256,23 @@ fn diagnostics_of_one_kind_read_as_one_line_naming_their_rows() {
     );
     assert_eq!(groups[1].summary, "sort at n = 10: the first call took 2 ms.", "one of a kind reads as it is");
 }
+
+#[test]
+fn the_sweep_is_set_beside_the_table_row_it_repeats() {
+    let table = vec![linear("naive", 1000, 9000.0, &NOISE), linear("parallel", 1000, 540.0, &NOISE)];
+    let sweep = |two_threads_ns: f64| {
+        vec![
+            (1, linear("parallel", 1000, 900.0, &NOISE)),
+            (2, linear("parallel", 1000, two_threads_ns, &NOISE)),
+        ]
+    };
+    let slower_in_the_table = sweep_beside_table(&table, &sweep(350.0)).unwrap();
+    assert_eq!((slower_in_the_table.variant.as_str(), slower_in_the_table.size, slower_in_the_table.threads), ("parallel", 1000, 2));
+    assert!((slower_in_the_table.sweep_ns / 350.0 - 1.0).abs() < 0.01, "{slower_in_the_table:?}");
+    assert!((slower_in_the_table.table.point / 540.0 - 1.0).abs() < 0.01, "{slower_in_the_table:?}");
+    assert!(slower_in_the_table.sweep_faster());
+    assert!(!sweep_beside_table(&table, &sweep(540.0)).unwrap().sweep_faster(), "the same time agrees");
+    assert!(!sweep_beside_table(&table, &sweep(700.0)).unwrap().sweep_faster());
+    assert_eq!(sweep_beside_table(&table, &sweep(350.0)[..1]), None, "one thread: nothing to set beside");
+    assert_eq!(sweep_beside_table(&table[..1], &sweep(350.0)), None, "no row for the variant yet");
+}

@@ -182,28 +182,22 @@ async fn main() {
             let ns = exercises::analysis::per_call_point(measurement).unwrap_or_default();
             println!("thread sweep: {threads} threads, {}", format_ns(ns));
         }
-        // The sweep's point at the pool's size measures what the table's
-        // row of the same variant measures: say how far apart they are.
-        if let Some((threads, last)) = sweep.last() {
-            let row = json["rows"].as_array().into_iter().flatten().find(|row| {
-                row["variant"] == last.variant.as_str() && row["size"].as_u64() == Some(last.size)
-            });
-            if let Some(row) = row {
-                let point = exercises::analysis::per_call_point(last).unwrap_or_default();
-                let (low, high) = (
-                    row["ns_per_call"]["low"].as_f64().unwrap_or_default(),
-                    row["ns_per_call"]["high"].as_f64().unwrap_or_default(),
-                );
-                let within = if (low..=high).contains(&point) { "within" } else { "outside" };
-                println!(
-                    "thread sweep vs table: {} at {} with {threads} threads {}, table row [{}, {}]: {within} its interval",
-                    last.variant,
-                    described.at_size(last.size),
-                    format_ns(point),
-                    format_ns(low),
-                    format_ns(high)
-                );
-            }
+        // The sweep's point at the pool's size repeats the table's row of
+        // the same variant: say how far apart they are.
+        let table: Vec<Measurement> = serde_json::from_value(json["measurements"].clone()).unwrap_or_default();
+        let sweep: Vec<(usize, Measurement)> = sweep.into_iter().map(|(t, m)| (t as usize, m)).collect();
+        if let Some(b) = exercises::analysis::sweep_beside_table(&table, &sweep) {
+            let within = (b.table.low..=b.table.high).contains(&b.sweep_ns);
+            println!(
+                "thread sweep vs table: {} at {} with {} threads {}, table row [{}, {}]: {} its interval",
+                b.variant,
+                described.at_size(b.size),
+                b.threads,
+                format_ns(b.sweep_ns),
+                format_ns(b.table.low),
+                format_ns(b.table.high),
+                if within { "within" } else { "outside" },
+            );
         }
         if let Ok(folder) = std::env::var("PERFLAB_SCREENSHOTS") {
             let height = browser
