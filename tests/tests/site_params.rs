@@ -68,6 +68,7 @@ async fn csv_stream_reads_a_local_file_the_learner_picks() {
     page.open_exercise("csv_stream", "rows=1000,2000&budget_ms=300")
         .await;
     page.choose_file(&path).await;
+    assert_eq!(page.count("ignored-keys").await, 0, "a link of parameters only ignores nothing");
     let chosen = page.text("local-file").await;
     assert!(chosen.contains(file_name), "{chosen}");
     page.run().await;
@@ -157,6 +158,8 @@ async fn mangled_links_to_every_exercise_get_inline_errors_by_field_and_never_an
             expected.dedup();
             assert_eq!(shown, serde_json::json!(expected), "{}?{query}", exercise.id);
             assert_eq!(page.status_state().await, "idle", "{}?{query}", exercise.id);
+            let ignored = page.text("ignored-keys").await;
+            assert!(ignored.contains("unknown_key"), "the page names the key it ignored: {ignored}");
             if !expected.is_empty() {
                 assert_eq!(
                     page.attr("run", "disabled").await.as_deref(),

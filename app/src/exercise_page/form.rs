@@ -33,6 +33,17 @@ pub(super) fn initial_params(exercise: &'static Exercise) -> BTreeMap<String, St
         .collect()
 }
 
+/// The link's keys that are no parameter of `exercise` (a typo, another
+/// exercise's parameter): the form drops them, and the page says which, so
+/// a misspelled key is not silently a run at the default.
+pub(super) fn ignored_keys(exercise: &'static Exercise) -> Vec<String> {
+    let search = window().location().search().unwrap_or_default();
+    params::from_query(&search)
+        .into_keys()
+        .filter(|key| exercise.all_params().all(|spec| spec.name != key))
+        .collect()
+}
+
 /// `navigator.hardwareConcurrency`.
 fn cores() -> u32 {
     window().navigator().hardware_concurrency().max(1.0) as u32

@@ -85,6 +85,7 @@ fn worker_url(exercise: &Exercise, build: &str, threads: u64) -> String {
 #[component]
 fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     let raw = RwSignal::new(form::initial_params(exercise));
+    let ignored = form::ignored_keys(exercise);
     // The form's text, parsed once per edit: the values a run sends, or
     // what is wrong with them, field by field.
     let parsed = form::parse_params(exercise, raw);
@@ -211,6 +212,15 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
             <section class="controls">
                 <h2>"Parameters"</h2>
                 {form::param_form(exercise, run, raw, errors, local_file, start, check, cancel)}
+                {(!ignored.is_empty()).then(|| view! {
+                    <p class="note" data-testid="ignored-keys">
+                        {format!(
+                            "Ignored from the link: {}, not a parameter of this exercise (its parameters: {}).",
+                            ignored.join(", "),
+                            exercise.all_params().map(|spec| spec.name).collect::<Vec<_>>().join(", "),
+                        )}
+                    </p>
+                })}
                 <Status run />
                 {move || shared.get().map(|note| view! { <p data-testid="shared-run">{note}</p> })}
             </section>
