@@ -184,7 +184,8 @@ impl WorkerBridge {
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             let Some(state) = weak.upgrade() else { return };
-            let (data, file) = text_and_file_of(event);
+            let data = event.unchecked_into::<MessageEvent>().data();
+            let (data, file) = text_and_attached::<web_sys::Blob>(&data, "file");
             let message = match serde_json::from_str::<FromWorker>(&data) {
                 Ok(FromWorker::Download(_)) if file.is_none() => FromWorker::Failed {
                     message: "a download from the worker arrived without its file".into(),
@@ -316,14 +317,14 @@ fn text_of(event: web_sys::Event) -> String {
         .unwrap_or_default()
 }
 
-/// A message's JSON text, and the file beside it when the worker posted
-/// `{ message, file }` (a download).
-fn text_and_file_of(event: web_sys::Event) -> (String, Option<web_sys::Blob>) {
-    let data = event.unchecked_into::<MessageEvent>().data();
+/// A worker's message: its JSON text, and what it carries beside the JSON
+/// when it posted `{ message, <attached>: … }` (the benchmark worker's
+/// download `file`, the results worker's database `bytes`).
+pub(crate) fn text_and_attached<T: JsCast>(data: &JsValue, attached: &str) -> (String, Option<T>) {
     if let Some(text) = data.as_string() {
         return (text, None);
     }
-    let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok();
+    let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok();
     let text = field("message").and_then(|text| text.as_string()).unwrap_or_default();
-    (text, field("file").and_then(|file| file.dyn_into::<web_sys::Blob>().ok()))
+    (text, field(attached).and_then(|value| value.dyn_into::<T>().ok()))
 }

@@ -65,14 +65,7 @@ fn message_of(mut request: Request) -> Message {
 /// A reply as the worker posts it: its JSON text, and the bytes beside it
 /// when it posted `{ message, bytes }`.
 fn reply_of(data: &JsValue) -> Option<Reply> {
-    let (text, bytes) = match data.as_string() {
-        Some(text) => (text, None),
-        None => {
-            let field = |name: &str| js_sys::Reflect::get(data, &name.into()).ok();
-            let text = field("message").and_then(|t| t.as_string())?;
-            (text, field("bytes").and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok()))
-        }
-    };
+    let (text, bytes) = crate::bridge::text_and_attached::<js_sys::Uint8Array>(data, "bytes");
     let mut reply: Reply = serde_json::from_str(&text).ok()?;
     if let (Some(slot), Some(bytes)) = (reply.body.bytes_mut(), bytes) {
         *slot = bytes.to_vec();

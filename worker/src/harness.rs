@@ -430,11 +430,13 @@ fn decide_target(
     }
 }
 
-/// `exercise`'s variant `v` at `size` with 1, 2, … `pool_threads` threads.
-/// Its samples are interleaved in shuffled rounds, as the table's variants
-/// are, so every call meets the pool as the table's calls do (its threads
-/// asleep after other work): the point at the pool's size measures what
-/// the table's row measures. Returns each thread count's measurement.
+/// `exercise`'s variant `v` at `size` with 1, 2, … `pool_threads` threads,
+/// the thread counts' samples interleaved in shuffled rounds. Only this
+/// variant runs, so the pool never idles through other variants' calls as
+/// it does between the table's samples: where that makes the table's row
+/// slower, the page sets the two side by side and says why
+/// (`analysis::sweep_beside_table`). Returns each thread count's
+/// measurement.
 #[allow(clippy::too_many_arguments, reason = "the harness's state, passed as it is")]
 fn thread_sweep(
     exercise: &Exercise,

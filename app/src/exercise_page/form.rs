@@ -15,8 +15,7 @@ use super::state::{Run, RunState};
 
 /// The raw text of every parameter: from the URL, else the default.
 pub(super) fn initial_params(exercise: &'static Exercise) -> BTreeMap<String, String> {
-    let search = window().location().search().unwrap_or_default();
-    let mut from_url = params::from_query(&search);
+    let mut from_url = link_params();
     // Use every core unless the link says otherwise.
     from_url
         .entry("threads".into())
@@ -37,11 +36,15 @@ pub(super) fn initial_params(exercise: &'static Exercise) -> BTreeMap<String, St
 /// exercise's parameter): the form drops them, and the page says which, so
 /// a misspelled key is not silently a run at the default.
 pub(super) fn ignored_keys(exercise: &'static Exercise) -> Vec<String> {
-    let search = window().location().search().unwrap_or_default();
-    params::from_query(&search)
+    link_params()
         .into_keys()
         .filter(|key| exercise.all_params().all(|spec| spec.name != key))
         .collect()
+}
+
+/// The page's query, `name → value`.
+fn link_params() -> BTreeMap<String, String> {
+    params::from_query(&window().location().search().unwrap_or_default())
 }
 
 /// `navigator.hardwareConcurrency`.

@@ -126,8 +126,8 @@ async fn main() {
             "rate"
         );
         let measurements = json["measurements"].as_array().cloned().unwrap_or_default();
+        let wasm: Vec<Measurement> = serde_json::from_value(json["measurements"].clone()).unwrap_or_default();
         if native && !NO_NATIVE_TWIN.contains(&exercise.id) {
-            let wasm: Vec<Measurement> = serde_json::from_value(json["measurements"].clone()).unwrap_or_default();
             single_threaded_ratios.extend(against_native(exercise, described, &query, &wasm, &threads));
         }
         for row in json["rows"].as_array().into_iter().flatten() {
@@ -169,24 +169,14 @@ async fn main() {
                 format_ns(skip["predicted_ns"].as_f64().unwrap_or_default())
             );
         }
-        let sweep: Vec<(u64, exercises::protocol::Measurement)> = json["thread_sweep"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|point| {
-                let threads = point[0].as_u64().unwrap_or_default();
-                (threads, serde_json::from_value(point[1].clone()).expect("a measurement"))
-            })
-            .collect();
+        let sweep: Vec<(usize, Measurement)> = serde_json::from_value(json["thread_sweep"].clone()).unwrap_or_default();
         for (threads, measurement) in &sweep {
             let ns = exercises::analysis::per_call_point(measurement).unwrap_or_default();
             println!("thread sweep: {threads} threads, {}", format_ns(ns));
         }
         // The sweep's point at the pool's size repeats the table's row of
         // the same variant: say how far apart they are.
-        let table: Vec<Measurement> = serde_json::from_value(json["measurements"].clone()).unwrap_or_default();
-        let sweep: Vec<(usize, Measurement)> = sweep.into_iter().map(|(t, m)| (t as usize, m)).collect();
-        if let Some(b) = exercises::analysis::sweep_beside_table(&table, &sweep) {
+        if let Some(b) = exercises::analysis::sweep_beside_table(&wasm, &sweep) {
             let within = (b.table.low..=b.table.high).contains(&b.sweep_ns);
             println!(
                 "thread sweep vs table: {} at {} with {} threads {}, table row [{}, {}]: {} its interval",
