@@ -1,7 +1,7 @@
 //! The built site, served on 127.0.0.1 for the tests: like the dev server
-//! (with or without the isolation headers), like GitHub Pages under a
-//! sub-path, or from a server that answers one request per connection and
-//! can be stopped (offline, and Firefox).
+//! (with or without the isolation headers), or like GitHub Pages under a
+//! sub-path; one request per connection, and a port that can be closed
+//! (offline).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -10,18 +10,38 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The built site, served on 127.0.0.1 (a secure context) from a thread.
+///
+/// Every response closes its connection, and every connection has a thread
+/// of its own: a server that keeps connections alive holds a thread for
+/// each idle one, and tiny_http's pool, which did, could leave a new
+/// connection queued behind them for good (two arriving together while one
+/// thread was free), so a page's load never finished.
 pub struct Site {
     /// `http://127.0.0.1:<port>`.
     pub origin: String,
-    server: Server,
+    stopped: Arc<AtomicBool>,
 }
 
-/// What serves a [`Site`].
-enum Server {
-    /// tiny_http, keeping connections alive.
-    Kept(Arc<tiny_http::Server>),
-    /// One connection per request, and a port that closes on `stop`.
-    Stoppable(Arc<AtomicBool>),
+/// What a [`Site`] answers to a request: status, content type, body, and
+/// whether to add the isolation headers (COOP/COEP).
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    isolated: bool,
+}
+
+impl Reply {
+    /// The file `url` names under `root` (or `index.html`, as the dev
+    /// server falls back), with the isolation headers if `isolated`.
+    fn file(root: &Path, url: &str, isolated: bool) -> Reply {
+        let (body, content_type) = file_for(root, url);
+        Reply { status: 200, content_type, body, isolated }
+    }
+
+    fn not_found() -> Reply {
+        Reply { status: 404, content_type: "text/plain", body: b"not found".to_vec(), isolated: false }
+    }
 }
 
 impl Site {
@@ -33,15 +53,18 @@ impl Site {
     /// Serves `root`, adding the isolation headers if `isolated`. Paths
     /// without a file fall back to `index.html`, as the dev server does.
     pub fn serve(root: PathBuf, isolated: bool) -> Site {
-        Site::start(move |url| respond(&root, url, isolated))
+        Site::start(move |url| Reply::file(&root, url, isolated))
     }
 
     /// Serves `PERFLAB_DIST` at the root without the isolation headers and
     /// without its service worker (which would add them): a browser gets
     /// no SharedArrayBuffer there, and the page runs the single build.
-    /// One connection per request, as [`Site::stoppable`].
     pub fn not_isolated() -> Site {
-        Site::one_per_connection(false)
+        let root = dist();
+        Site::start(move |url| match url.starts_with("/sw.js") {
+            true => Reply::not_found(),
+            false => Reply::file(&root, url, false),
+        })
     }
 
     /// Serves `PERFLAB_DIST_PAGES` (built for `/perflab/`) the way GitHub
@@ -62,93 +85,46 @@ impl Site {
         Site::start(move |url| {
             let blocked = !service_worker && url.starts_with("/perflab/sw.js");
             let Some(path) = url.strip_prefix("/perflab/").filter(|_| !blocked) else {
-                return tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404);
+                return Reply::not_found();
             };
             let file = root.join(path.split(['?', '#']).next().unwrap_or_default());
             let exists = file.is_file() && !path.split('/').any(|part| part == "..");
-            let response = respond(&root, &format!("/{path}"), false);
             if exists || path.is_empty() {
-                response
+                Reply::file(&root, &format!("/{path}"), false)
             } else {
-                respond(&root, "/404.html", false).with_status_code(404)
+                Reply { status: 404, ..Reply::file(&root, "/404.html", false) }
             }
         })
     }
 
-    fn start(
-        respond: impl Fn(&str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>>
-        + Send
-        + Sync
-        + 'static,
-    ) -> Site {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("a free port"));
-        let origin = format!(
-            "http://{}",
-            server.server_addr().to_ip().expect("an IP address")
-        );
-        let serving = server.clone();
-        let respond = Arc::new(respond);
-        // A thread per request: a response the browser reads slowly (a
-        // large module, the service worker fetching the whole site ahead)
-        // must not hold up every other request behind it.
-        std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
-                let respond = respond.clone();
-                std::thread::spawn(move || {
-                    let response = respond(request.url());
-                    let _ = request.respond(response);
-                });
-            }
-        });
-        Site {
-            origin,
-            server: Server::Kept(server),
-        }
-    }
-
-    /// Serves `PERFLAB_DIST` at the root with COOP/COEP from a server that
-    /// [`Site::stop`] can stop for good: every response closes its
-    /// connection, and stopping closes the port, so the browser's next
-    /// request is refused at once, as when the network is gone. Firefox
-    /// needs it too: its page loads never finish against tiny_http's
-    /// kept-alive connections.
-    pub fn stoppable() -> Site {
-        Site::one_per_connection(true)
-    }
-
-    /// A server that answers one request per connection; `isolated` adds
-    /// COOP/COEP, and without it the service worker is not served.
-    fn one_per_connection(isolated: bool) -> Site {
+    /// Answers each connection's one request with `respond`, on a thread
+    /// of its own, until [`Site::stop`] closes the port.
+    fn start(respond: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Site {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let origin = format!("http://{}", listener.local_addr().expect("an address"));
         listener.set_nonblocking(true).expect("a non-blocking socket");
         let stopped = Arc::new(AtomicBool::new(false));
         let stop = stopped.clone();
-        let root = dist();
+        let respond = Arc::new(respond);
         std::thread::spawn(move || {
             // The listener, and with it the port, is dropped when this ends.
             while !stop.load(Ordering::SeqCst) {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        let root = root.clone();
-                        std::thread::spawn(move || serve_one(stream, &root, isolated));
+                        let respond = respond.clone();
+                        std::thread::spawn(move || serve_one(stream, &*respond));
                     }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    Err(_) => std::thread::sleep(Duration::from_millis(2)),
                 }
             }
         });
-        Site {
-            origin,
-            server: Server::Stoppable(stopped),
-        }
+        Site { origin, stopped }
     }
 
-    /// Stops serving: the port closes within milliseconds.
+    /// Stops serving: the port closes within milliseconds, so the browser's
+    /// next request is refused at once.
     pub fn stop(&self) {
-        match &self.server {
-            Server::Kept(server) => server.unblock(),
-            Server::Stoppable(stopped) => stopped.store(true, Ordering::SeqCst),
-        }
+        self.stopped.store(true, Ordering::SeqCst);
         std::thread::sleep(Duration::from_millis(50));
     }
 
@@ -160,47 +136,41 @@ impl Site {
 
 impl Drop for Site {
     fn drop(&mut self) {
-        match &self.server {
-            Server::Kept(server) => server.unblock(),
-            Server::Stoppable(stopped) => stopped.store(true, Ordering::SeqCst),
-        }
+        self.stopped.store(true, Ordering::SeqCst);
     }
 }
 
-/// Answers one request on `stream` as the dev server does (with COOP/COEP
-/// if `isolated`; else without the service worker), then closes the
-/// connection.
-fn serve_one(mut stream: std::net::TcpStream, root: &Path, isolated: bool) {
-    use std::io::{Read, Write};
+/// Reads one request's head from `stream`, answers it with `respond`, then
+/// closes the connection.
+fn serve_one(mut stream: std::net::TcpStream, respond: &dyn Fn(&str) -> Reply) {
+    use std::io::{BufRead, BufReader, Write};
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && head.len() < 65536 {
-        match stream.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
+    let mut reader = BufReader::new(&mut stream);
+    let mut head = String::new();
+    while !head.ends_with("\r\n\r\n") && head.len() < 65536 {
+        match reader.read_line(&mut head) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
         }
     }
-    let head = String::from_utf8_lossy(&head);
-    let url = head.split(' ').nth(1).unwrap_or("/");
-    let (status, (body, content_type)) = if !isolated && url.starts_with("/sw.js") {
-        ("404 Not Found", (b"not found".to_vec(), "text/plain"))
-    } else {
-        ("200 OK", file_for(root, url))
-    };
-    let isolation = if isolated {
+    let url = head.split(' ').nth(1).unwrap_or("/").to_string();
+    let reply = respond(&url);
+    let reason = if reply.status == 200 { "OK" } else { "Not Found" };
+    let isolation = if reply.isolated {
         "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n"
     } else {
         ""
     };
     let mut response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{isolation}\
+        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{isolation}\
          Connection: close\r\n\r\n",
-        body.len()
+        reply.status,
+        reply.content_type,
+        reply.body.len()
     )
     .into_bytes();
-    response.extend_from_slice(&body);
+    response.extend_from_slice(&reply.body);
     let _ = stream.write_all(&response);
 }
 
@@ -226,25 +196,6 @@ fn file_for(root: &Path, url: &str) -> (Vec<u8>, &'static str) {
         _ => "application/octet-stream",
     };
     (body, content_type)
-}
-
-fn respond(
-    root: &Path,
-    url: &str,
-    isolated: bool,
-) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let (body, content_type) = file_for(root, url);
-    let mut response =
-        tiny_http::Response::from_data(body).with_header(header("Content-Type", content_type));
-    if isolated {
-        response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
-        response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
-    }
-    response
-}
-
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name, value).expect("valid header")
 }
 
 /// The built site's folder.

@@ -1,6 +1,6 @@
 //! The built site in headless Chromium, served with the isolation headers:
-//! runs that do not end well (cancelled midway, out of memory) leave the
-//! page working, and the next run goes through.
+//! runs that do not end well (cancelled midway, left midway, out of
+//! memory) leave the page working, and the next run goes through.
 
 use std::time::Duration;
 
@@ -24,6 +24,41 @@ async fn a_long_run_can_be_cancelled_and_a_new_run_works() {
     // Cancelling is immediate: the worker is terminated, not asked.
     page.wait_state("cancelled", Duration::from_secs(2)).await;
 
+    page.set_param("sizes", "200").await;
+    page.set_param("budget_ms", "300").await;
+    page.run().await;
+    page.wait_state("done", Duration::from_secs(60)).await;
+    assert_eq!(
+        page.result_rows().await.len(),
+        variant_names("duplicates").len()
+    );
+    assert_eq!(page.console_errors().await, Vec::<String>::new());
+    page.close().await;
+}
+
+#[tokio::test]
+async fn a_page_left_mid_run_stops_the_run_and_comes_back_with_a_fresh_worker() {
+    let page = Page::isolated().await;
+    page.open_exercise("duplicates", "sizes=50000&budget_ms=120000")
+        .await;
+    page.run().await;
+    page.wait_state("running", Duration::from_secs(10)).await;
+    // A mark only the same page, kept whole by the back/forward cache, has.
+    page.js("window.__kept = true; return true;").await;
+    page.open_home().await;
+    page.back().await;
+    page.browser().testid("run").await;
+    assert_eq!(
+        page.js("return window.__kept === true").await,
+        serde_json::Value::Bool(true),
+        "the page came back from the back/forward cache"
+    );
+    // Not resumed after the freeze: stopped when it was left, and said so.
+    assert_eq!(page.status_state().await, "cancelled");
+    let status = page.status_text().await;
+    assert!(status.contains("the page was left while it ran"), "{status}");
+
+    // The worker it comes back with runs.
     page.set_param("sizes", "200").await;
     page.set_param("budget_ms", "300").await;
     page.run().await;

@@ -20,9 +20,7 @@ async fn build_of(page: &Page) -> (String, u64) {
 
 #[tokio::test]
 async fn firefox_runs_every_exercise_with_the_threaded_build() {
-    // One connection per request: Firefox page loads never finish against
-    // tiny_http (`Site::stoppable`, never stopped here).
-    let page = Page::new(Site::stoppable(), Browser::firefox().await);
+    let page = Page::new(Site::isolated(), Browser::firefox().await);
     page.open_exercise("duplicates", "").await;
     let (build, threads) = build_of(&page).await;
     assert_eq!(build, "threaded");

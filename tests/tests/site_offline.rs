@@ -20,7 +20,7 @@ const ALL_CACHED: &str = r#"
 
 #[tokio::test]
 async fn with_the_server_gone_a_reload_runs_exercises_from_the_cache() {
-    let page = Page::new(Site::stoppable(), Browser::start().await);
+    let page = Page::new(Site::isolated(), Browser::start().await);
     page.open_exercise("duplicates", "sizes=100,1000&budget_ms=300")
         .await;
     page.wait_for_service_worker().await;

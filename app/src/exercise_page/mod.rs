@@ -28,6 +28,7 @@ use exercises::analysis;
 use exercises::params::FromValues;
 use exercises::{Common, Exercise, find};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use leptos_router::hooks::use_params_map;
 
 use crate::base_path;
@@ -148,6 +149,26 @@ fn ExerciseView(exercise: &'static Exercise) -> impl IntoView {
     });
     on_cleanup(move || {
         bridge.try_with_value(WorkerBridge::terminate);
+    });
+    // A page that is left stops its worker (and its run), and one the
+    // back/forward cache brings back starts a fresh one: a run frozen with
+    // the page and thawed later would time the freeze in its samples.
+    let left = window_event_listener_untyped("pagehide", move |_| {
+        bridge.try_with_value(WorkerBridge::terminate);
+        if run.state.get_untracked() == RunState::Running {
+            run.state.set(RunState::Cancelled);
+            run.message.set("cancelled: the page was left while it ran".into());
+        }
+    });
+    let back = window_event_listener_untyped("pageshow", move |event| {
+        let restored = event.unchecked_into::<web_sys::PageTransitionEvent>().persisted();
+        if restored {
+            bridge.try_with_value(WorkerBridge::restart);
+        }
+    });
+    on_cleanup(move || {
+        left.remove();
+        back.remove();
     });
 
     // A local file the learner picked (exercises that take one): a handle

@@ -113,6 +113,15 @@ impl Page {
             .unwrap_or_else(|error| fail("the page", "reload", error));
     }
 
+    /// Goes back one page in the tab's history.
+    pub async fn back(&self) {
+        self.browser
+            .client
+            .back()
+            .await
+            .unwrap_or_else(|error| fail("the page", "back", error));
+    }
+
     /// The address bar's URL.
     pub async fn current_url(&self) -> url::Url {
         self.browser
