@@ -109,8 +109,20 @@ fn the_factory_refuses_unknown_names_and_injection_makes_runs_repeatable() {
 
 #[test]
 fn the_typed_bus_sees_every_event() {
-    let seen: Seen = typed(&events(160));
+    let seen: Seen = typed(&events(160, 1));
     assert_eq!(seen.counts[0], 160);
     assert_eq!(seen.counts[1] + seen.counts[2], 160);
     assert!(seen.counts[2] > 0, "some items fail");
+    assert_ne!(seen, typed(&events(160, 2)), "another seed, other events");
+}
+
+#[test]
+fn every_seed_is_another_input() {
+    use kernels::patterns::items;
+    assert_eq!(items(5, 3), items(5, 3));
+    assert_ne!(items(5, 3), items(5, 4));
+    assert_eq!(items(5, 3).count(), 5);
+    assert_ne!(dsl::readings(8, 1), dsl::readings(8, 2));
+    // The start stays below 2⁶³: the largest run's end cannot overflow.
+    assert!((0..10_000).all(|seed| items(10_000_000, seed).start < 1 << 63));
 }

@@ -3,12 +3,15 @@
 //! (proptest needs a file system for its regressions).
 #![cfg(not(target_arch = "wasm32"))]
 
-use kernels::patterns::{context, decorators, dispatch, dsl, iterators, objects};
+use kernels::patterns::{self, context, decorators, dispatch, dsl, iterators, objects};
 use proptest::prelude::*;
+
+/// A section's variants by name.
+type Variants<I, O> = [(&'static str, fn(&I) -> O)];
 
 /// Every variant of `table` gives what the first gives on `input`.
 fn all_equal<I: ?Sized, O: PartialEq + std::fmt::Debug>(
-    table: &[(&str, fn(&I) -> O)],
+    table: &Variants<I, O>,
     input: &I,
 ) -> Result<(), TestCaseError> {
     let expected = (table[0].1)(input);
@@ -25,29 +28,31 @@ proptest! {
     }
 
     #[test]
-    fn decorator_variants_agree_and_count_every_call(n in 0u64..5000) {
-        all_equal(&decorators::VARIANTS, &n)?;
-        prop_assert_eq!(decorators::generic(&n).1, n);
+    fn decorator_variants_agree_and_count_every_call(n in 0u64..5000, seed in any::<u64>()) {
+        let items = patterns::items(n, seed);
+        all_equal(&decorators::VARIANTS, &items)?;
+        prop_assert_eq!(decorators::generic(&items).1, n);
     }
 
     #[test]
-    fn context_variants_agree_and_restore_the_setting(n in 0u64..5000) {
-        all_equal(&context::VARIANTS, &n)?;
-        prop_assert_eq!(context::guard(&n).1, 6);
+    fn context_variants_agree_and_restore_the_setting(n in 0u64..5000, seed in any::<u64>()) {
+        let items = patterns::items(n, seed);
+        all_equal(&context::VARIANTS, &items)?;
+        prop_assert_eq!(context::guard(&items).1, 6);
     }
 
     #[test]
-    fn iterator_variants_agree(n in 0u64..20_000) {
-        all_equal(&iterators::VARIANTS, &n)?;
+    fn iterator_variants_agree(n in 0u64..20_000, seed in any::<u64>()) {
+        all_equal(&iterators::VARIANTS, &patterns::items(n, seed))?;
     }
 
     #[test]
-    fn dsl_variants_agree(n in 0usize..2000) {
-        all_equal(&dsl::VARIANTS, &dsl::readings(n))?;
+    fn dsl_variants_agree(n in 0usize..2000, seed in any::<u64>()) {
+        all_equal(&dsl::VARIANTS, &dsl::readings(n, seed))?;
     }
 
     #[test]
-    fn observer_variants_agree(n in 0u64..3000) {
-        all_equal(&objects::VARIANTS, &objects::events(n))?;
+    fn observer_variants_agree(n in 0u64..3000, seed in any::<u64>()) {
+        all_equal(&objects::VARIANTS, &objects::events(n, seed))?;
     }
 }

@@ -44,6 +44,9 @@ crate::params! {
         target_ms: Int { min: 1, max: 10_000 } = "10",
             "target_ms (batch latency)",
             "adaptive batching grows a batch while it takes less than this";
+        ttl_ms: Int { min: 1, max: 60_000 } = "10",
+            "ttl_ms (cache entry life)",
+            "the TTL cache drops an entry this long after storing it";
         seed: Int { min: 0, max: 1_000_000 } = "42",
             "seed",
             "the same seed gives the same images, repeats and failures";

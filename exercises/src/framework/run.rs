@@ -59,9 +59,18 @@ impl Params {
             .expect("the pipeline's plugins are registered")
     }
 
-    /// The optimizer's question for these parameters.
+    /// The optimizer's question for these parameters: its own (the
+    /// pipeline, the sample's shape, the workers and the budget) with what
+    /// else its timings depend on, so that a kept choice is reused only
+    /// where it was timed: the images' content and repeats, the quality
+    /// plugin's rejections, and the build that timed it.
     fn question(&self) -> u64 {
-        Optimizer::question(&PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes())
+        use std::hash::{Hash, Hasher};
+        let asked = Optimizer::question(&PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes());
+        let mut hasher = std::hash::DefaultHasher::new();
+        let build = option_env!("PERFLAB_VERSION").unwrap_or("unversioned");
+        (asked, self.blobs, self.repeat, self.fail_rate, self.seed, build).hash(&mut hasher);
+        hasher.finish()
     }
 
     /// The key the optimizer's answer for these parameters is kept under
@@ -146,5 +155,26 @@ impl Runner for Framework {
             }
             messages
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::{FromValues, from_query};
+
+    fn params(query: &str) -> Params {
+        Params::from_values(&super::super::EXERCISE.parse(&from_query(query)).expect("valid"))
+    }
+
+    #[test]
+    fn a_kept_choice_is_keyed_by_what_its_timings_depend_on() {
+        let base = params("").choice_key();
+        assert_eq!(base, params("").choice_key());
+        for changed in ["blobs=12", "repeat=50", "fail_rate=20", "seed=7", "workers=3", "size=64"] {
+            assert_ne!(base, params(changed).choice_key(), "{changed}");
+        }
+        // The batch sweep's sizes are not part of the search.
+        assert_eq!(base, params("images=4,16").choice_key());
     }
 }

@@ -122,10 +122,13 @@ pub fn compare(old: &SavedRun, new: &SavedRun, resamples: usize) -> Comparison {
     }
 }
 
-/// Whether `old` can be compared with `new`: the same exercise, and at
-/// least one variant measured at a size both runs have.
+/// Whether `old` can be compared with `new`: the same exercise and the
+/// same section of it (sections share variant names, as `patterns`'
+/// `naive` does, but not their work), and at least one variant measured
+/// at a size both runs have.
 pub fn comparable(old: &SavedRun, new: &SavedRun) -> bool {
     old.exercise == new.exercise
+        && old.measured().map(|e| e.id) == new.measured().map(|e| e.id)
         && new.measurements.iter().any(|m| {
             old.measurements
                 .iter()

@@ -141,6 +141,25 @@ fn a_comparison_names_the_provenance_that_differs_and_what_is_unmatched() {
 }
 
 #[test]
+fn runs_of_two_sections_of_one_exercise_are_not_compared() {
+    // `patterns`' decorators and context sections both have a `naive`
+    // variant at the same sizes, doing different work.
+    let section = |name: &str, seed| {
+        let mut run = run_of(1.0, seed);
+        run.exercise = "patterns".into();
+        run.query = format!("section={name}&n=100,1000");
+        for m in &mut run.measurements {
+            m.variant = m.variant.replace("hash_set", "generic");
+        }
+        run
+    };
+    let decorators = section("decorators", 1);
+    assert!(compare::comparable(&decorators, &section("decorators", 2)));
+    assert!(!compare::comparable(&decorators, &section("context", 2)));
+    assert!(!compare::comparable(&section("context", 2), &decorators));
+}
+
+#[test]
 fn csv_reads_back_to_the_same_numbers() {
     let run = run_of(1.0, 7);
     let exercise = run.measured().unwrap();

@@ -1,7 +1,9 @@
 //! The runners of `patterns`' sections: inputs, kernel tables and the
 //! demonstrations beside the measurements.
 
-use kernels::patterns::{context, decorators, dispatch, dsl, iterators, objects};
+use std::ops::Range;
+
+use kernels::patterns::{context, decorators, dispatch, dsl, items, iterators, objects};
 use rand::SeedableRng;
 
 use super::Params;
@@ -63,7 +65,7 @@ impl Runner for Dispatch {
 
 pub struct Decorators;
 
-static DECORATORS: Kernels<u64, (u64, u64)> = Kernels {
+static DECORATORS: Kernels<Range<u64>, (u64, u64)> = Kernels {
     variants: &decorators::VARIANTS,
     threaded: None,
 };
@@ -79,8 +81,8 @@ impl Runner for Decorators {
         cases(params, host, self)
     }
 
-    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
-        DECORATORS.table(size, |_, (sum, calls), _| {
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        DECORATORS.table(items(size, params.seed), |_, (sum, calls), _| {
             Output::shown_as(format!("sum={sum}, {calls} calls counted"), &(sum, calls))
         })
     }
@@ -118,7 +120,7 @@ impl Runner for Decorators {
 
 pub struct Context;
 
-static CONTEXT: Kernels<u64, (u64, u32)> = Kernels {
+static CONTEXT: Kernels<Range<u64>, (u64, u32)> = Kernels {
     variants: &context::VARIANTS,
     threaded: None,
 };
@@ -134,8 +136,8 @@ impl Runner for Context {
         cases(params, host, self)
     }
 
-    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
-        CONTEXT.table(size, |_, (sum, after), _| {
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        CONTEXT.table(items(size, params.seed), |_, (sum, after), _| {
             Output::shown_as(format!("sum={sum}, digits after: {after}"), &(sum, after))
         })
     }
@@ -177,7 +179,7 @@ impl Runner for Context {
 
 pub struct Iterators;
 
-static ITERATORS: Kernels<u64, u64> = Kernels {
+static ITERATORS: Kernels<Range<u64>, u64> = Kernels {
     variants: &iterators::VARIANTS,
     threaded: None,
 };
@@ -193,8 +195,8 @@ impl Runner for Iterators {
         cases(params, host, self)
     }
 
-    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
-        ITERATORS.table(size, |_, sum, _| Output::shown_as(format!("sum={sum}"), &sum))
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        ITERATORS.table(items(size, params.seed), |_, sum, _| Output::shown_as(format!("sum={sum}"), &sum))
     }
 }
 
@@ -216,8 +218,8 @@ impl Runner for Dsl {
         cases(params, host, self)
     }
 
-    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
-        DSL.table(dsl::readings(size as usize), |_, amount, _| {
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        DSL.table(dsl::readings(size as usize, params.seed), |_, amount, _| {
             Output::shown_as(format!("Σ pV/T = {:.6}", amount as f64 / 1e6), &amount)
         })
     }
@@ -273,13 +275,13 @@ impl Runner for Objects {
         cases(params, host, self)
     }
 
-    fn workload(&self, _: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
-        OBJECTS.table(objects::events(size), |_, seen, _| shown(&seen))
+    fn workload(&self, params: &Params, _: &Host, size: u64) -> Box<dyn Workload> {
+        OBJECTS.table(objects::events(size, params.seed), |_, seen, _| shown(&seen))
     }
 
-    /// Factory, Strategy and dependency injection, each at work.
+    /// Factory, Strategy, Observer and dependency injection, each at work.
     fn tables(&self, params: &Params, _: &Host) -> Vec<DemoTable> {
-        use objects::{FakeClock, Stepper, sample, strategy_named};
+        use objects::{FakeClock, Stepper, events, sample, strategy_named, typed};
         let factory = |name: &str| match strategy_named(name) {
             Ok(step) => format!("a strategy: apply(1) = {}", step.apply(1)),
             Err(error) => format!("refused: {error}"),
@@ -293,17 +295,23 @@ impl Runner for Objects {
             format!("{:?}", sample(&mut clock, &mut rng, 4))
         };
         let seed = params.seed;
+        // Three items' events, the first kind of each shown: what the
+        // observers hear, then what they made of it.
+        let published = events(3, seed);
+        let kinds: Vec<&str> = published.iter().map(|e| e.name()).collect();
         vec![table(
             "patterns",
-            "Factory, Strategy and dependency injection",
+            "Factory, Strategy, Observer and dependency injection",
             "The factory makes a strategy from its name; the stepper runs whichever strategy it \
-             holds; the sampler, given its clock and random source, makes the same samples for the \
-             same seed, and other samples for another.",
+             holds; the typed bus hands each event to the observers of its kind, which count the kinds \
+             and add up the finished values; the sampler, given its clock and random source, makes the \
+             same samples for the same seed, and other samples for another.",
             &["pattern", "call", "result"],
             vec![
                 vec!["Factory".into(), "strategy_named(\"heavy\")".into(), factory("heavy")],
                 vec!["Factory".into(), "strategy_named(\"medium\")".into(), factory("medium")],
                 vec!["Strategy".into(), "Stepper { Light }.run(1, 3)".into(), stepper.run(1, 3).to_string()],
+                vec!["Observer".into(), format!("publish {}", kinds.join(", ")), format!("{:?}", typed(&published))],
                 vec!["Injection".into(), format!("sample(fake clock, seed {seed}, 4)"), samples(seed)],
                 vec!["Injection".into(), format!("the same, again"), samples(seed)],
                 vec!["Injection".into(), format!("sample(fake clock, seed {}, 4)", seed + 1), samples(seed + 1)],

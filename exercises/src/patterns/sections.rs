@@ -71,13 +71,15 @@ pub static DECORATORS: Exercise = Exercise {
     id: "decorators",
     title: "Decorators: wrapping a function for metrics, caching and validation",
     seed: SEED,
-    summary: "The seed's timing decorator as Python runs it, as a boxed wrapper, and as a generic \
+    summary: "The seed's metrics decorator as Python runs it, as a boxed wrapper, and as a generic \
               wrapper type the compiler sees through.",
     explanation: &[
         "A Python decorator replaces a function with a new function object that calls the old one: \
          the seed's timing_decorator records every call's metrics in a dictionary keyed by the \
          function's name. Ported as Python runs it (a boxed closure and a map lookup per call) the \
-         decorator costs more than the small function it wraps.",
+         decorator costs more than the small function it wraps. Its metrics here are calls counted and \
+         results added up, not times: a clock read per call (`performance.now()`, a call into \
+         JavaScript) would cost more than the function, and the comparison would time the clock.",
         "In Rust a decorator is a wrapper type generic over the function (`Counted<F>`): each use is \
          compiled for its function, `call` is inlined into the caller's loop, and what is left is the \
          work and the counting itself. Boxing the function (`Box<dyn Fn>`) keeps the wrapper but makes \

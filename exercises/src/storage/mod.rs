@@ -116,7 +116,10 @@ pub static EXERCISE: Exercise = Exercise {
          cutting the window out. chunked stores the array as a grid of chunks, each its own file \
          (Zarr's c/i/j keys) and reads only those the window intersects: the bytes read follow the \
          window, not the array. cached also keeps decoded chunks for the viewer's second read (the \
-         window panned by half its width), so a chunk both windows need is read once.",
+         window panned by half its width), so a chunk both windows need is read once. The timed \
+         sweep reads a copy of the store held in memory, so that it measures the bytes read and \
+         decoded rather than the browser's storage process; the files table reads the same window \
+         from the Origin Private File System itself.",
         "Chunk shape must follow the access pattern. Reading one row of a row-shaped chunking touches \
          one chunk row; reading one column of it touches every chunk, each read whole. The table of \
          chunk shapes below measures both patterns on row, square and column chunks: every Zarr (and \
@@ -132,7 +135,7 @@ pub static EXERCISE: Exercise = Exercise {
          any store works: a folder, a zip, an object store read over HTTP one chunk per request, or \
          the browser's Origin Private File System, which this page writes. Its export opens in \
          Python: zarr.open_array(zarr.storage.ZipStore(\"storage.zarr.zip\", mode=\"r\")).",
-        "Versions: each run with the same shape, chunks and codec commits a new version that applies \
+        "Versions: each run with the same shape, chunks, codec, data and seed commits a new version that applies \
          a correction to the window (×1.5) and writes only the chunks that changed; the manifest of \
          every version names the file of each chunk, and HEAD, written last, names the newest whole \
          one, so a crash mid-write leaves the old version readable. Each version's zarr.json carries \

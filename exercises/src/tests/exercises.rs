@@ -287,3 +287,29 @@ fn profiling_reports_the_bottleneck_the_waits_and_the_repeated_pass() {
         "spans in one profiled compute"
     );
 }
+
+#[test]
+fn every_patterns_section_takes_another_input_for_another_seed() {
+    let exercise = find("patterns").unwrap();
+    let checked = |section: &str, seed: u64| {
+        let query = format!("section={section}&n=500&seed={seed}");
+        let values = params::parse(exercise.all_params(), &params::from_query(&query)).unwrap();
+        let runner = exercise.section(&values).runner;
+        let (_, mut case) = runner.check_cases(&values, &host()).remove(0);
+        case.check(0)
+    };
+    for section in ["dispatch", "decorators", "context", "iterators", "dsl", "patterns"] {
+        assert_eq!(checked(section, 1).digest, checked(section, 1).digest, "{section}");
+        assert_ne!(checked(section, 1).digest, checked(section, 2).digest, "{section}");
+    }
+}
+
+#[test]
+fn the_patterns_table_shows_the_observer_at_work() {
+    let exercise = find("patterns").unwrap();
+    let values = params::parse(exercise.all_params(), &params::from_query("section=patterns")).unwrap();
+    let table = exercise.section(&values).runner.tables(&values, &host()).remove(0);
+    let observer = table.rows.iter().find(|row| row[0] == "Observer").expect("an Observer row");
+    assert!(observer[1].starts_with("publish started, "), "{observer:?}");
+    assert!(observer[2].contains("counts: [3, "), "three items started: {observer:?}");
+}

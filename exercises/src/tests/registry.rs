@@ -350,3 +350,31 @@ fn collect_rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) 
         }
     }
 }
+
+/// The randomized equivalence check runs "seeded inputs": in every
+/// descriptor with a seed, another seed must be another input, or the
+/// check runs one input many times.
+#[test]
+fn another_seed_is_another_input() {
+    let mut seeded = 0;
+    for exercise in descriptors() {
+        let has_seed = exercise.all_params().any(|p| p.name == "seed");
+        if !has_seed || exercise.runner.measured_live() {
+            continue;
+        }
+        let reference = |seed: u64| {
+            let values = params::parse(exercise.all_params(), &params::from_query(&format!("seed={seed}")))
+                .unwrap_or_else(|e| panic!("{}: {e:?}", exercise.id));
+            // Every check case (some are the seed document's own fixed
+            // inputs), by its text and digest (an output compared within a
+            // tolerance has the digest 0).
+            let cases = exercise.runner.check_cases(&values, &super::host());
+            let outputs = cases.into_iter().map(|(label, mut case)| (label, case.check(0)));
+            outputs.map(|(label, output)| (label, output.text, output.digest)).collect::<Vec<_>>()
+        };
+        let (one, two) = (reference(1), reference(2));
+        assert_ne!(one, two, "{}: seeds 1 and 2 give the same reference outputs", exercise.id);
+        seeded += 1;
+    }
+    assert!(seeded >= 10, "{seeded} seeded descriptors");
+}

@@ -110,6 +110,12 @@ fn each_run_commits_a_version_that_writes_only_the_changed_chunks() {
     assert!(zip.label.contains("version 2"));
     assert_eq!(zip.size, zip.bytes.len() as u64);
     assert!(zip.bytes.starts_with(b"PK\x03\x04"), "a zip archive's first entry");
+
+    // Another seed is another array: it starts again at version 1, from
+    // the seed, instead of passing the old data off as its own.
+    let reseeded = tables(&live(&format!("{query}&seed=7"), &host));
+    assert_eq!(hook(&reseeded["versions"], "version-1", "written"), "16");
+    assert!(reseeded["versions"].hooks.iter().all(|(_, h)| h.testid != "version-2"));
 }
 
 #[test]

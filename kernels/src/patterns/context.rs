@@ -5,6 +5,7 @@
 //! error through `?`, and a panic that unwinds.
 
 use std::cell::Cell;
+use std::ops::Range;
 
 thread_local! {
     /// The setting: how many decimal digits [`rounded`] keeps.
@@ -78,18 +79,19 @@ impl ContextManager for LocalDigits {
     }
 }
 
-/// A variant: `n` blocks, block `i` rounding `i` under `i % 10` digits;
-/// the sum, and the setting after the last block (restored: 6).
-pub type Kernel = fn(&u64) -> (u64, u32);
+/// A variant: a block per number `i` of `items`, rounding `i` under
+/// `i % 10` digits; the sum, and the setting after the last block
+/// (restored: 6).
+pub type Kernel = fn(&Range<u64>) -> (u64, u32);
 
 /// Every variant by name, the Python-shaped protocol first.
 pub const VARIANTS: [(&str, Kernel); 3] = [("naive", naive), ("manual", manual), ("guard", guard)];
 
 /// Python's `with`: a context manager object on the heap, entered and
 /// exited through dynamic calls, its saved state on a stack it allocates.
-pub fn naive(n: &u64) -> (u64, u32) {
+pub fn naive(items: &Range<u64>) -> (u64, u32) {
     let mut sum = 0u64;
-    for i in 0..*n {
+    for i in items.clone() {
         let mut context: Box<dyn ContextManager> = Box::new(LocalDigits {
             value: (i % 10) as u32,
             saved: Vec::new(),
@@ -103,9 +105,9 @@ pub fn naive(n: &u64) -> (u64, u32) {
 
 /// Save and restore by hand: as fast as it gets, and wrong as soon as the
 /// block can return early, fail with `?` or panic: the restore is skipped.
-pub fn manual(n: &u64) -> (u64, u32) {
+pub fn manual(items: &Range<u64>) -> (u64, u32) {
     let mut sum = 0u64;
-    for i in 0..*n {
+    for i in items.clone() {
         let previous = set_digits((i % 10) as u32);
         sum = sum.wrapping_add(rounded(i.wrapping_mul(2_654_435_761)));
         set_digits(previous);
@@ -115,9 +117,9 @@ pub fn manual(n: &u64) -> (u64, u32) {
 
 /// The RAII guard: the same machine code as the manual restore (the drop
 /// is inlined), and correct on every way out of the block.
-pub fn guard(n: &u64) -> (u64, u32) {
+pub fn guard(items: &Range<u64>) -> (u64, u32) {
     let mut sum = 0u64;
-    for i in 0..*n {
+    for i in items.clone() {
         let _digits = Digits::set((i % 10) as u32);
         sum = sum.wrapping_add(rounded(i.wrapping_mul(2_654_435_761)));
     }

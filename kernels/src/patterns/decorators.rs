@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::hint::black_box;
+use std::ops::Range;
 
 use super::mix;
 
@@ -130,9 +131,9 @@ impl<F: FnMut(u64) -> u64> Cached<F> {
     }
 }
 
-/// A variant: `work` over `0 .. n` through the decorator, summed; and
-/// the calls the decorator counted.
-pub type Kernel = fn(&u64) -> (u64, u64);
+/// A variant: `work` over the numbers of `items` through the decorator,
+/// summed; and the calls the decorator counted.
+pub type Kernel = fn(&Range<u64>) -> (u64, u64);
 
 /// Every variant by name, the Python-shaped decorator first.
 pub const VARIANTS: [(&str, Kernel); 5] = [
@@ -146,7 +147,7 @@ pub const VARIANTS: [(&str, Kernel); 5] = [
 /// The seed's decorator as Python runs it: the wrapped function is a
 /// boxed closure (a new function object), and the metrics live in a map
 /// keyed by the function's name, looked up on every call.
-pub fn naive(n: &u64) -> (u64, u64) {
+pub fn naive(items: &Range<u64>) -> (u64, u64) {
     // Decorating registers the function's name once; each call looks it up
     // (a string hashed and compared), as `self.metrics[func.__name__]` does.
     let mut registry: HashMap<String, Metrics> = HashMap::new();
@@ -161,16 +162,16 @@ pub fn naive(n: &u64) -> (u64, u64) {
             .record(result);
         result
     };
-    let sum = (0..*n).fold(0u64, |sum, x| sum.wrapping_add(decorated(x, &mut registry)));
+    let sum = items.clone().fold(0u64, |sum, x| sum.wrapping_add(decorated(x, &mut registry)));
     (sum, registry["work"].calls)
 }
 
 /// The wrapper type, with the function behind `Box<dyn Fn>`: no map, but
 /// every call is indirect and nothing is inlined.
-pub fn boxed(n: &u64) -> (u64, u64) {
+pub fn boxed(items: &Range<u64>) -> (u64, u64) {
     let function: Box<dyn Fn(u64) -> u64> = black_box(Box::new(work));
     let mut decorated = Counted::new(function);
-    let sum = (0..*n).fold(0u64, |sum, x| sum.wrapping_add(decorated.call(x)));
+    let sum = items.clone().fold(0u64, |sum, x| sum.wrapping_add(decorated.call(x)));
     (sum, decorated.metrics.calls)
 }
 
@@ -178,26 +179,26 @@ pub fn boxed(n: &u64) -> (u64, u64) {
 /// (`#[inline(never)]`): monomorphized, so the call is direct, but still a
 /// call per item, and a loop of calls is not vectorized. What `#[inline]`
 /// adds to monomorphization.
-pub fn not_inlined(n: &u64) -> (u64, u64) {
+pub fn not_inlined(items: &Range<u64>) -> (u64, u64) {
     #[inline(never)]
     fn call<F: Fn(u64) -> u64>(decorated: &mut Counted<F>, x: u64) -> u64 {
         decorated.call(x)
     }
     let mut decorated = Counted::new(work);
-    let sum = (0..*n).fold(0u64, |sum, x| sum.wrapping_add(call(&mut decorated, x)));
+    let sum = items.clone().fold(0u64, |sum, x| sum.wrapping_add(call(&mut decorated, x)));
     (sum, decorated.metrics.calls)
 }
 
 /// The generic wrapper, [`Counted`]: the function is a type parameter,
 /// so the wrapper and the work are inlined into this loop.
-pub fn generic(n: &u64) -> (u64, u64) {
+pub fn generic(items: &Range<u64>) -> (u64, u64) {
     let mut decorated = Counted::new(work);
-    let sum = (0..*n).fold(0u64, |sum, x| sum.wrapping_add(decorated.call(x)));
+    let sum = items.clone().fold(0u64, |sum, x| sum.wrapping_add(decorated.call(x)));
     (sum, decorated.metrics.calls)
 }
 
 /// No decorator: the work alone, and the calls counted by the loop.
-pub fn bare(n: &u64) -> (u64, u64) {
-    let sum = (0..*n).fold(0u64, |sum, x| sum.wrapping_add(work(x)));
-    (sum, *n)
+pub fn bare(items: &Range<u64>) -> (u64, u64) {
+    let sum = items.clone().fold(0u64, |sum, x| sum.wrapping_add(work(x)));
+    (sum, items.end - items.start)
 }

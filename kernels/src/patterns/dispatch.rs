@@ -81,9 +81,11 @@ pub struct Job {
 }
 
 impl Job {
-    /// `n` seeded numbers and the chosen strategy.
+    /// `n` seeded numbers and the chosen strategy. (Not `mix(i ^ seed)`
+    /// over `0 .. n`: for a seed below the largest power of two dividing
+    /// `n`, that is the same numbers in another order, so the same sum.)
     pub fn new(n: usize, heavy: bool, seed: u64) -> Job {
-        let values = (0..n as u64).map(|i| mix(i ^ seed)).collect();
+        let values = super::items(n as u64, seed).map(mix).collect();
         Job { values, heavy }
     }
 }

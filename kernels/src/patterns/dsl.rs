@@ -89,8 +89,8 @@ impl DynamicRecord {
 
 /// The readings every variant turns into records: `n` seeded triples in
 /// range.
-pub fn readings(n: usize) -> Vec<[f64; 3]> {
-    (0..n as u64)
+pub fn readings(n: usize, seed: u64) -> Vec<[f64; 3]> {
+    super::items(n as u64, seed)
         .map(|i| {
             let x = super::mix(i) >> 11;
             let unit = x as f64 / (1u64 << 53) as f64;

@@ -4,9 +4,10 @@
 //! holds one item at a time.
 
 use std::hint::black_box;
+use std::ops::Range;
 
-/// A variant: the pipeline's result over `0 .. n`.
-pub type Kernel = fn(&u64) -> u64;
+/// A variant: the pipeline's result over the numbers of `items`.
+pub type Kernel = fn(&Range<u64>) -> u64;
 
 /// Every variant by name, the list per step first.
 pub const VARIANTS: [(&str, Kernel); 2] = [("collect", collect), ("lazy", lazy)];
@@ -15,8 +16,8 @@ pub const VARIANTS: [(&str, Kernel); 2] = [("collect", collect), ("lazy", lazy)]
 /// scaled; then the sum. Memory holds whole lists: about 3 × 8n bytes at
 /// the peak. (`black_box` keeps each list real; the compiler would
 /// otherwise fuse the steps itself.)
-pub fn collect(n: &u64) -> u64 {
-    let numbers: Vec<u64> = black_box((0..*n).collect());
+pub fn collect(items: &Range<u64>) -> u64 {
+    let numbers: Vec<u64> = black_box(items.clone().collect());
     let squares: Vec<u64> = black_box(numbers.iter().map(|x| x.wrapping_mul(*x)).collect());
     let even: Vec<u64> = black_box(
         squares
@@ -32,8 +33,9 @@ pub fn collect(n: &u64) -> u64 {
 /// A lazy chain: each number goes through every step before the next one
 /// starts; nothing is stored, and the compiler fuses the steps into one
 /// loop.
-pub fn lazy(n: &u64) -> u64 {
-    (0..*n)
+pub fn lazy(items: &Range<u64>) -> u64 {
+    items
+        .clone()
         .map(|x| x.wrapping_mul(x))
         .filter(|x| x.is_multiple_of(2))
         .map(|x| x / 3 + 1)

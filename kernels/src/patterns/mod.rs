@@ -15,6 +15,14 @@ pub mod dsl;
 pub mod iterators;
 pub mod objects;
 
+/// The numbers a section's call works through: `n` in a row, from a
+/// start the seed picks, so that every seed is another input. The start
+/// stays below 2⁶³, so the end never overflows.
+pub fn items(n: u64, seed: u64) -> std::ops::Range<u64> {
+    let start = mix(seed) >> 1;
+    start..start + n
+}
+
 /// The light per-item work every section's loop does: a multiply and a
 /// shift, cheap enough that how it is called decides the time.
 #[inline]

@@ -71,8 +71,8 @@ impl Event {
 
 /// The `n` events of a run: every item starts, then finishes or, one in
 /// sixteen, fails.
-pub fn events(n: u64) -> Vec<Event> {
-    (0..n)
+pub fn events(n: u64, seed: u64) -> Vec<Event> {
+    super::items(n, seed)
         .flat_map(|i| {
             let end = if super::mix(i).is_multiple_of(16) {
                 Event::Failed(i)

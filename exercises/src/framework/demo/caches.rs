@@ -15,7 +15,7 @@ fn policies(params: &Params, entries: usize, image_bytes: usize) -> [Policy; 4] 
     [
         Policy::Lru { capacity: entries },
         Policy::Lfu { capacity: entries },
-        Policy::Ttl { capacity: entries, ttl_ms: params.target_ms as f64 },
+        Policy::Ttl { capacity: entries, ttl_ms: params.ttl_ms as f64 },
         Policy::Memory { budget: entries * image_bytes },
     ]
 }
@@ -58,7 +58,7 @@ pub(super) fn compare_caches(params: &Params, job: &Job, clock: Clock) -> (DemoT
             job.keys.len(),
             params.zipf(),
             format_bytes((entries * image_bytes) as u64),
-            params.target_ms,
+            params.ttl_ms,
             ms(uncached_ms)
         ),
         &["strategy", "hit rate", "hits", "misses", "evictions", "expired", "peak held", "time", "time saved"],
