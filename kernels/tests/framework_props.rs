@@ -8,7 +8,7 @@ use kernels::framework::caches::{Cache, Policy, PolicyCache};
 use kernels::framework::engine::{Options, process_batch};
 use kernels::framework::image::{Image, synthetic};
 use kernels::framework::plugins::{self, Item, Plugin};
-use kernels::framework::tuning::{Control, Optimizer, stream};
+use kernels::framework::tuning::{Control, Optimizer, Question, stream};
 use kernels::framework::{Job, PIPELINE, Summary, VARIANTS, naive_outcome, registry};
 use kernels::framework::report::{Evidence, recommendations};
 use proptest::prelude::*;
@@ -33,12 +33,18 @@ fn any_mask() -> impl Strategy<Value = (Vec<u8>, usize, usize)> {
     })
 }
 
+/// The optimizer's question for `sample` with up to `workers` in flight
+/// and a megabyte per batch.
+fn question(sample: &[Item], workers: usize) -> Question<'_> {
+    Question { pipeline: &PIPELINE, sample, max_workers: workers, budget: 1 << 20, setting: 0 }
+}
+
 fn job(n: usize, side: usize, fail_rate: f64, zipf: f64, seed: u64, workers: usize, cache_size: usize) -> Job {
     let (images, keys) = Job::images(n, side, 4, zipf, seed);
     let registry = registry(fail_rate, seed, clock);
     let sample: Vec<Item> = keys.iter().take(4).map(|&k| Item::new(k, images[k as usize].clone())).collect();
     let tuned = Optimizer::default()
-        .optimize(&registry, &PIPELINE, &sample, workers, 1 << 20, clock)
+        .optimize(&registry, &question(&sample, workers), clock)
         .expect("registered")
         .best;
     Job {
@@ -227,7 +233,7 @@ fn the_optimizer_reuses_its_choice_and_keeps_only_orders_that_agree() {
     let registry = registry(0.3, 5, clock);
     let sample: Vec<Item> = (0..4).map(|k| Item::new(k, synthetic(16, 3, k))).collect();
     let mut optimizer = Optimizer::default();
-    let first = optimizer.optimize(&registry, &PIPELINE, &sample, 2, 1 << 20, clock).unwrap();
+    let first = optimizer.optimize(&registry, &question(&sample, 2), clock).unwrap();
     assert!(!first.reused);
     assert!(!first.trials.is_empty());
     // Blur before threshold, then segment, then stats; quality anywhere
@@ -240,7 +246,7 @@ fn the_optimizer_reuses_its_choice_and_keeps_only_orders_that_agree() {
     for order in &orders {
         assert_eq!(Summary::of(&naive_outcome(&registry, sample.clone(), order).unwrap()), reference);
     }
-    let second = optimizer.optimize(&registry, &PIPELINE, &sample, 2, 1 << 20, clock).unwrap();
+    let second = optimizer.optimize(&registry, &question(&sample, 2), clock).unwrap();
     assert!(second.reused);
     assert!(second.trials.is_empty());
     assert_eq!(second.best, first.best);
@@ -249,9 +255,14 @@ fn the_optimizer_reuses_its_choice_and_keeps_only_orders_that_agree() {
     let read = kernels::framework::tuning::Config::from_note(&note, &PIPELINE).unwrap();
     assert_eq!(read, first.best);
     let mut fresh = Optimizer::default();
-    fresh.adopt(Optimizer::question(&PIPELINE, &sample, 2, 1 << 20), read);
-    let third = fresh.optimize(&registry, &PIPELINE, &sample, 2, 1 << 20, clock).unwrap();
+    fresh.adopt(&question(&sample, 2), read);
+    let third = fresh.optimize(&registry, &question(&sample, 2), clock).unwrap();
     assert!(third.reused && third.best == first.best);
+    // Another setting, or other images, is another question.
+    let elsewhere = Question { setting: 1, ..question(&sample, 2) };
+    assert!(!fresh.optimize(&registry, &elsewhere, clock).unwrap().reused);
+    let others: Vec<Item> = (4..8).map(|k| Item::new(k, synthetic(16, 3, k))).collect();
+    assert!(!fresh.optimize(&registry, &question(&others, 2), clock).unwrap().reused);
     // A note naming other plugins, or missing one, is refused.
     for bad in ["blur,quality;8;2", "blur,quality,threshold,segment,sharpen;8;2", "blur,quality,threshold,segment,stats;0;2", ""] {
         assert_eq!(kernels::framework::tuning::Config::from_note(bad, &PIPELINE), None, "{bad}");

@@ -87,9 +87,10 @@ impl Site {
             let Some(path) = url.strip_prefix("/perflab/").filter(|_| !blocked) else {
                 return Reply::not_found();
             };
-            let file = root.join(path.split(['?', '#']).next().unwrap_or_default());
-            let exists = file.is_file() && !path.split('/').any(|part| part == "..");
-            if exists || path.is_empty() {
+            let path_only = path.split(['?', '#']).next().unwrap_or_default();
+            let file = root.join(path_only);
+            let exists = file.is_file() && !path_only.split('/').any(|part| part == "..");
+            if exists || path_only.is_empty() {
                 Reply::file(&root, &format!("/{path}"), false)
             } else {
                 Reply { status: 404, ..Reply::file(&root, "/404.html", false) }
@@ -111,8 +112,8 @@ impl Site {
             while !stop.load(Ordering::SeqCst) {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        let respond = respond.clone();
-                        std::thread::spawn(move || serve_one(stream, &*respond));
+                        let (respond, stopped) = (respond.clone(), stop.clone());
+                        std::thread::spawn(move || serve_one(stream, &*respond, &stopped));
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(2)),
                 }
@@ -141,8 +142,9 @@ impl Drop for Site {
 }
 
 /// Reads one request's head from `stream`, answers it with `respond`, then
-/// closes the connection.
-fn serve_one(mut stream: std::net::TcpStream, respond: &dyn Fn(&str) -> Reply) {
+/// closes the connection; a request that arrives on a connection opened
+/// before the site stopped gets no answer either.
+fn serve_one(mut stream: std::net::TcpStream, respond: &dyn Fn(&str) -> Reply, stopped: &AtomicBool) {
     use std::io::{BufRead, BufReader, Write};
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
@@ -153,6 +155,9 @@ fn serve_one(mut stream: std::net::TcpStream, respond: &dyn Fn(&str) -> Reply) {
             Ok(0) | Err(_) => return,
             Ok(_) => {}
         }
+    }
+    if stopped.load(Ordering::SeqCst) {
+        return;
     }
     let url = head.split(' ').nth(1).unwrap_or("/").to_string();
     let reply = respond(&url);
@@ -193,6 +198,10 @@ fn file_for(root: &Path, url: &str) -> (Vec<u8>, &'static str) {
         Some("wasm") => "application/wasm",
         Some("css") => "text/css",
         Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     };
     (body, content_type)

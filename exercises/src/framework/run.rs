@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use kernels::framework::engine::{Clock, Registry};
 use kernels::framework::plugins::Item;
-use kernels::framework::tuning::{Config, Control, Optimizer, Search};
+use kernels::framework::tuning::{Config, Control, Optimizer, Question, Search};
 use kernels::framework::{self as fw, Job, PIPELINE, Summary};
 
 use super::Params;
@@ -52,31 +52,35 @@ impl Params {
     /// The auto-optimizer's answer for these parameters: searched the first
     /// time, then reused.
     pub(super) fn search(&self, registry: &Registry, clock: Clock) -> Search {
+        let sample = self.sample();
         let mut optimizer = OPTIMIZER.lock().unwrap_or_else(|e| e.into_inner());
         optimizer
             .get_or_insert_with(Optimizer::default)
-            .optimize(registry, &PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes(), clock)
+            .optimize(registry, &self.question(&sample), clock)
             .expect("the pipeline's plugins are registered")
     }
 
-    /// The optimizer's question for these parameters: its own (the
-    /// pipeline, the sample's shape, the workers and the budget) with what
-    /// else its timings depend on, so that a kept choice is reused only
-    /// where it was timed: the images' content and repeats, the quality
-    /// plugin's rejections, and the build that timed it.
-    fn question(&self) -> u64 {
+    /// The optimizer's question for these parameters: the sample shows the
+    /// images (their size, blobs and repeats, from the seed); the setting
+    /// adds what it does not, the quality plugin's rejections and the build
+    /// that times the answer.
+    fn question<'a>(&self, sample: &'a [Item]) -> Question<'a> {
         use std::hash::{Hash, Hasher};
-        let asked = Optimizer::question(&PIPELINE, &self.sample(), self.workers as usize, self.budget_bytes());
-        let mut hasher = std::hash::DefaultHasher::new();
-        let build = option_env!("PERFLAB_VERSION").unwrap_or("unversioned");
-        (asked, self.blobs, self.repeat, self.fail_rate, self.seed, build).hash(&mut hasher);
-        hasher.finish()
+        let mut setting = std::hash::DefaultHasher::new();
+        (self.fail_rate, self.seed, option_env!("PERFLAB_VERSION").unwrap_or("unversioned")).hash(&mut setting);
+        Question {
+            pipeline: &PIPELINE,
+            sample,
+            max_workers: self.workers as usize,
+            budget: self.budget_bytes(),
+            setting: setting.finish(),
+        }
     }
 
     /// The key the optimizer's answer for these parameters is kept under
     /// across runs.
     pub(super) fn choice_key(&self) -> String {
-        format!("framework-choice-{:016x}", self.question())
+        format!("framework-choice-{:016x}", self.question(&self.sample()).key())
     }
 
     /// Adopts the choice an earlier run kept, in `note`; false if the note
@@ -85,9 +89,9 @@ impl Params {
         let Some(config) = Config::from_note(note, &PIPELINE) else {
             return false;
         };
-        let question = self.question();
+        let sample = self.sample();
         let mut optimizer = OPTIMIZER.lock().unwrap_or_else(|e| e.into_inner());
-        optimizer.get_or_insert_with(Optimizer::default).adopt(question, config);
+        optimizer.get_or_insert_with(Optimizer::default).adopt(&self.question(&sample), config);
         true
     }
 
@@ -176,5 +180,17 @@ mod tests {
         }
         // The batch sweep's sizes are not part of the search.
         assert_eq!(base, params("images=4,16").choice_key());
+    }
+
+    #[test]
+    fn a_kept_choice_is_reused_for_the_same_question_and_only_for_it() {
+        let clock: Clock = || 0.0;
+        let (kept, other) = (params("seed=5"), params("seed=6"));
+        let config = Config { order: PIPELINE.to_vec(), batch: 3, workers: 1 };
+        assert!(kept.adopt(&config.to_note()));
+        let found = kept.search(&kept.registry(clock), clock);
+        assert!(found.reused && found.best == config, "the adopted choice answers its question");
+        let searched = other.search(&other.registry(clock), clock);
+        assert!(!searched.reused, "another seed's question is searched");
     }
 }

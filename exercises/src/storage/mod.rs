@@ -117,9 +117,9 @@ pub static EXERCISE: Exercise = Exercise {
          (Zarr's c/i/j keys) and reads only those the window intersects: the bytes read follow the \
          window, not the array. cached also keeps decoded chunks for the viewer's second read (the \
          window panned by half its width), so a chunk both windows need is read once. The timed \
-         sweep reads a copy of the store held in memory, so that it measures the bytes read and \
-         decoded rather than the browser's storage process; the files table reads the same window \
-         from the Origin Private File System itself.",
+         sweep reads an array made from the same parameters and held in memory, so that it measures \
+         the bytes read and decoded rather than the browser's storage process; the files table reads \
+         the window from the versions kept in the Origin Private File System.",
         "Chunk shape must follow the access pattern. Reading one row of a row-shaped chunking touches \
          one chunk row; reading one column of it touches every chunk, each read whole. The table of \
          chunk shapes below measures both patterns on row, square and column chunks: every Zarr (and \

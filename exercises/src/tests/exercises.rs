@@ -310,6 +310,7 @@ fn the_patterns_table_shows_the_observer_at_work() {
     let values = params::parse(exercise.all_params(), &params::from_query("section=patterns")).unwrap();
     let table = exercise.section(&values).runner.tables(&values, &host()).remove(0);
     let observer = table.rows.iter().find(|row| row[0] == "Observer").expect("an Observer row");
-    assert!(observer[1].starts_with("publish started, "), "{observer:?}");
-    assert!(observer[2].contains("counts: [3, "), "three items started: {observer:?}");
+    assert!(observer[1].starts_with("publish [Started(1), Finished(1), "), "{observer:?}");
+    assert!(observer[2].contains("counts: [3, 2, 1]"), "three started, two finished, one failed: {observer:?}");
+    assert!(observer[2].contains("finished: 4"), "items 1 and 3 finished: {observer:?}");
 }

@@ -370,7 +370,8 @@ fn another_seed_is_another_input() {
             // tolerance has the digest 0).
             let cases = exercise.runner.check_cases(&values, &super::host());
             let outputs = cases.into_iter().map(|(label, mut case)| (label, case.check(0)));
-            outputs.map(|(label, output)| (label, output.text, output.digest)).collect::<Vec<_>>()
+            // Not the labels: one that names the seed would differ anyway.
+            outputs.map(|(_, output)| (output.text, output.digest)).collect::<Vec<_>>()
         };
         let (one, two) = (reference(1), reference(2));
         assert_ne!(one, two, "{}: seeds 1 and 2 give the same reference outputs", exercise.id);

@@ -148,6 +148,33 @@ fn merge(total: &mut Outcome, batch: Outcome, offset: usize) {
     total.cache_lookups += batch.cache_lookups;
 }
 
+/// What a search answers: the best way to run a pipeline on items like
+/// a sample. A choice is reused only for the same question.
+pub struct Question<'a> {
+    /// The plugins, in the order given.
+    pub pipeline: &'a [&'static str],
+    /// Items like those to come.
+    pub sample: &'a [Item],
+    /// The most items in flight (pool threads) at once.
+    pub max_workers: usize,
+    /// The bytes a batch in flight may hold.
+    pub budget: usize,
+    /// Whatever else the timings depend on that the sample does not show
+    /// (the plugins' settings, the build).
+    pub setting: u64,
+}
+
+impl Question<'_> {
+    /// The question as a number: everything above, the sample by its
+    /// images' keys and pixels.
+    pub fn key(&self) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        let images: Vec<(u64, &crate::framework::image::Image)> = self.sample.iter().map(|i| (i.key, &i.image)).collect();
+        (self.pipeline, images, self.max_workers, self.budget, self.setting).hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
 /// The auto-optimizer, with its cache of choices.
 #[derive(Default)]
 pub struct Optimizer {
@@ -155,38 +182,20 @@ pub struct Optimizer {
 }
 
 impl Optimizer {
-    /// What a search answers, as a number: the pipeline, the sample's
-    /// length and item size, the workers and the byte budget.
-    pub fn question(pipeline: &[&'static str], sample: &[Item], max_workers: usize, budget: usize) -> u64 {
-        let item_bytes = sample.iter().map(Item::bytes).max().unwrap_or(1).max(1);
-        let mut hasher = std::hash::DefaultHasher::new();
-        (pipeline, sample.len(), item_bytes, max_workers, budget).hash(&mut hasher);
-        hasher.finish()
-    }
-
     /// Takes `config` as the answer to `question`, as if searched: a
     /// choice kept from an earlier run.
-    pub fn adopt(&mut self, question: u64, config: Config) {
-        self.chosen.insert(question, config);
+    pub fn adopt(&mut self, question: &Question, config: Config) {
+        self.chosen.insert(question.key(), config);
     }
 
-    /// The best configuration for running `pipeline` on items like
-    /// `sample` with up to `max_workers` in flight and `budget` bytes for
-    /// a batch in flight: from the cache when this question was answered
-    /// before, else by searching. The search keeps only the orders whose
-    /// results on the sample equal the given order's (the plugins that
-    /// commute), then times every order × batch size × worker count.
-    pub fn optimize(
-        &mut self,
-        registry: &Registry,
-        pipeline: &[&'static str],
-        sample: &[Item],
-        max_workers: usize,
-        budget: usize,
-        clock: Clock,
-    ) -> Result<Search, String> {
+    /// The answer to `asked`: from the cache when this question was
+    /// answered before, else by searching. The search keeps only the orders
+    /// whose results on the sample equal the given order's (the plugins
+    /// that commute), then times every order × batch size × worker count.
+    pub fn optimize(&mut self, registry: &Registry, asked: &Question, clock: Clock) -> Result<Search, String> {
+        let Question { pipeline, sample, max_workers, budget, .. } = *asked;
         let item_bytes = sample.iter().map(Item::bytes).max().unwrap_or(1).max(1);
-        let question = Optimizer::question(pipeline, sample, max_workers, budget);
+        let question = asked.key();
         let default = Config { order: pipeline.to_vec(), batch: sample.len().max(1), workers: max_workers.max(1) };
         if let Some(best) = self.chosen.get(&question) {
             return Ok(Search { trials: Vec::new(), refused: Vec::new(), best: best.clone(), default, reused: true });
