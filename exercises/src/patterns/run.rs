@@ -87,8 +87,9 @@ impl Runner for Decorators {
         })
     }
 
-    /// `@validate(0..=100) @cache @count work`, called on a few arguments.
-    fn tables(&self, _: &Params, _: &Host) -> Vec<DemoTable> {
+    /// `@validate(0..=100) @cache @count work`, called on a few arguments,
+    /// and each decorator's cost per call.
+    fn tables(&self, params: &Params, host: &Host) -> Vec<DemoTable> {
         use decorators::{Cached, Counted, Validated};
         let counted = std::cell::RefCell::new(Counted::new(decorators::work));
         let mut cached = Cached::new(|x| counted.borrow_mut().call(x));
@@ -114,8 +115,65 @@ impl Runner for Decorators {
              counter.",
             &["call", "result", "cache hits so far", "calls counted so far"],
             rows,
-        )]
+        ), decorator_costs(params, host)]
     }
+}
+
+/// Calls timed per decorator in [`decorator_costs`], and its rounds.
+const COST_CALLS: u64 = 100_000;
+const COST_ROUNDS: usize = 5;
+
+/// Each decorator's cost per call over the work alone: counting,
+/// validating, and caching (a miss hashes and stores, a hit hashes and
+/// skips the work). The median of a few rounds of one loop each, on the
+/// run's seed: a rough figure beside the harness's measurements.
+fn decorator_costs(params: &Params, host: &Host) -> DemoTable {
+    use decorators::{Cached, Counted, Validated, work};
+    use std::hint::black_box;
+    let calls = items(COST_CALLS, params.seed);
+    let range = calls.start..=calls.end - 1;
+    let mut warm = Cached::new(work);
+    for x in calls.clone() {
+        warm.call(x);
+    }
+    type Loop<'a> = Box<dyn FnMut() -> u64 + 'a>;
+    let sum = |f: &mut dyn FnMut(u64) -> u64| calls.clone().fold(0u64, |s, x| s.wrapping_add(f(black_box(x))));
+    let loops: [(&str, Loop); 5] = [
+        ("the work alone", Box::new(|| sum(&mut work))),
+        ("count: Counted<F>", Box::new(|| { let mut d = Counted::new(work); sum(&mut |x| d.call(x)) })),
+        ("validate: Validated<F>", Box::new(|| { let mut d = Validated::new("work", range.clone(), work); sum(&mut |x| d.call(x).unwrap_or_default()) })),
+        ("cache, every call a miss", Box::new(|| { let mut d = Cached::new(work); sum(&mut |x| d.call(x)) })),
+        ("cache, every call a hit", Box::new(|| sum(&mut |x| warm.call(x)))),
+    ];
+    let mut per_call = Vec::new();
+    for (name, mut timed) in loops {
+        let mut times: Vec<f64> = (0..COST_ROUNDS)
+            .map(|_| {
+                let start = host.now_ms();
+                black_box(timed());
+                (host.now_ms() - start) * 1e6 / COST_CALLS as f64
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        per_call.push((name, times[COST_ROUNDS / 2]));
+    }
+    let alone = per_call[0].1.max(f64::MIN_POSITIVE);
+    let rows = per_call
+        .iter()
+        .map(|&(name, ns)| vec![name.to_string(), format!("{ns:.1}"), format!("{:.1}×", ns / alone)])
+        .collect();
+    table(
+        "decorator-costs",
+        "What each decorator costs per call",
+        &format!(
+            "{COST_CALLS} calls of work through each decorator, the median of {COST_ROUNDS} rounds (single loops on \
+             the page's clock, so a rough figure; the results table measures the metrics decorator's forms \
+             with intervals). A cache pays a hash per call: a miss also stores the result, a \
+             hit skips the work, so caching pays only when the work costs more than the hash."
+        ),
+        &["decorator", "ns per call", "over the work alone"],
+        rows,
+    )
 }
 
 pub struct Context;

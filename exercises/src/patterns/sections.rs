@@ -89,7 +89,10 @@ pub static DECORATORS: Exercise = Exercise {
          generic wrapper should match.",
         "The table below stacks three decorators the way `@validate @cache @count` would: a refused \
          argument is an error that names the function, a repeated one is answered from the cache, and \
-         the counter sees only the calls that reached it.",
+         the counter sees only the calls that reached it. The next one times each decorator alone per \
+         call: counting costs nothing once inlined, validating adds a compare and a branch (a nanosecond \
+         or two), and a cache hashes on every call (tens of nanoseconds, more on a miss, which also \
+         stores), so caching pays only for work dearer than that.",
     ],
     params: PARAMS,
     size_param: "n",

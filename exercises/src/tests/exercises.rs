@@ -314,3 +314,21 @@ fn the_patterns_table_shows_the_observer_at_work() {
     assert!(observer[2].contains("counts: [3, 2, 1]"), "three started, two finished, one failed: {observer:?}");
     assert!(observer[2].contains("finished: 4"), "items 1 and 3 finished: {observer:?}");
 }
+
+#[test]
+fn the_decorators_show_what_each_one_costs_per_call() {
+    let exercise = find("patterns").unwrap();
+    let values = params::parse(exercise.all_params(), &params::from_query("section=decorators")).unwrap();
+    let tables = exercise.section(&values).runner.tables(&values, &host());
+    let costs = tables.iter().find(|t| t.id == "decorator-costs").expect("the cost table");
+    let names: Vec<&str> = costs.rows.iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(
+        names,
+        ["the work alone", "count: Counted<F>", "validate: Validated<F>", "cache, every call a miss", "cache, every call a hit"]
+    );
+    for row in &costs.rows {
+        let ns: f64 = row[1].parse().unwrap_or_else(|_| panic!("{row:?}"));
+        assert!(ns.is_finite() && ns > 0.0, "{row:?}");
+    }
+    assert_eq!(costs.rows[0][2], "1.0×", "the work alone is the unit");
+}
