@@ -6,6 +6,21 @@ use std::time::Duration;
 
 use e2e::{Page, variant_names};
 
+/// A small run of `duplicates` on the page ends with every variant's row,
+/// and nothing was logged as an error.
+async fn a_small_run_goes_through(page: Page) {
+    page.set_param("sizes", "200").await;
+    page.set_param("budget_ms", "300").await;
+    page.run().await;
+    page.wait_state("done", Duration::from_secs(60)).await;
+    assert_eq!(
+        page.result_rows().await.len(),
+        variant_names("duplicates").len()
+    );
+    assert_eq!(page.console_errors().await, Vec::<String>::new());
+    page.close().await;
+}
+
 #[tokio::test]
 async fn a_long_run_can_be_cancelled_and_a_new_run_works() {
     let page = Page::isolated().await;
@@ -24,16 +39,7 @@ async fn a_long_run_can_be_cancelled_and_a_new_run_works() {
     // Cancelling is immediate: the worker is terminated, not asked.
     page.wait_state("cancelled", Duration::from_secs(2)).await;
 
-    page.set_param("sizes", "200").await;
-    page.set_param("budget_ms", "300").await;
-    page.run().await;
-    page.wait_state("done", Duration::from_secs(60)).await;
-    assert_eq!(
-        page.result_rows().await.len(),
-        variant_names("duplicates").len()
-    );
-    assert_eq!(page.console_errors().await, Vec::<String>::new());
-    page.close().await;
+    a_small_run_goes_through(page).await;
 }
 
 #[tokio::test]
@@ -59,16 +65,7 @@ async fn a_page_left_mid_run_stops_the_run_and_comes_back_with_a_fresh_worker() 
     assert!(status.contains("the page was left while it ran"), "{status}");
 
     // The worker it comes back with runs.
-    page.set_param("sizes", "200").await;
-    page.set_param("budget_ms", "300").await;
-    page.run().await;
-    page.wait_state("done", Duration::from_secs(60)).await;
-    assert_eq!(
-        page.result_rows().await.len(),
-        variant_names("duplicates").len()
-    );
-    assert_eq!(page.console_errors().await, Vec::<String>::new());
-    page.close().await;
+    a_small_run_goes_through(page).await;
 }
 
 #[tokio::test]
