@@ -6,6 +6,17 @@ use std::time::Duration;
 
 use e2e::{Page, variant_names};
 
+/// A page running `duplicates` for minutes: the naive variant at n = 50 000
+/// takes seconds per call, 20 samples.
+async fn a_long_run() -> Page {
+    let page = Page::isolated().await;
+    page.open_exercise("duplicates", "sizes=50000&budget_ms=120000")
+        .await;
+    page.run().await;
+    page.wait_state("running", Duration::from_secs(10)).await;
+    page
+}
+
 /// A small run of `duplicates` on the page ends with every variant's row,
 /// and nothing was logged as an error.
 async fn a_small_run_goes_through(page: Page) {
@@ -23,12 +34,7 @@ async fn a_small_run_goes_through(page: Page) {
 
 #[tokio::test]
 async fn a_long_run_can_be_cancelled_and_a_new_run_works() {
-    let page = Page::isolated().await;
-    // The naive variant at n = 50 000 takes seconds per call, 20 samples.
-    page.open_exercise("duplicates", "sizes=50000&budget_ms=120000")
-        .await;
-    page.run().await;
-    page.wait_state("running", Duration::from_secs(10)).await;
+    let page = a_long_run().await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
         page.status_state().await,
@@ -44,11 +50,7 @@ async fn a_long_run_can_be_cancelled_and_a_new_run_works() {
 
 #[tokio::test]
 async fn a_page_left_mid_run_stops_the_run_and_comes_back_with_a_fresh_worker() {
-    let page = Page::isolated().await;
-    page.open_exercise("duplicates", "sizes=50000&budget_ms=120000")
-        .await;
-    page.run().await;
-    page.wait_state("running", Duration::from_secs(10)).await;
+    let page = a_long_run().await;
     // A mark only the same page, kept whole by the back/forward cache, has.
     page.js("window.__kept = true; return true;").await;
     page.open_home().await;

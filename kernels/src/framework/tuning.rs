@@ -169,8 +169,10 @@ impl Question<'_> {
     /// images' keys and pixels.
     pub fn key(&self) -> u64 {
         let mut hasher = std::hash::DefaultHasher::new();
-        let images: Vec<(u64, &crate::framework::image::Image)> = self.sample.iter().map(|i| (i.key, &i.image)).collect();
-        (self.pipeline, images, self.max_workers, self.budget, self.setting).hash(&mut hasher);
+        (self.pipeline, self.max_workers, self.budget, self.setting).hash(&mut hasher);
+        for item in self.sample {
+            (item.key, &item.image).hash(&mut hasher);
+        }
         hasher.finish()
     }
 }
